@@ -1,0 +1,1 @@
+"""The coopatlas Dash app."""

@@ -1,0 +1,116 @@
+"""The ``coopatlas`` command: build, check, demo, serve."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+from etl.read import UnreadableInput
+
+
+def _summary(result, out=sys.stdout, verbose_rejects: int = 20) -> None:
+    read = result.loaded + result.rejected_count
+    for f in result.files:
+        sep = {"\t": "tabulation", None: "—"}.get(f.delimiter, f.delimiter)
+        print(f"  {f.source_file} : {f.records} enregistrements (encodage {f.encoding}, séparateur {sep}), "
+              f"{f.loaded} chargés, {f.rejected} rejetés" + (f", {f.blank_rows} lignes vides ignorées"
+                                                             if f.blank_rows else ""), file=out)
+    for w in result.warnings:
+        print(f"  avertissement : {w}", file=out)
+    print(f"Lus : {read} · chargés : {result.loaded} · rejetés : {result.rejected_count}", file=out)
+    if result.rejected_count:
+        print("Motifs de rejet :", file=out)
+        for reason, n in Counter(result.reasons()).most_common():
+            print(f"  {n:>6} × {reason}", file=out)
+        rej = result.rejected
+        print("Premiers rejets (fichier, ligne : motif) :", file=out)
+        for i in range(min(verbose_rejects, result.rejected_count)):
+            print(f"  {rej['source_file'][i]}, ligne {rej['source_row'][i]} : {rej['reason'][i]}", file=out)
+
+
+def cmd_build(args) -> int:
+    from etl.load import build
+
+    report = build(args.input, args.db, source_kind=args.source_kind, progress=not args.quiet)
+    _summary(report.result)
+    print(f"Base écrite : {report.db_path}")
+    return 0
+
+
+def cmd_check(args) -> int:
+    from etl.load import transform_files
+
+    _tables, result = transform_files([Path(p) for p in args.input], progress=not args.quiet)
+    _summary(result, verbose_rejects=args.show)
+    print("(vérification seule : rien n'a été écrit)")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from etl.demo import generate
+    from etl.load import build
+
+    with tempfile.TemporaryDirectory() as tmp:
+        export = Path(args.export) if args.export else Path(tmp) / "atlas-demo.csv"
+        n = generate(export, seed=args.seed)
+        print(f"Export de démonstration : {n} enregistrements ({export})")
+        report = build([export], args.db, source_kind="demo", progress=not args.quiet)
+    _summary(report.result, verbose_rejects=5)
+    print(f"Base de démonstration écrite : {report.db_path}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from dashboard.app import serve
+
+    return serve(args.db, host=args.host, port=args.port, debug=args.debug)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="coopatlas", description="Atlas de la coopération décentralisée → DuckDB → tableau de bord."
+    )
+    sub = p.add_subparsers(dest="verb", required=True)
+    b = sub.add_parser("build", help="construire la base à partir d'exports de l'Atlas (CSV ou XLSX)")
+    b.add_argument("--input", action="append", required=True, help="fichier d'export (répétable)")
+    b.add_argument("--db", required=True, help="chemin de la base DuckDB à écrire")
+    b.add_argument("--source-kind", default="import", choices=["import", "demo"], help=argparse.SUPPRESS)
+    b.add_argument("--quiet", action="store_true", help="sans barre de progression")
+    b.set_defaults(func=cmd_build)
+    c = sub.add_parser("check", help="lire et vérifier des exports sans rien écrire")
+    c.add_argument("--input", action="append", required=True)
+    c.add_argument("--show", type=int, default=50, help="nombre de rejets détaillés à afficher")
+    c.add_argument("--quiet", action="store_true")
+    c.set_defaults(func=cmd_check)
+    d = sub.add_parser("demo", help="écrire l'export de démonstration et construire sa base")
+    d.add_argument("--db", required=True)
+    d.add_argument("--seed", type=int, default=2009)
+    d.add_argument("--export", help="garder l'export CSV généré à ce chemin")
+    d.add_argument("--quiet", action="store_true")
+    d.set_defaults(func=cmd_demo)
+    s = sub.add_parser("serve", help="servir le tableau de bord")
+    s.add_argument("--db", required=True)
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8050)
+    s.add_argument("--debug", action="store_true")
+    s.set_defaults(func=cmd_serve)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except UnreadableInput as exc:
+        print(f"coopatlas : erreur : {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("coopatlas : interrompu ; la base précédente est intacte.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

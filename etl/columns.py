@@ -1,0 +1,62 @@
+"""Header matching: which column of an export holds which field (``data/columns.toml``)."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from etl.normalise.text import fold_compact
+from etl.paths import DATA_DIR
+
+COLUMNS_FILE = DATA_DIR / "columns.toml"
+
+
+@cache
+def _spec(path: Path = COLUMNS_FILE) -> tuple[dict[str, str], tuple[str, ...], tuple[str, ...]]:
+    with path.open("rb") as f:
+        spec = tomllib.load(f)
+    synonyms: dict[str, str] = {}
+    for name, headers in spec["fields"].items():
+        for h in [name, *headers]:
+            synonyms.setdefault(fold_compact(h), name)
+    return synonyms, tuple(spec["fields"]), tuple(spec["required"]["fields"])
+
+
+def field_names() -> tuple[str, ...]:
+    return _spec()[1]
+
+
+@dataclass
+class ColumnMap:
+    """Which column index holds which field, and which columns are extra."""
+
+    fields: dict[str, int]
+    extra: dict[str, int]
+    warnings: list[str] = field(default_factory=list)
+    missing_required: list[str] = field(default_factory=list)
+
+
+def map_columns(header: list[str], source: str = "") -> ColumnMap:
+    """Match an export's header row to the known fields. Unknown or repeated columns are kept aside as extra."""
+    synonyms, _names, required = _spec()
+    fields: dict[str, int] = {}
+    extra: dict[str, int] = {}
+    warnings = []
+    for i, h in enumerate(header):
+        name = synonyms.get(fold_compact(h or ""))
+        label = (h or "").strip() or f"colonne {i + 1}"
+        if name is None:
+            extra[label] = i
+            warnings.append(f"{source}: colonne « {label} » non reconnue, conservée à part (extra)")
+        elif name in fields:
+            extra[label] = i
+            warnings.append(
+                f"{source}: colonne « {label} » répète le champ {name} de la colonne {fields[name] + 1}, "
+                "conservée à part (extra)"
+            )
+        else:
+            fields[name] = i
+    missing = [r for r in required if r not in fields]
+    return ColumnMap(fields, extra, warnings, missing)

@@ -1,0 +1,177 @@
+"""Building the DuckDB database: schema, vocabularies, geometries, partnerships and rejected rows, swapped in
+atomically so that a failed or interrupted build leaves the previous database serving."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+import hashlib
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pycountry
+import shapely
+
+from etl import __version__
+from etl.normalise.countries import KOSOVO
+from etl.read import RawTable, read_table
+from etl.transform import Result, Transformer
+from etl.vocab import action_types, authority_types, odd_rows, rrma_rows, statuses, theme_odds, themes, zones
+from geo.prepare import Layers, load_layers
+from geo.zones import country_zones
+
+SCHEMA = Path(__file__).with_name("schema.sql")
+# Continents of the few ISO entries Natural Earth does not draw.
+CONTINENT_FALLBACK = {"BES": "ameriques", "BVT": "antarctique", "CCK": "oceanie", "CXR": "oceanie",
+                      "SJM": "europe", "TKL": "oceanie", "GLP": "ameriques", "MTQ": "ameriques",
+                      "GUF": "ameriques", "REU": "afrique", "MYT": "afrique"}
+
+
+@dataclass
+class BuildReport:
+    db_path: Path
+    result: Result
+    source_kind: str
+
+    @property
+    def read(self) -> int:
+        return self.result.loaded + self.result.rejected_count
+
+
+class _Progress:
+    """A progress bar on stderr (plain lines when stderr is not a terminal)."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.bar = None
+        if enabled:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit=" lignes", file=sys.stderr, desc="normalisation", leave=True,
+                            mininterval=0.5, disable=None)
+
+    def __call__(self, n: int) -> None:
+        if self.bar is not None:
+            self.bar.update(n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def transform_files(paths: Sequence[Path], progress: bool = False) -> tuple[list[RawTable], Result]:
+    tables = [read_table(p) for p in paths]
+    bar = _Progress(sum(len(t.rows) for t in tables), progress)
+    transformer = Transformer(bar)
+    try:
+        for t in tables:
+            transformer.add(t)
+    finally:
+        bar.close()
+    return tables, transformer.finish()
+
+
+def _wkb(geom) -> bytes | None:
+    if geom is None or geom.is_empty:
+        return None
+    return shapely.to_wkb(shapely.orient_polygons(geom, exterior_cw=True))
+
+
+def _countries_frame(layers: Layers) -> pd.DataFrame:
+    drawn = layers.countries.set_index("iso3")
+    fr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
+    rows = []
+    codes = sorted({c.alpha_3 for c in pycountry.countries} | {KOSOVO} | set(drawn.index))
+    for iso3 in codes:
+        if iso3 in drawn.index:
+            d = drawn.loc[iso3]
+            row = dict(iso3=iso3, name_fr=d["name_fr"], name_en=d["name_en"], continent=d["continent"],
+                       subregion=d["subregion"], area_km2=d["area_km2"], label_lon=d["label_lon"],
+                       label_lat=d["label_lat"], geometry=_wkb(d["geometry"]))
+        else:
+            c = pycountry.countries.get(alpha_3=iso3)
+            name = getattr(c, "common_name", None) or c.name
+            row = dict(iso3=iso3, name_fr=fr.gettext(c.name), name_en=name, continent=CONTINENT_FALLBACK.get(iso3),
+                       subregion=None, area_km2=None, label_lon=None, label_lat=None, geometry=None)
+        row["zones"] = country_zones(iso3, row["continent"], row["subregion"])
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame, geometry: bool = False) -> None:
+    cols = ", ".join(df.columns)
+    select = ", ".join("ST_GeomFromWKB(geometry)" if geometry and c == "geometry" else c for c in df.columns)
+    con.register("frame", df)
+    con.execute(f"INSERT INTO {table} ({cols}) SELECT {select} FROM frame")  # table/columns are our constants
+    con.unregister("frame")
+
+
+def _write(con: duckdb.DuckDBPyConnection, tables: list[RawTable], result: Result, layers: Layers,
+           source_kind: str) -> None:
+    con.execute(SCHEMA.read_text(encoding="utf-8"))
+    _insert(con, "zones", pd.DataFrame(
+        [(code, z["label_fr"], z["label_en"], i) for i, (code, z) in enumerate(zones().items())],
+        columns=["code", "label_fr", "label_en", "position"]))
+    _insert(con, "rrma", pd.DataFrame(rrma_rows()).replace({"": None}))
+    odds = theme_odds()
+    _insert(con, "themes", pd.DataFrame(
+        [(t.code, t.label_fr, t.label_en, list(odds[t.code])) for t in themes()],
+        columns=["code", "label_fr", "label_en", "odds"]))
+    _insert(con, "odd", pd.DataFrame(odd_rows()).astype({"number": int}))
+    for name, terms in (("action_types", action_types()), ("statuses", statuses()),
+                        ("authority_types", authority_types())):
+        _insert(con, name, pd.DataFrame([(t.code, t.label_fr, t.label_en) for t in terms],
+                                        columns=["code", "label_fr", "label_en"]))
+    _insert(con, "countries", _countries_frame(layers), geometry=True)
+    regional_rrma = {r["region_code"]: r["code"] for r in rrma_rows() if not r["departement_code"]}
+    regions = pd.DataFrame(layers.regions.drop(columns="geometry"))
+    regions["rrma"] = regions["code"].map(regional_rrma)
+    regions["geometry"] = [_wkb(g) for g in layers.regions.geometry]
+    _insert(con, "fr_regions", regions, geometry=True)
+    deps = pd.DataFrame(layers.departements.drop(columns="geometry"))
+    deps["geometry"] = [_wkb(g) for g in layers.departements.geometry]
+    _insert(con, "fr_departements", deps, geometry=True)
+    partnerships = pd.DataFrame(result.partnerships)
+    partnerships = partnerships.astype({"start_year": "Int32", "end_year": "Int32", "budget_eur": "Float64"})
+    _insert(con, "partnerships", partnerships)
+    _insert(con, "rejected_rows", pd.DataFrame(result.rejected))
+    _insert(con, "build_inputs", pd.DataFrame([vars(f) for f in result.files]))
+    checksum = hashlib.sha256("\n".join([__version__, *(t.sha256 for t in tables)]).encode()).hexdigest()
+    _insert(con, "build_info", pd.DataFrame([{
+        "source_kind": source_kind,
+        "built_at": dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
+        "code_version": __version__,
+        "records_read": result.loaded + result.rejected_count,
+        "records_loaded": result.loaded,
+        "records_rejected": result.rejected_count,
+        "checksum": checksum,
+        "geometry_sources": layers.sources,
+    }]))
+
+
+def build(inputs: Sequence[str | Path], db_path: str | Path, source_kind: str = "import",
+          progress: bool = False) -> BuildReport:
+    """Build the database at ``db_path`` from export files. The new file replaces the old one only once it is
+    complete; on any failure the previous database is left as it was."""
+    db_path = Path(db_path)
+    tables, result = transform_files([Path(p) for p in inputs], progress=progress)
+    layers = load_layers()
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    try:
+        con = duckdb.connect(str(tmp))
+        try:
+            _write(con, tables, result, layers, source_kind)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(tmp, db_path)
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
+    return BuildReport(db_path, result, source_kind)

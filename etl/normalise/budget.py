@@ -1,0 +1,57 @@
+"""Budgets in euros, from French-formatted amounts. Unknown (empty, "N/C") is ``None``, distinct from 0."""
+
+from __future__ import annotations
+
+import re
+
+from etl.normalise import Invalid
+from etl.normalise.text import clean, fold
+
+UNKNOWN = frozenset({"", "nc", "n c", "non communique", "inconnu", "nd", "n d", "non disponible", "na", "sans objet"})
+_AMOUNT = re.compile(
+    r"^(?:€\s*)?(?P<sign>[-−])?\s*(?P<num>\d[\d\s.,']*)\s*(?P<mult>k|m|md|mds|millions?|milliers?|mille)?\s*"
+    r"(?:€|eur|euros?)?\s*(?P<mult2>k|m)?\s*(?:€|eur|euros?)?\s*(?:ht|ttc)?$",
+    re.IGNORECASE,
+)
+_MULTIPLIERS = {"k": 1e3, "mille": 1e3, "millier": 1e3, "milliers": 1e3, "m": 1e6, "million": 1e6,
+                "millions": 1e6, "md": 1e9, "mds": 1e9}
+
+
+def _number(num: str) -> float:
+    """French or English number text → float. Spaces and apostrophes group thousands; of ``.`` and ``,`` the
+    last one is the decimal mark when both appear; a lone ``.`` followed by exactly three digits groups thousands
+    (``15.000``), otherwise it is decimal."""
+    s = re.sub(r"[\s']", "", num)
+    if "," in s and "." in s:
+        dec = max(s.rfind(","), s.rfind("."))
+        s = re.sub(r"[.,]", "", s[:dec]) + "." + s[dec + 1 :]
+    elif s.count(",") == 1:
+        s = s.replace(",", ".")
+    elif s.count(",") > 1:
+        s = s.replace(",", "")
+    elif s.count(".") > 1 or re.fullmatch(r"\d{1,3}\.\d{3}", s):
+        s = s.replace(".", "")
+    return float(s)
+
+
+def normalise_budget(raw: str | None) -> float | None:
+    """Euros as a float, or ``None`` when unknown. Raises :class:`Invalid` for negative or unreadable amounts.
+
+    ``"15 000 €"`` (space, no-break or narrow no-break space), ``"15 000,50 €"``, ``"15000"``, ``"250 k€"``,
+    ``"1,2 M€"``, ``"5000 EUR"``.
+    """
+    text = clean(raw)
+    if fold(text) in UNKNOWN or text in {"?", "-", "—", "/"}:
+        return None
+    m = _AMOUNT.match(text.replace("\u202f", " ").replace("\u00a0", " "))
+    if not m:
+        raise Invalid(f"budget illisible : « {text} »")
+    try:
+        value = _number(m.group("num"))
+    except ValueError:
+        raise Invalid(f"budget illisible : « {text} »") from None
+    mult = (m.group("mult") or m.group("mult2") or "").lower()
+    value *= _MULTIPLIERS.get(mult, 1.0)
+    if m.group("sign"):
+        raise Invalid(f"budget négatif : « {text} »")
+    return round(value, 2)

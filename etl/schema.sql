@@ -1,0 +1,114 @@
+-- The contract between the ETL and the app: every table and column the dashboard may read.
+-- Documented in README.md ("Data model"); tests/integration/test_schema.py checks keys, not-nulls and codes.
+
+-- One row per partnership (project record) that passed every check.
+CREATE TABLE partnerships (
+    partnership_id         VARCHAR PRIMARY KEY,   -- the export's Identifiant, or "<file>#<row>" when it had none
+    source_file            VARCHAR NOT NULL,      -- file name the record came from
+    source_row             INTEGER NOT NULL,      -- 1-based record number in that file, header excluded
+    title                  VARCHAR,
+    fr_authority_name      VARCHAR NOT NULL,      -- as written in the export (trimmed)
+    fr_authority_key       VARCHAR NOT NULL,      -- COM:<insee>, DEP:<code>, REG:<code>, EPCI:<siren> or NOM:<dep|reg>:<name>
+    fr_authority_type      VARCHAR NOT NULL,      -- commune, departement, region, epci, metropole, syndicat_mixte, autre
+    fr_commune_code        VARCHAR,               -- INSEE code of the commune (communes only)
+    fr_departement_code    VARCHAR,               -- INSEE code of the département (NULL for a region)
+    fr_region_code         VARCHAR NOT NULL,      -- INSEE code of the 2016 region (01–06 overseas)
+    rrma                   VARCHAR,               -- code of the regional multi-actor network (rrma.code)
+    partner_country_iso3   VARCHAR NOT NULL,      -- ISO 3166-1 alpha-3 (Kosovo: XKX)
+    partner_authority_name VARCHAR,
+    themes                 VARCHAR[] NOT NULL,    -- codes of themes.code, sorted
+    themes_raw             VARCHAR,
+    odds                   INTEGER[] NOT NULL,    -- ODD numbers 1–17, sorted
+    action_type            VARCHAR,               -- action_types.code, NULL when absent or not recognised
+    action_type_raw        VARCHAR,
+    start_year             INTEGER,
+    end_year               INTEGER,
+    budget_eur             DOUBLE,                -- NULL = unknown, distinct from 0
+    funding                VARCHAR,               -- Financements, as written
+    status                 VARCHAR,               -- statuses.code, NULL when absent or not recognised
+    status_raw             VARCHAR,
+    extra                  VARCHAR                -- JSON object of the columns the ETL did not recognise
+);
+
+-- Every record that was not loaded, with why. loaded + rejected = records read.
+CREATE TABLE rejected_rows (
+    source_file VARCHAR NOT NULL,
+    source_row  INTEGER NOT NULL,
+    reason      VARCHAR NOT NULL,
+    raw         VARCHAR NOT NULL                  -- JSON object header → cell, as read
+);
+
+CREATE TABLE countries (
+    iso3      VARCHAR PRIMARY KEY,
+    name_fr   VARCHAR NOT NULL,
+    name_en   VARCHAR NOT NULL,
+    continent VARCHAR,                            -- afrique, ameriques, asie, europe, oceanie, antarctique
+    subregion VARCHAR,                            -- Natural Earth SUBREGION
+    zones     VARCHAR[] NOT NULL,                 -- zones.code
+    area_km2  DOUBLE,
+    label_lon DOUBLE,                             -- where to put a label or a marker (small islands)
+    label_lat DOUBLE,
+    geometry  GEOMETRY                            -- simplified for the web, outer rings clockwise; NULL if none
+);
+
+CREATE TABLE zones (
+    code     VARCHAR PRIMARY KEY,
+    label_fr VARCHAR NOT NULL,
+    label_en VARCHAR NOT NULL,
+    position INTEGER NOT NULL
+);
+
+CREATE TABLE rrma (
+    code             VARCHAR PRIMARY KEY,
+    name             VARCHAR NOT NULL,
+    region_code      VARCHAR NOT NULL,
+    departement_code VARCHAR                      -- set when the network covers one département only (YCID)
+);
+
+CREATE TABLE fr_regions (
+    code       VARCHAR PRIMARY KEY,
+    name       VARCHAR NOT NULL,
+    rrma       VARCHAR,                           -- the region-wide network, if any
+    population BIGINT NOT NULL,                   -- population municipale (COG)
+    geometry   GEOMETRY NOT NULL
+);
+
+CREATE TABLE fr_departements (
+    code        VARCHAR PRIMARY KEY,
+    name        VARCHAR NOT NULL,
+    region_code VARCHAR NOT NULL,
+    population  BIGINT NOT NULL,
+    geometry    GEOMETRY NOT NULL
+);
+
+CREATE TABLE themes (code VARCHAR PRIMARY KEY, label_fr VARCHAR NOT NULL, label_en VARCHAR NOT NULL,
+                     odds INTEGER[] NOT NULL);
+CREATE TABLE odd (number INTEGER PRIMARY KEY, label_fr VARCHAR NOT NULL, label_en VARCHAR NOT NULL,
+                  colour VARCHAR NOT NULL);
+CREATE TABLE action_types (code VARCHAR PRIMARY KEY, label_fr VARCHAR NOT NULL, label_en VARCHAR NOT NULL);
+CREATE TABLE statuses (code VARCHAR PRIMARY KEY, label_fr VARCHAR NOT NULL, label_en VARCHAR NOT NULL);
+CREATE TABLE authority_types (code VARCHAR PRIMARY KEY, label_fr VARCHAR NOT NULL, label_en VARCHAR NOT NULL);
+
+-- One row: what this database was built from.
+CREATE TABLE build_info (
+    source_kind    VARCHAR NOT NULL,              -- 'demo' or 'import'
+    built_at       TIMESTAMP NOT NULL,            -- UTC
+    code_version   VARCHAR NOT NULL,
+    records_read   INTEGER NOT NULL,
+    records_loaded INTEGER NOT NULL,
+    records_rejected INTEGER NOT NULL,
+    checksum       VARCHAR NOT NULL,              -- sha256 over the inputs' checksums and the code version
+    geometry_sources VARCHAR NOT NULL
+);
+
+-- One row per input file.
+CREATE TABLE build_inputs (
+    source_file VARCHAR NOT NULL,
+    sha256      VARCHAR NOT NULL,
+    encoding    VARCHAR NOT NULL,
+    delimiter   VARCHAR,
+    records     INTEGER NOT NULL,
+    loaded      INTEGER NOT NULL,
+    rejected    INTEGER NOT NULL,
+    blank_rows  INTEGER NOT NULL
+);

@@ -1,0 +1,1 @@
+"""Geometries of coopatlas: world countries and French regions/départements, prepared offline from registry packages."""

@@ -1,0 +1,61 @@
+"""Prepared geometry layers, computed once from the registry packages and cached on disk.
+
+The cache key holds the source package versions and this module's parameters, so upgrading a package or
+changing a tolerance prepares the layers again. Layers are stored as GeoJSON (text, diffable, no extra driver).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+
+from geo import cog, countries, france
+
+
+def cache_dir() -> Path:
+    """``$COOPATLAS_CACHE_DIR``, else ``$XDG_CACHE_HOME/coopatlas``, else ``~/.cache/coopatlas``."""
+    if os.environ.get("COOPATLAS_CACHE_DIR"):
+        return Path(os.environ["COOPATLAS_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "coopatlas"
+
+
+@dataclass
+class Layers:
+    countries: gpd.GeoDataFrame
+    regions: gpd.GeoDataFrame
+    departements: gpd.GeoDataFrame
+    sources: str
+
+
+def sources() -> str:
+    return f"{countries.source_version()}; COG {cog.cog_version()}"
+
+
+def _key() -> str:
+    params = json.dumps([sources(), countries.SIMPLIFY_DEGREES, countries.MIN_PART_KM2, countries.DECIMALS,
+                         france.SIMPLIFY_DEGREES, france.DECIMALS, 2])
+    return hashlib.sha256(params.encode()).hexdigest()[:16]
+
+
+def load_layers(cache: Path | None = None) -> Layers:
+    """The three layers, from the cache when it holds them, else prepared (≈ 10 s) and cached."""
+    folder = (cache or cache_dir()) / f"geo-{_key()}"
+    names = ("countries", "regions", "departements")
+    paths = {n: folder / f"{n}.geojson" for n in names}
+    if all(p.exists() for p in paths.values()):
+        layers = {n: gpd.read_file(p) for n, p in paths.items()}
+    else:
+        regions, departements = france.load_france()
+        layers = {"countries": countries.load_countries(), "regions": regions, "departements": departements}
+        folder.mkdir(parents=True, exist_ok=True)
+        for n, gdf in layers.items():
+            tmp = paths[n].with_suffix(f".tmp{os.getpid()}")
+            tmp.write_text(gdf.to_json(drop_id=True), encoding="utf-8")
+            os.replace(tmp, paths[n])
+    return Layers(layers["countries"], layers["regions"], layers["departements"], sources())
