@@ -69,8 +69,11 @@ SYLLABLES = ["ba", "ko", "ma", "ni", "se", "dou", "ga", "ti", "lo", "ra", "fa", 
              "sa", "to", "za", "ya", "ha", "ou", "lé", "mi", "ri", "ka", "té", "go", "ndi", "fo"]
 
 
-def _partner_name(rng: random.Random, country: str) -> str:
+def _partner_name(rng: random.Random, country: str, used: set[str]) -> str:
     word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))).capitalize()
+    while word in used:
+        word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(3, 4))).capitalize()
+    used.add(word)
     if country in EUROPE or country in ("Québec (Canada)", "États-Unis", "Japon", "Corée du Sud", "Chine"):
         kind = rng.choice(["Ville de", "Ville de", "Province de", "Région de"])
     else:
@@ -153,6 +156,7 @@ def generate(path: str | Path, seed: int = 2009, target: int = 12_000) -> int:
     cweights = {k: (v * 0.73 / africa_total if k in AFRICA else v * 0.27 / rest_total) for k, v in countries.items()}
     names, cw = list(cweights), list(cweights.values())
     pools: dict[str, list[str]] = {}
+    used_names: set[str] = set()
     theme_codes, tw = list(THEME_WEIGHTS), list(THEME_WEIGHTS.values())
     labels = {t.code: t.label_fr for t in themes()}
     odds_of = theme_odds()
@@ -162,8 +166,10 @@ def generate(path: str | Path, seed: int = 2009, target: int = 12_000) -> int:
             country = rng.choices(names, cw)[0]
             pool = pools.setdefault(country, [])
             if not pool or rng.random() < 0.81:  # the Atlas counts ≈ 9,900 partners for ≈ 12,000 projects
-                pool.append(_partner_name(rng, country))
-            partner = rng.choice(pool)
+                pool.append(_partner_name(rng, country, used_names))
+                partner = pool[-1]
+            else:
+                partner = rng.choice(pool)
             europe = country in EUROPE
             twinning = europe and rng.random() < 0.7
             start = rng.randint(1955, 2000) if twinning else min(2025, int(rng.triangular(1985, 2026, 2016)))

@@ -279,16 +279,20 @@ def _by_name(name: str, type_: str | None, c: _Cog) -> Authority:
             if key in c.dep_by_name and (type_ == "departement" or key != fold(name)):
                 d = c.dep_by_name[key]
                 return Authority(name, "departement", None, d, c.dep[d][1], f"DEP:{d}")
+    if type_ in (None, "commune"):  # before EPCI: "Lyon" is the commune, not "Métropole de Lyon"
+        codes = _commune_among(name, c)
+        if len(codes) == 1:
+            return _from_commune(name, "commune", codes[0], c)
+        if len(codes) > 1 and type_ == "commune":
+            raise _ambiguous(name, codes, c)
+    else:
+        codes = []
     if type_ in (None, "epci", "metropole"):
         siren = _epci_named(name, c)
         if siren:
             return _by_code(name, type_, siren, c)
-    if type_ in (None, "commune"):
-        codes = _commune_among(name, c)
-        if len(codes) == 1:
-            return _from_commune(name, "commune", codes[0], c)
-        if len(codes) > 1:
-            raise _ambiguous(name, codes, c)
+    if len(codes) > 1:
+        raise _ambiguous(name, codes, c)
     raise Invalid(
         f"collectivité française introuvable : « {name} » "
         "(ni code INSEE/SIREN, ni département, ni région pour la situer)"

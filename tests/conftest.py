@@ -1,0 +1,59 @@
+"""Shared fixtures: paths, the `../shared` folder, and the fixture database built by the real ETL."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = ROOT.parent / "shared"
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def need(condition: bool, reason: str) -> None:
+    """Skip with a reason, except in CI where what is needed is always there: there, fail loudly."""
+    if condition:
+        return
+    if in_ci():
+        pytest.fail(f"{reason} (CI=true: this must not be missing in CI)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    need(SHARED.is_dir(), f"{SHARED} is absent: checks against the shared reference data cannot run")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def fixture_exports() -> list[Path]:
+    return [FIXTURES / "atlas_small.csv", FIXTURES / "atlas_cp1252.csv"]
+
+
+@pytest.fixture(scope="session")
+def fixture_db(tmp_path_factory, fixture_exports) -> Path:
+    """The fixture exports built into a DuckDB file by the real ETL, once per session."""
+    from etl.load import build
+
+    db = tmp_path_factory.mktemp("db") / "fixture.duckdb"
+    build(fixture_exports, db)
+    return db
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """The demo export built through the same path as a real one."""
+    from etl.demo import generate
+    from etl.load import build
+
+    folder = tmp_path_factory.mktemp("demo")
+    export = folder / "atlas-demo.csv"
+    generate(export)
+    build([export], folder / "demo.duckdb", source_kind="demo")
+    return folder / "demo.duckdb"

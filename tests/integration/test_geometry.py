@@ -1,0 +1,54 @@
+"""Geometries: the 18 regions against IGN outlines, the world layer's size, winding and small islands."""
+
+import json
+
+import geopandas as gpd
+import pytest
+import shapely
+
+from geo.prepare import load_layers
+
+
+@pytest.fixture(scope="module")
+def layers():
+    return load_layers()
+
+
+def test_regions_match_ign_outlines_within_3_percent(layers, shared_dir):
+    ref = gpd.read_file(shared_dir / "reference" / "regions-avec-outre-mer.geojson").set_index("code")
+    mine = layers.regions.set_index("code")
+    assert sorted(mine.index) == sorted(ref.index) and len(mine) == 18
+    ratio = mine.geometry.to_crs(6933).area / ref.geometry.to_crs(6933).area
+    off = ratio[(ratio - 1).abs() > 0.03]
+    assert off.empty, f"regions off by more than 3 %: {off.round(4).to_dict()}"
+
+
+def test_departements_match_ign_outlines(layers, shared_dir):
+    ref = gpd.read_file(shared_dir / "reference" / "departements-avec-outre-mer.geojson").set_index("code")
+    mine = layers.departements.set_index("code")
+    assert len(mine) == 101 and sorted(mine.index) == sorted(ref.index)
+    ratio = mine.geometry.to_crs(6933).area / ref.geometry.to_crs(6933).area
+    assert ((ratio - 1).abs() <= 0.05).all(), ratio[(ratio - 1).abs() > 0.05].to_dict()
+
+
+def _outer_rings_clockwise(geom) -> bool:
+    parts = getattr(geom, "geoms", [geom])
+    return all(not p.exterior.is_ccw for p in parts)
+
+
+def test_outer_rings_are_clockwise_for_plotly(layers):
+    for gdf in (layers.countries, layers.regions, layers.departements):
+        assert all(_outer_rings_clockwise(g) for g in gdf.geometry if g is not None and not g.is_empty)
+
+
+def test_world_layer_is_light_and_complete(layers):
+    world = layers.countries
+    size = len(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": r.iso3, "geometry": shapely.geometry.mapping(r.geometry)}
+        for r in world.itertuples()]}, separators=(",", ":")))
+    assert size <= 1_000_000, size
+    codes = set(world["iso3"])
+    assert {"FRA", "NOR", "XKX", "MLI", "BFA", "SEN", "COM", "CPV", "HTI", "MUS", "STP", "SYC"} <= codes
+    assert not world.geometry.is_empty.any() and world.geometry.is_valid.all()
+    small = world[world["iso3"].isin(["COM", "CPV", "STP", "SYC", "MUS"])]
+    assert small[["label_lon", "label_lat"]].notna().all().all()

@@ -1,0 +1,57 @@
+"""The schema is the contract: keys, not-nulls and accepted values, on the fixture and the demo databases."""
+
+import duckdb
+import pytest
+
+from etl.normalise.countries import iso_codes
+
+
+@pytest.fixture(params=["fixture_db", "demo_db"])
+def con(request):
+    c = duckdb.connect(str(request.getfixturevalue(request.param)), read_only=True)
+    yield c
+    c.close()
+
+
+def values(con, sql):
+    return {r[0] for r in con.execute(sql).fetchall()}
+
+
+def test_codes_are_known(con):
+    assert values(con, "SELECT partner_country_iso3 FROM partnerships") <= iso_codes()
+    assert values(con, "SELECT partner_country_iso3 FROM partnerships") <= values(con, "SELECT iso3 FROM countries")
+    assert values(con, "SELECT fr_region_code FROM partnerships") <= values(con, "SELECT code FROM fr_regions")
+    assert values(con, "SELECT fr_departement_code FROM partnerships WHERE fr_departement_code IS NOT NULL") <= \
+        values(con, "SELECT code FROM fr_departements")
+    assert values(con, "SELECT fr_authority_type FROM partnerships") <= values(con, "SELECT code FROM authority_types")
+    assert values(con, "SELECT unnest(themes) FROM partnerships") <= values(con, "SELECT code FROM themes")
+    assert values(con, "SELECT unnest(odds) FROM partnerships") <= set(range(1, 18))
+    assert values(con, "SELECT action_type FROM partnerships WHERE action_type IS NOT NULL") <= \
+        values(con, "SELECT code FROM action_types")
+    assert values(con, "SELECT status FROM partnerships WHERE status IS NOT NULL") <= \
+        values(con, "SELECT code FROM statuses")
+    assert values(con, "SELECT rrma FROM partnerships WHERE rrma IS NOT NULL") <= values(con, "SELECT code FROM rrma")
+    assert values(con, "SELECT unnest(zones) FROM countries") <= values(con, "SELECT code FROM zones")
+
+
+def test_partnership_rows_are_consistent(con):
+    assert con.execute("SELECT count(*) - count(DISTINCT partnership_id) FROM partnerships").fetchone() == (0,)
+    bad = con.execute("""
+        SELECT count(*) FROM partnerships p LEFT JOIN fr_departements d ON d.code = p.fr_departement_code
+        WHERE (p.fr_departement_code IS NOT NULL AND d.region_code <> p.fr_region_code)
+           OR (p.fr_authority_type = 'commune' AND p.fr_commune_code IS NULL)
+           OR p.budget_eur < 0 OR p.end_year < p.start_year
+           OR p.start_year NOT BETWEEN 1945 AND year(current_date) + 10
+    """).fetchone()
+    assert bad == (0,)
+
+
+def test_reference_tables(con):
+    assert con.execute("SELECT count(*) FROM fr_regions").fetchone() == (18,)
+    assert con.execute("SELECT count(*) FROM fr_departements").fetchone() == (101,)
+    assert con.execute("SELECT count(*) FROM odd").fetchone() == (17,)
+    assert values(con, "SELECT iso3 FROM countries WHERE 'sahel' = ANY(zones)") == {"MLI", "BFA", "NER", "TCD", "MRT"}
+    assert values(con, "SELECT iso3 FROM countries WHERE 'maghreb' = ANY(zones)") >= {"MAR", "DZA", "TUN"}
+    assert con.execute("SELECT count(*) FROM countries WHERE continent IS NULL").fetchone() == (0,)
+    assert values(con, "SELECT rrma FROM fr_regions WHERE code = '84'") == {"resacoop"}
+    assert con.execute("SELECT count(*) FROM build_info").fetchone() == (1,)

@@ -1,0 +1,31 @@
+import pytest
+
+from etl.normalise import Invalid
+from etl.normalise.budget import normalise_budget
+
+
+@pytest.mark.parametrize(
+    "raw, euros",
+    [
+        ("15 000 €", 15000.0), ("15\u00a0000 €", 15000.0), ("15\u202f000 €", 15000.0),
+        ("15 000,50 €", 15000.5), ("15\u202f000,50\u00a0€", 15000.5), ("15000", 15000.0), ("15000.5", 15000.5),
+        ("250 k€", 250000.0), ("250k€", 250000.0), ("250 K€", 250000.0), ("1,2 M€", 1200000.0),
+        ("1.5 M€", 1500000.0), ("5000 EUR", 5000.0), ("5 000 euros", 5000.0), ("15.000", 15000.0),
+        ("1 234 567,89", 1234567.89), ("1.234.567,89", 1234567.89), ("1,234,567.89", 1234567.89),
+        ("12 000 € HT", 12000.0), ("€ 500", 500.0), ("0", 0.0), ("0 €", 0.0), ("3 millions €", 3e6),
+    ],
+)
+def test_budget_formats(raw, euros):
+    assert normalise_budget(raw) == pytest.approx(euros)
+
+
+@pytest.mark.parametrize("raw", ["", "  ", None, "N/C", "NC", "n.c.", "non communiqué", "?", "-", "Inconnu"])
+def test_unknown_is_none_not_zero(raw):
+    assert normalise_budget(raw) is None
+
+
+@pytest.mark.parametrize("raw, message", [("-5 000 €", "négatif"), ("−200", "négatif"), ("beaucoup", "illisible"),
+                                          ("12 000 $ environ", "illisible"), ("1,2,3,4 €x", "illisible")])
+def test_budget_rejections(raw, message):
+    with pytest.raises(Invalid, match=message):
+        normalise_budget(raw)
