@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-from collections import Counter
 from pathlib import Path
 
 from etl.read import UnreadableInput
@@ -22,13 +21,12 @@ def _summary(result, out=sys.stdout, verbose_rejects: int = 20) -> None:
         print(f"  avertissement : {w}", file=out)
     print(f"Lus : {read} · chargés : {result.loaded} · rejetés : {result.rejected_count}", file=out)
     if result.rejected_count:
-        print("Motifs de rejet :", file=out)
-        for reason, n in Counter(result.reasons()).most_common():
+        print("Motifs de rejet (un enregistrement peut en cumuler plusieurs) :", file=out)
+        for reason, n in result.reasons.most_common():
             print(f"  {n:>6} × {reason}", file=out)
-        rej = result.rejected
         print("Premiers rejets (fichier, ligne : motif) :", file=out)
-        for i in range(min(verbose_rejects, result.rejected_count)):
-            print(f"  {rej['source_file'][i]}, ligne {rej['source_row'][i]} : {rej['reason'][i]}", file=out)
+        for source_file, row, reason in result.sample[:verbose_rejects]:
+            print(f"  {source_file}, ligne {row} : {reason}", file=out)
 
 
 def cmd_build(args) -> int:

@@ -20,7 +20,7 @@ import shapely
 from etl import __version__
 from etl.normalise.countries import KOSOVO
 from etl.read import RawTable, read_table
-from etl.transform import Result, Transformer
+from etl.transform import Batch, Result, Sink, Transformer
 from etl.vocab import action_types, authority_types, odd_rows, rrma_rows, statuses, theme_odds, themes, zones
 from geo.prepare import Layers, load_layers
 from geo.zones import country_zones
@@ -51,8 +51,8 @@ class _Progress:
         if enabled:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, unit=" lignes", file=sys.stderr, desc="normalisation", leave=True,
-                            mininterval=0.5, disable=None)
+            self.bar = tqdm(total=total, unit="o", unit_scale=True, file=sys.stderr, desc="lecture et normalisation",
+                            leave=True, mininterval=0.5, disable=None)
 
     def __call__(self, n: int) -> None:
         if self.bar is not None:
@@ -63,10 +63,12 @@ class _Progress:
             self.bar.close()
 
 
-def transform_files(paths: Sequence[Path], progress: bool = False) -> tuple[list[RawTable], Result]:
+def transform_files(paths: Sequence[Path], sink: Sink | None = None,
+                    progress: bool = False) -> tuple[list[RawTable], Result]:
+    """Read and normalise export files, sending rows in batches to ``sink`` (``None``: count only)."""
     tables = [read_table(p) for p in paths]
-    bar = _Progress(sum(len(t.rows) for t in tables), progress)
-    transformer = Transformer(bar)
+    bar = _Progress(sum(t.size for t in tables), progress)
+    transformer = Transformer(sink, bar)
     try:
         for t in tables:
             transformer.add(t)
@@ -110,8 +112,7 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame, geomet
     con.unregister("frame")
 
 
-def _write(con: duckdb.DuckDBPyConnection, tables: list[RawTable], result: Result, layers: Layers,
-           source_kind: str) -> None:
+def _write_reference(con: duckdb.DuckDBPyConnection, layers: Layers) -> None:
     con.execute(SCHEMA.read_text(encoding="utf-8"))
     _insert(con, "zones", pd.DataFrame(
         [(code, z["label_fr"], z["label_en"], i) for i, (code, z) in enumerate(zones().items())],
@@ -135,10 +136,20 @@ def _write(con: duckdb.DuckDBPyConnection, tables: list[RawTable], result: Resul
     deps = pd.DataFrame(layers.departements.drop(columns="geometry"))
     deps["geometry"] = [_wkb(g) for g in layers.departements.geometry]
     _insert(con, "fr_departements", deps, geometry=True)
-    partnerships = pd.DataFrame(result.partnerships)
-    partnerships = partnerships.astype({"start_year": "Int32", "end_year": "Int32", "budget_eur": "Float64"})
-    _insert(con, "partnerships", partnerships)
-    _insert(con, "rejected_rows", pd.DataFrame(result.rejected))
+
+
+def _db_sink(con: duckdb.DuckDBPyConnection) -> Sink:
+    def sink(table: str, batch: Batch) -> None:
+        df = pd.DataFrame(batch)
+        if table == "partnerships":
+            df = df.astype({"start_year": "Int32", "end_year": "Int32", "budget_eur": "Float64"})
+        _insert(con, table, df)
+
+    return sink
+
+
+def _write_build_info(con: duckdb.DuckDBPyConnection, tables: list[RawTable], result: Result, layers: Layers,
+                      source_kind: str) -> None:
     _insert(con, "build_inputs", pd.DataFrame([vars(f) for f in result.files]))
     checksum = hashlib.sha256("\n".join([__version__, *(t.sha256 for t in tables)]).encode()).hexdigest()
     _insert(con, "build_info", pd.DataFrame([{
@@ -158,15 +169,19 @@ def build(inputs: Sequence[str | Path], db_path: str | Path, source_kind: str = 
     """Build the database at ``db_path`` from export files. The new file replaces the old one only once it is
     complete; on any failure the previous database is left as it was."""
     db_path = Path(db_path)
-    tables, result = transform_files([Path(p) for p in inputs], progress=progress)
+    paths = [Path(p) for p in inputs]
+    for p in paths:  # fail on an unreadable file before any work
+        read_table(p)
     layers = load_layers()
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
     tmp.unlink(missing_ok=True)
     try:
-        con = duckdb.connect(str(tmp))
+        con = duckdb.connect(str(tmp), config={"enable_progress_bar": False})
         try:
-            _write(con, tables, result, layers, source_kind)
+            _write_reference(con, layers)
+            tables, result = transform_files(paths, _db_sink(con), progress=progress)
+            _write_build_info(con, tables, result, layers, source_kind)
             con.execute("CHECKPOINT")
         finally:
             con.close()

@@ -1,17 +1,23 @@
 """Reading exports: CSV (UTF-8 with or without BOM, or Windows-1252; ``;``, ``,`` or tab) and XLSX.
 
-A file becomes a :class:`RawTable`: the header and every record as a list of strings, numbered from 1 (header
-excluded), so that a rejection can name the file and row a user opens in a spreadsheet.
+A file opens as a :class:`RawTable`: its header, and its records streamed as lists of strings, numbered from 1
+(header excluded), so that a rejection can name the file and row a user opens in a spreadsheet. Records are
+streamed, never all held in memory: a million-row export reads in constant memory.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
 import io
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+CHUNK = 1 << 20
+DELIMITERS = (";", ",", "\t")
 
 
 class UnreadableInput(Exception):
@@ -22,30 +28,64 @@ class UnreadableInput(Exception):
 class RawTable:
     source_file: str
     header: list[str]
-    rows: list[list[str]]
+    records: Callable[[], Iterator[list[str]]]  # a fresh iterator over the records after the header
     encoding: str
     delimiter: str | None
     sha256: str
-    blank_rows: int = 0
+    size: int  # bytes, for progress
+    position: Callable[[], int] = lambda: 0  # bytes read so far by the current iterator
     notes: list[str] = field(default_factory=list)
 
-
-DELIMITERS = (";", ",", "\t")
+    @property
+    def rows(self) -> list[list[str]]:
+        """All records at once (small files and tests only)."""
+        return list(self.records())
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Text and encoding name: UTF-8 (BOM or not) when it decodes, else Windows-1252 (Latin-1 for the five bytes
-    Windows-1252 leaves undefined)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
+    """Text and encoding of a whole (small) byte string; see :func:`detect_encoding`."""
+    encoding = _detect(iter([data]))[0]
+    start = 3 if encoding == "utf-8-sig" else 0
+    return data[start:].decode(_python_codec(encoding)), encoding
+
+
+def _python_codec(encoding: str) -> str:
+    return "utf-8" if encoding == "utf-8-sig" else encoding
+
+
+def _detect(chunks: Iterator[bytes]) -> tuple[str, str, int]:
+    """``(encoding, sha256, size)``: UTF-8 (BOM or not) when the whole file decodes, else Windows-1252, else
+    Latin-1 (for the five bytes Windows-1252 leaves undefined)."""
+    sha = hashlib.sha256()
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    cp1252 = codecs.getincrementaldecoder("cp1252")()
+    ok_utf8 = ok_cp1252 = True
+    size, first = 0, b""
+    for chunk in chunks:
+        if not first:
+            first = chunk[:3]
+        sha.update(chunk)
+        size += len(chunk)
+        if ok_utf8:
+            try:
+                utf8.decode(chunk)
+            except UnicodeDecodeError:
+                ok_utf8 = False
+        if not ok_utf8 and ok_cp1252:
+            try:
+                cp1252.decode(chunk)
+            except UnicodeDecodeError:
+                ok_cp1252 = False
+    if ok_utf8:
+        try:
+            utf8.decode(b"", final=True)
+        except UnicodeDecodeError:
+            ok_utf8 = False
+    if ok_utf8:
+        encoding = "utf-8-sig" if first == b"\xef\xbb\xbf" else "utf-8"
+    else:
+        encoding = "cp1252" if ok_cp1252 else "latin-1"
+    return encoding, sha.hexdigest(), size
 
 
 def sniff_delimiter(text: str) -> str:
@@ -63,19 +103,53 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] else ";"
 
 
-def read_csv_bytes(data: bytes, source_file: str) -> RawTable:
-    text, encoding = decode(data)
+def _open_csv(opener: Callable[[], io.BufferedIOBase], source_file: str) -> RawTable:
+    def chunks() -> Iterator[bytes]:
+        with opener() as f:
+            while chunk := f.read(CHUNK):
+                yield chunk
+
+    encoding, sha, size = _detect(chunks())
+    if size == 0:
+        raise UnreadableInput(f"{source_file} : fichier vide")
+    codec = _python_codec(encoding)
+    with opener() as f:
+        head = f.read(64 * 1024)
+    start = 3 if encoding == "utf-8-sig" else 0
+    text = head[start:].decode(codec, errors="replace")
     if not text.strip():
         raise UnreadableInput(f"{source_file} : fichier vide")
     delimiter = sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=False)
+    state = {"binary": None}
+
+    def reader() -> Iterator[list[str]]:
+        binary = opener()
+        state["binary"] = binary
+        stream = io.TextIOWrapper(binary, encoding="utf-8-sig" if encoding == "utf-8-sig" else codec, newline="")
+        try:
+            rows = csv.reader(stream, delimiter=delimiter, quotechar='"', strict=False)
+            try:
+                next(rows)  # header
+                yield from rows
+            except csv.Error as exc:
+                raise UnreadableInput(f"{source_file} : CSV illisible ({exc})") from exc
+        finally:
+            stream.close()
+
     try:
-        records = list(reader)
-    except csv.Error as exc:
-        raise UnreadableInput(f"{source_file} : CSV illisible ({exc})") from exc
-    header, rows = records[0], records[1:]
-    return RawTable(source_file, [h.strip() for h in header], rows, encoding, delimiter,
-                    hashlib.sha256(data).hexdigest())
+        header = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except (StopIteration, csv.Error) as exc:
+        raise UnreadableInput(f"{source_file} : pas de ligne d'en-tête lisible") from exc
+
+    def position() -> int:
+        b = state["binary"]
+        return b.tell() if b is not None and not b.closed else size
+
+    return RawTable(source_file, [h.strip() for h in header], reader, encoding, delimiter, sha, size, position)
+
+
+def read_csv_bytes(data: bytes, source_file: str) -> RawTable:
+    return _open_csv(lambda: io.BytesIO(data), source_file)
 
 
 def _cell(value) -> str:
@@ -91,41 +165,61 @@ def _cell(value) -> str:
     return str(value)
 
 
-def read_xlsx_bytes(data: bytes, source_file: str) -> RawTable:
+def _open_xlsx(path: Path) -> RawTable:
     import openpyxl
 
+    def workbook():
+        try:
+            return openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a damaged file
+            raise UnreadableInput(f"{path.name} : classeur XLSX illisible ({exc})") from exc
+
+    def sheet_of(wb):
+        return next((ws for ws in wb.worksheets if ws.max_row and ws.max_row > 1), wb.worksheets[0])
+
+    wb = workbook()
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise UnreadableInput(f"{source_file} : classeur XLSX illisible ({exc})") from exc
-    try:
-        sheet = next((ws for ws in wb.worksheets if ws.max_row and ws.max_row > 1), wb.worksheets[0])
-        records = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        sheet = sheet_of(wb)
+        first = next(sheet.iter_rows(values_only=True), None)
+        title = sheet.title
     finally:
         wb.close()
-    if not records:
-        raise UnreadableInput(f"{source_file} : classeur vide")
-    header = [h.strip() for h in records[0]]
+    if first is None:
+        raise UnreadableInput(f"{path.name} : classeur vide")
+    header = [_cell(h).strip() for h in first]
     while header and not header[-1]:
         header.pop()
-    table = RawTable(source_file, header, records[1:], "xlsx", None, hashlib.sha256(data).hexdigest())
-    table.notes.append(f"feuille « {sheet.title} »")
+
+    def records() -> Iterator[list[str]]:
+        book = workbook()
+        try:
+            rows = sheet_of(book).iter_rows(values_only=True)
+            next(rows, None)
+            for row in rows:
+                yield [_cell(v) for v in row]
+        finally:
+            book.close()
+
+    data = path.read_bytes()
+    table = RawTable(path.name, header, records, "xlsx", None, hashlib.sha256(data).hexdigest(), len(data))
+    table.notes.append(f"feuille « {title} »")
     return table
 
 
 def read_table(path: str | Path) -> RawTable:
-    """Read one export file; raises :class:`UnreadableInput` with a clear message when it cannot be read."""
+    """Open one export file; raises :class:`UnreadableInput` with a clear message when it cannot be read."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as f:
+            magic = f.read(8)
     except OSError as exc:
         raise UnreadableInput(f"{path} : lecture impossible ({exc.strerror or exc})") from exc
-    if data[:4] == b"PK\x03\x04" or path.suffix.lower() in (".xlsx", ".xlsm"):
-        table = read_xlsx_bytes(data, path.name)
-    elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+    if magic[:4] == b"PK\x03\x04" or path.suffix.lower() in (".xlsx", ".xlsm"):
+        table = _open_xlsx(path)
+    elif magic == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise UnreadableInput(f"{path.name} : ancien format Excel (.xls) ; enregistrez-le en .xlsx ou en CSV")
     else:
-        table = read_csv_bytes(data, path.name)
+        table = _open_csv(lambda: path.open("rb"), path.name)
     if not any(table.header):
         raise UnreadableInput(f"{path.name} : pas de ligne d'en-tête")
     return table

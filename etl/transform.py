@@ -45,24 +45,44 @@ class FileStats:
     blank_rows: int = 0
 
 
+Batch = dict[str, list[Any]]
+Sink = Callable[[str, Batch], None]
+
+
 @dataclass
 class Result:
-    partnerships: dict[str, list[Any]]
-    rejected: dict[str, list[Any]]
+    """What a transformation did. The rows themselves went to the sink in batches."""
+
     files: list[FileStats]
+    loaded: int = 0
+    rejected_count: int = 0
+    reasons: Counter = field(default_factory=Counter)  # by kind (the text before " : ")
+    sample: list[tuple[str, int, str]] = field(default_factory=list)  # the first rejections
     warnings: list[str] = field(default_factory=list)
 
-    @property
-    def loaded(self) -> int:
-        return len(self.partnerships["partnership_id"])
+
+def reason_kind(reason: str) -> str:
+    return reason.split(" : ")[0].split(" (")[0]
+
+
+class Collector:
+    """A sink that keeps every batch (tests and small files)."""
+
+    def __init__(self) -> None:
+        self.tables: dict[str, Batch] = {"partnerships": {c: [] for c in PARTNERSHIP_COLUMNS},
+                                         "rejected_rows": {c: [] for c in REJECTED_COLUMNS}}
+
+    def __call__(self, table: str, batch: Batch) -> None:
+        for col, values in batch.items():
+            self.tables[table][col].extend(values)
 
     @property
-    def rejected_count(self) -> int:
-        return len(self.rejected["source_file"])
+    def partnerships(self) -> Batch:
+        return self.tables["partnerships"]
 
-    def reasons(self) -> Counter:
-        """Rejections counted by kind of reason (the text before the colon)."""
-        return Counter(r.split(" : ")[0].split(" (")[0] for r in self.rejected["reason"])
+    @property
+    def rejected(self) -> Batch:
+        return self.tables["rejected_rows"]
 
 
 class _Memo:
@@ -89,7 +109,8 @@ class _Memo:
 class Transformer:
     """Turns :class:`RawTable` objects into one :class:`Result`; identifiers are unique across all inputs."""
 
-    def __init__(self, progress: Callable[[int], None] | None = None):
+    def __init__(self, sink: Sink | None = None, progress: Callable[[int], None] | None = None,
+                 batch_rows: int = 50_000, sample_size: int = 200):
         self.country = _Memo(normalise_country)
         self.authority = _Memo(normalise_authority)
         self.odds = _Memo(normalise_odds)
@@ -101,10 +122,24 @@ class Transformer:
         self.action = _Memo(actions.get)
         self.status = _Memo(status.get)
         self.rrma = _Memo(rrma_for)
+        self.sink = sink or (lambda table, batch: None)
         self.progress = progress or (lambda n: None)
+        self.batch_rows = batch_rows
+        self.sample_size = sample_size
         self.seen_ids: dict[str, tuple[str, int]] = {}
         self.unmatched: Counter = Counter()
-        self.result = Result({c: [] for c in PARTNERSHIP_COLUMNS}, {c: [] for c in REJECTED_COLUMNS}, [])
+        self.result = Result([])
+        self.out: Batch = {c: [] for c in PARTNERSHIP_COLUMNS}
+        self.rejected: Batch = {c: [] for c in REJECTED_COLUMNS}
+
+    def _flush(self, force: bool = False) -> None:
+        for name, batch, columns in (("partnerships", self.out, PARTNERSHIP_COLUMNS),
+                                     ("rejected_rows", self.rejected, REJECTED_COLUMNS)):
+            n = len(batch[columns[0]])
+            if n and (force or n >= self.batch_rows):
+                self.sink(name, batch)
+                for c in columns:
+                    batch[c] = []
 
     def add(self, table: RawTable) -> FileStats:
         cols = map_columns(table.header, table.source_file)
@@ -116,7 +151,8 @@ class Transformer:
             )
         stats = FileStats(table.source_file, table.sha256, table.encoding, table.delimiter)
         self.result.warnings += cols.warnings
-        for i, record in enumerate(table.rows, start=1):
+        done = 0
+        for i, record in enumerate(table.records(), start=1):
             if not any(c.strip() for c in record):
                 stats.blank_rows += 1
                 continue
@@ -126,21 +162,32 @@ class Transformer:
             else:
                 stats.rejected += 1
             if i % 10_000 == 0:
-                self.progress(10_000)
-        self.progress(len(table.rows) % 10_000)
+                pos = table.position()
+                self.progress(pos - done)
+                done = pos
+                self._flush()
+        self.progress(table.size - done)
         self.result.files.append(stats)
+        self.result.loaded += stats.loaded
+        self.result.rejected_count += stats.rejected
         return stats
 
     def finish(self) -> Result:
+        self._flush(force=True)
         for piece, n in self.unmatched.most_common(20):
             self.result.warnings.append(f"thématique non reconnue (gardée en texte brut) : « {piece} » × {n}")
         return self.result
 
     def _reject(self, table: RawTable, row: int, reasons: list[str], record: list[str]) -> bool:
-        out = self.result.rejected
+        out = self.rejected
+        reason = " ; ".join(reasons)
         out["source_file"].append(table.source_file)
         out["source_row"].append(row)
-        out["reason"].append(" ; ".join(reasons))
+        out["reason"].append(reason)
+        for r in reasons:
+            self.result.reasons[reason_kind(r)] += 1
+        if len(self.result.sample) < self.sample_size:
+            self.result.sample.append((table.source_file, row, reason))
         names = table.header + [f"colonne {k + 1}" for k in range(len(table.header), len(record))]
         out["raw"].append(json.dumps(dict(zip(names, record)), ensure_ascii=False))
         return False
@@ -184,7 +231,7 @@ class Transformer:
         themes, unmatched = self.themes(get("themes"))
         self.unmatched.update(unmatched)
         extra = {label: record[i] for label, i in cols.extra.items() if i < len(record) and record[i].strip()}
-        out = self.result.partnerships
+        out = self.out
         values = (
             pid, table.source_file, row, clean(get("title")) or None, authority.name, authority.key,
             authority.type, authority.commune_code, authority.departement_code, authority.region_code,
@@ -199,8 +246,8 @@ class Transformer:
         return True
 
 
-def transform(tables: Iterable[RawTable], progress: Callable[[int], None] | None = None) -> Result:
-    t = Transformer(progress)
+def transform(tables: Iterable[RawTable], sink: Sink | None = None) -> Result:
+    t = Transformer(sink)
     for table in tables:
         t.add(table)
     return t.finish()

@@ -98,9 +98,11 @@ def test_xlsx_input_gives_the_same_partnerships(tmp_path, fixture_exports):
             ws.append(row)
     wb.save(tmp_path / "atlas.xlsx")
     from etl.load import transform_files
+    from etl.transform import Collector
 
-    _t, from_csv = transform_files([fixture_exports[0]])
-    _t, from_xlsx = transform_files([tmp_path / "atlas.xlsx"])
+    from_csv, from_xlsx = Collector(), Collector()
+    transform_files([fixture_exports[0]], from_csv)
+    transform_files([tmp_path / "atlas.xlsx"], from_xlsx)
     for col in ("partnership_id", "partner_country_iso3", "fr_authority_key", "budget_eur", "odds", "themes"):
         assert from_csv.partnerships[col] == from_xlsx.partnerships[col]
     assert [r.replace("atlas_small.csv", "atlas.xlsx") for r in from_csv.rejected["reason"]] == \

@@ -1,0 +1,68 @@
+"""Read-only access to the DuckDB file built by the ETL.
+
+One connection per process, opened read-only; each query runs on its own cursor, which DuckDB makes safe to use
+from the threads of a WSGI server. Results are cached per (query, parameters) for the life of the build.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+
+class DatabaseMissing(RuntimeError):
+    """The database file is missing or is not a coopatlas database; the message says how to build one."""
+
+
+class Store:
+    def __init__(self, path: str | Path, cache_size: int = 512):
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise DatabaseMissing(
+                f"base introuvable : {self.path}. Construisez-la avec « coopatlas demo --db {self.path} » "
+                f"ou « coopatlas build --input EXPORT.csv --db {self.path} »."
+            )
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=True)
+            row = self.con.execute("SELECT checksum, source_kind, built_at, records_loaded, records_rejected, "
+                                   "geometry_sources FROM build_info").fetchone()
+        except duckdb.Error as exc:
+            raise DatabaseMissing(
+                f"{self.path} n'est pas une base coopatlas lisible ({exc}). Reconstruisez-la avec "
+                f"« coopatlas build --input EXPORT.csv --db {self.path} »."
+            ) from exc
+        self.checksum, self.source_kind, self.built_at, self.loaded, self.rejected, self.geometry_sources = row
+        self.source_files = [r[0] for r in self.con.execute("SELECT source_file FROM build_inputs").fetchall()]
+        self._cache: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    @property
+    def is_demo(self) -> bool:
+        return self.source_kind == "demo"
+
+    def df(self, sql: str, params: list | tuple = ()) -> pd.DataFrame:
+        """Run a query with bound parameters; the result is cached (never mutate it)."""
+        key = (sql, tuple(tuple(p) if isinstance(p, list) else p for p in params))
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return hit
+        cur = self.con.cursor()
+        try:
+            result = cur.execute(sql, list(params)).df()
+        finally:
+            cur.close()
+        with self._lock:
+            self._cache[key] = result
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return result
+
+    def close(self) -> None:
+        self.con.close()

@@ -1,0 +1,126 @@
+"""Interface strings and number formats, French first, English with ``lang=en``."""
+
+from __future__ import annotations
+
+import math
+
+LANGS = ("fr", "en")
+NNBSP = "\u202f"  # French groups thousands with a narrow no-break space
+
+STRINGS: dict[str, dict[str, str]] = {
+    "title": {"fr": "Atlas de la coopération décentralisée", "en": "Atlas of French decentralised cooperation"},
+    "subtitle": {"fr": "Partenariats des collectivités territoriales françaises avec des collectivités étrangères",
+                 "en": "Partnerships of French local authorities with foreign local authorities"},
+    "demo_banner": {"fr": "Données de démonstration — synthétiques, générées pour illustrer l'outil : "
+                          "ce ne sont pas les chiffres réels de l'Atlas.",
+                    "en": "Demo data — synthetic, generated to illustrate the tool: these are not the real "
+                          "Atlas figures."},
+    "footer": {"fr": "Base construite le {date} à partir de {files}. {loaded} partenariats chargés, {rejected} "
+                     "enregistrements rejetés. Géométries : {geo}.",
+               "en": "Database built on {date} from {files}. {loaded} partnerships loaded, {rejected} records "
+                     "rejected. Geometries: {geo}."},
+    "kpi_partnerships": {"fr": "partenariats", "en": "partnerships"},
+    "kpi_authorities": {"fr": "collectivités françaises", "en": "French authorities"},
+    "kpi_countries": {"fr": "pays partenaires", "en": "partner countries"},
+    "kpi_budget": {"fr": "budget connu", "en": "known budget"},
+    "kpi_budget_note": {"fr": "connu pour {share} des partenariats", "en": "known for {share} of partnerships"},
+    "filters": {"fr": "Filtres", "en": "Filters"},
+    "f_region": {"fr": "Région (réseau régional)", "en": "Region (regional network)"},
+    "f_departement": {"fr": "Département", "en": "Département"},
+    "f_type": {"fr": "Type de collectivité", "en": "Type of authority"},
+    "f_pays": {"fr": "Pays partenaire", "en": "Partner country"},
+    "f_zone": {"fr": "Zone", "en": "Zone"},
+    "f_theme": {"fr": "Thématique", "en": "Theme"},
+    "f_odd": {"fr": "ODD", "en": "SDG"},
+    "f_action": {"fr": "Type d'action", "en": "Type of action"},
+    "f_years": {"fr": "Année de début", "en": "Start year"},
+    "f_from": {"fr": "de", "en": "from"},
+    "f_to": {"fr": "à", "en": "to"},
+    "f_budget": {"fr": "Budget", "en": "Budget"},
+    "budget_all": {"fr": "tous", "en": "all"},
+    "budget_known": {"fr": "connu", "en": "known"},
+    "budget_unknown": {"fr": "inconnu", "en": "unknown"},
+    "all": {"fr": "Tous", "en": "All"},
+    "reset": {"fr": "Réinitialiser les filtres", "en": "Reset filters"},
+    "copy_link": {"fr": "Copier le lien", "en": "Copy link"},
+    "copied": {"fr": "Lien copié", "en": "Link copied"},
+    "download_csv": {"fr": "Télécharger les données (CSV)", "en": "Download the data (CSV)"},
+    "metric": {"fr": "Mesure", "en": "Measure"},
+    "m_partnerships": {"fr": "Nombre de partenariats", "en": "Number of partnerships"},
+    "m_authorities": {"fr": "Collectivités françaises distinctes", "en": "Distinct French authorities"},
+    "m_budget": {"fr": "Budget connu total", "en": "Total known budget"},
+    "map_world": {"fr": "Pays partenaires", "en": "Partner countries"},
+    "map_france": {"fr": "Régions françaises", "en": "French regions"},
+    "map_hint": {"fr": "Cliquez un pays pour filtrer ; cliquez-le de nouveau pour retirer le filtre.",
+                 "en": "Click a country to filter; click it again to remove the filter."},
+    "map_hint_fr": {"fr": "Cliquez une région pour filtrer.", "en": "Click a region to filter."},
+    "clear_country": {"fr": "Retirer le filtre pays", "en": "Clear country filter"},
+    "no_partnership": {"fr": "aucun partenariat", "en": "no partnership"},
+    "ch_themes": {"fr": "Partenariats par thématique", "en": "Partnerships by theme"},
+    "ch_odd": {"fr": "Partenariats par ODD", "en": "Partnerships by SDG"},
+    "ch_budget_dist": {"fr": "Répartition des budgets connus", "en": "Distribution of known budgets"},
+    "ch_budget_zone": {"fr": "Budget connu par continent", "en": "Known budget by continent"},
+    "ch_years_count": {"fr": "Partenariats par année de début", "en": "Partnerships by start year"},
+    "ch_years_budget": {"fr": "Budget connu par année de début", "en": "Known budget by start year"},
+    "ch_top_countries": {"fr": "Premiers pays partenaires", "en": "Top partner countries"},
+    "ch_top_authorities": {"fr": "Premières collectivités françaises", "en": "Top French authorities"},
+    "table": {"fr": "Les partenariats", "en": "The partnerships"},
+    "search_table": {"fr": "Rechercher (collectivité, partenaire, intitulé)",
+                     "en": "Search (authority, partner, title)"},
+    "empty": {"fr": "Aucun partenariat ne correspond à ces filtres.", "en": "No partnership matches these filters."},
+    "unknown_budget_share": {"fr": "Budget inconnu pour {share} des partenariats affichés ({n}).",
+                             "en": "Budget unknown for {share} of the partnerships shown ({n})."},
+    "language": {"fr": "English", "en": "Français"},
+    "skip": {"fr": "Aller au contenu", "en": "Skip to content"},
+    "count": {"fr": "Partenariats", "en": "Partnerships"},
+    "budget_eur": {"fr": "Budget (€)", "en": "Budget (€)"},
+    "year": {"fr": "Année de début", "en": "Start year"},
+    "continent": {"fr": "Continent", "en": "Continent"},
+    "other": {"fr": "autres", "en": "others"},
+    "unknown": {"fr": "inconnu", "en": "unknown"},
+}
+
+CONTINENTS = {
+    "afrique": {"fr": "Afrique", "en": "Africa"}, "europe": {"fr": "Europe", "en": "Europe"},
+    "asie": {"fr": "Asie", "en": "Asia"}, "ameriques": {"fr": "Amériques", "en": "Americas"},
+    "oceanie": {"fr": "Océanie", "en": "Oceania"}, "antarctique": {"fr": "Antarctique", "en": "Antarctica"},
+}
+
+AUTHORITY_TYPES_SHORT = {"commune": "commune", "departement": "département", "region": "région"}
+
+
+def t(key: str, lang: str = "fr", **kwargs) -> str:
+    text = STRINGS[key].get(lang) or STRINGS[key]["fr"]
+    return text.format(**kwargs) if kwargs else text
+
+
+def number(value: float | int | None, lang: str = "fr", decimals: int = 0) -> str:
+    """``12 345`` (narrow no-break space) in French, ``12,345`` in English; ``—`` for unknown."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    text = f"{value:,.{decimals}f}"
+    if lang == "fr":
+        text = text.replace(",", NNBSP).replace(".", ",")
+    return text
+
+
+def euros(value: float | None, lang: str = "fr") -> str:
+    """Short amounts: ``1,2 M€`` / ``€1.2M``, ``250 k€``, ``8 500 €``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    for threshold, unit_fr, unit_en in ((1e9, "Md€", "bn"), (1e6, "M€", "M"), (1e4, "k€", "k")):
+        if abs(value) >= threshold:
+            scaled = number(value / threshold, lang, 1 if abs(value) < 100 * threshold else 0)
+            return f"{scaled}{NNBSP}{unit_fr}" if lang == "fr" else f"€{scaled}{unit_en}"
+    return f"{number(value, lang)}{NNBSP}€" if lang == "fr" else f"€{number(value, lang)}"
+
+
+def percent(share: float | None, lang: str = "fr") -> str:
+    if share is None:
+        return "—"
+    return f"{number(100 * share, lang, 0)}{NNBSP}%" if lang == "fr" else f"{100 * share:.0f}%"
+
+
+def plotly_separators(lang: str) -> str:
+    """Plotly's ``layout.separators``: decimal mark then thousands separator."""
+    return "," + NNBSP if lang == "fr" else ".,"

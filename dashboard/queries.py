@@ -1,0 +1,253 @@
+"""Queries: ``(store, filters) -> DataFrame``, SQL with bound parameters only.
+
+Every view reads the same filtered set of partnerships (:func:`where`); the maps drop their own dimension
+(the world map ignores the country filter, the France map the region filters) so that the selection stays
+visible among the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+
+from dashboard.db import Store
+from dashboard.filters import Filters, Vocabulary
+
+FROM = "FROM partnerships p JOIN countries c ON c.iso3 = p.partner_country_iso3"
+BUDGET_BINS = (0, 10_000, 50_000, 100_000, 250_000, 500_000, 1_000_000)
+
+
+def where(f: Filters) -> tuple[str, list]:
+    """The WHERE clause (with ``?`` placeholders) and its parameters for a set of filters."""
+    clauses, params = ["TRUE"], []
+
+    def add(sql: str, *values) -> None:
+        clauses.append(sql)
+        params.extend(values)
+
+    if f.region:
+        add("p.fr_region_code = ?", f.region)
+    if f.departement:
+        add("p.fr_departement_code = ?", f.departement)
+    if f.rrma:
+        add("p.rrma = ?", f.rrma)
+    if f.type:
+        add("p.fr_authority_type = ?", f.type)
+    if f.pays:
+        add("list_contains(?::VARCHAR[], p.partner_country_iso3)", list(f.pays))
+    if f.zone:
+        add("list_contains(c.zones, ?)", f.zone)
+    if f.theme:
+        add("list_contains(p.themes, ?)", f.theme)
+    if f.odd:
+        add("list_has_any(p.odds, ?::INTEGER[])", list(f.odd))
+    if f.debut:
+        add("p.start_year >= ?", f.debut)
+    if f.fin:
+        add("p.start_year <= ?", f.fin)
+    if f.action:
+        add("p.action_type = ?", f.action)
+    if f.budget == "connu":
+        add("p.budget_eur IS NOT NULL")
+    elif f.budget == "inconnu":
+        add("p.budget_eur IS NULL")
+    return " AND ".join(clauses), params
+
+
+def _q(store: Store, select: str, f: Filters, tail: str = "", extra: list | None = None) -> pd.DataFrame:
+    w, params = where(f)
+    return store.df(f"SELECT {select} {FROM} WHERE {w} {tail}", params + (extra or []))
+
+
+def kpis(store: Store, f: Filters) -> dict:
+    row = _q(store, """count(*) AS partnerships, count(DISTINCT p.fr_authority_key) AS authorities,
+                       count(DISTINCT p.partner_country_iso3) AS countries, sum(p.budget_eur) AS budget,
+                       count(p.budget_eur) AS budget_known""", f).iloc[0]
+    return {k: (None if pd.isna(v) else v) for k, v in row.items()}
+
+
+METRIC_SQL = """count(*) AS partnerships, count(DISTINCT p.fr_authority_key) AS authorities,
+                coalesce(sum(p.budget_eur), 0) AS budget, count(p.budget_eur) AS budget_known"""
+
+
+def by_country(store: Store, f: Filters) -> pd.DataFrame:
+    """Per partner country, ignoring the country filter itself."""
+    return _q(store, f"p.partner_country_iso3 AS iso3, {METRIC_SQL}", replace(f, pays=()),
+              "GROUP BY 1 ORDER BY partnerships DESC")
+
+
+def by_region(store: Store, f: Filters) -> pd.DataFrame:
+    """Per French region, ignoring the region, département and network filters."""
+    return _q(store, f"p.fr_region_code AS code, {METRIC_SQL}", replace(f, region=None, departement=None, rrma=None),
+              "GROUP BY 1")
+
+
+def by_theme(store: Store, f: Filters) -> pd.DataFrame:
+    w, params = where(f)
+    return store.df(f"""
+        SELECT t.code, t.label_fr, t.label_en, count(*) AS partnerships
+        FROM (SELECT unnest(p.themes) AS theme {FROM} WHERE {w}) x JOIN themes t ON t.code = x.theme
+        GROUP BY ALL ORDER BY partnerships DESC, t.code""", params)
+
+
+def by_odd(store: Store, f: Filters) -> pd.DataFrame:
+    """All 17 goals, zero included, in order."""
+    w, params = where(f)
+    return store.df(f"""
+        SELECT o.number, o.label_fr, o.label_en, o.colour, coalesce(x.partnerships, 0) AS partnerships
+        FROM odd o LEFT JOIN (SELECT unnest(p.odds) AS number, count(*) AS partnerships {FROM} WHERE {w}
+                              GROUP BY 1) x USING (number)
+        ORDER BY o.number""", params)
+
+
+def budget_bins(store: Store, f: Filters) -> pd.DataFrame:
+    """Known budgets counted in bins: ``bin``, ``low``, ``high`` (None for the last), ``partnerships``, ``budget``."""
+    w, params = where(f)
+    edges = list(BUDGET_BINS)
+    cases = " ".join(f"WHEN p.budget_eur < {hi:d} THEN {i:d}" for i, hi in enumerate(edges[1:]))  # our constants
+    df = store.df(f"""SELECT CASE {cases} ELSE {len(edges) - 1:d} END AS bin, count(*) AS partnerships,
+                             sum(p.budget_eur) AS budget
+                      {FROM} WHERE {w} AND p.budget_eur IS NOT NULL GROUP BY 1 ORDER BY 1""", params)
+    full = pd.DataFrame({"bin": range(len(edges)), "low": edges, "high": [*edges[1:], None]})
+    return full.merge(df, on="bin", how="left").fillna({"partnerships": 0, "budget": 0.0})
+
+
+def by_continent(store: Store, f: Filters) -> pd.DataFrame:
+    return _q(store, f"c.continent AS continent, {METRIC_SQL}", f, "GROUP BY 1 ORDER BY budget DESC")
+
+
+def by_year_continent(store: Store, f: Filters) -> pd.DataFrame:
+    return _q(store, f"p.start_year AS year, c.continent AS continent, {METRIC_SQL}", f,
+              "AND p.start_year IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2")
+
+
+def top_authorities(store: Store, f: Filters, n: int = 15) -> pd.DataFrame:
+    return _q(store, f"""p.fr_authority_key AS key, any_value(p.fr_authority_name) AS name,
+                          any_value(p.fr_authority_type) AS type, {METRIC_SQL}""", f,
+              "GROUP BY 1 ORDER BY partnerships DESC, key LIMIT ?", [n])
+
+
+SORTABLE = {"partnership_id": "p.partnership_id", "title": "p.title", "fr_authority_name": "p.fr_authority_name",
+            "region": "p.fr_region_code", "country": "c.name_fr", "partner_authority_name": "p.partner_authority_name",
+            "start_year": "p.start_year", "end_year": "p.end_year", "budget_eur": "p.budget_eur"}
+TABLE_SELECT = """p.partnership_id, p.title, p.fr_authority_name, p.fr_authority_type, p.fr_region_code AS region,
+    c.name_fr AS country, c.name_en AS country_en, p.partner_country_iso3 AS iso3, p.partner_authority_name,
+    array_to_string(p.themes, ', ') AS themes, array_to_string(p.odds, ', ') AS odds, p.action_type,
+    p.start_year, p.end_year, p.budget_eur, p.status"""
+
+
+def _search_clause(search: str | None) -> tuple[str, list]:
+    if not search or not search.strip():
+        return "", []
+    term = f"%{search.strip()[:100].lower()}%"
+    return ("AND (strip_accents(lower(p.fr_authority_name)) LIKE strip_accents(?) OR "
+            "strip_accents(lower(coalesce(p.partner_authority_name, ''))) LIKE strip_accents(?) OR "
+            "strip_accents(lower(coalesce(p.title, ''))) LIKE strip_accents(?) OR "
+            "strip_accents(lower(c.name_fr)) LIKE strip_accents(?))", [term] * 4)
+
+
+def partnerships_page(store: Store, f: Filters, start: int, end: int, sort: list[dict] | None = None,
+                      search: str | None = None) -> tuple[pd.DataFrame, int]:
+    """Rows ``start``–``end`` of the filtered partnerships, sorted by whitelisted columns; and the total."""
+    order = []
+    for s in sort or []:
+        col = SORTABLE.get(s.get("colId"))
+        if col:
+            order.append(f"{col} {'DESC' if s.get('sort') == 'desc' else 'ASC'} NULLS LAST")
+    order.append("p.partnership_id")
+    clause, sparams = _search_clause(search)
+    start, end = max(0, int(start)), max(0, int(end))
+    limit = min(max(end - start, 1), 500)
+    rows = _q(store, TABLE_SELECT, f, f"{clause} ORDER BY {', '.join(order)} LIMIT ? OFFSET ?",
+              sparams + [limit, start])
+    total = int(_q(store, "count(*) AS n", f, clause, sparams).iloc[0]["n"])
+    return rows, total
+
+
+EXPORT_COLUMNS = {
+    "fr": {"partnership_id": "Identifiant", "title": "Intitulé", "fr_authority_name": "Collectivité française",
+           "fr_authority_type": "Type de collectivité", "fr_commune_code": "Code INSEE de la commune",
+           "fr_departement_code": "Département", "region_name": "Région", "rrma_name": "Réseau régional (RRMA)",
+           "country_name": "Pays partenaire", "partner_country_iso3": "Code pays (ISO 3166)",
+           "partner_authority_name": "Collectivité partenaire", "themes": "Thématiques", "odds": "ODD",
+           "action_type": "Type d'action", "start_year": "Année de début", "end_year": "Année de fin",
+           "budget_eur": "Budget (€)", "funding": "Financements", "status": "Statut",
+           "source_file": "Fichier source", "source_row": "Ligne source"},
+    "en": {"partnership_id": "Identifier", "title": "Title", "fr_authority_name": "French authority",
+           "fr_authority_type": "Type of authority", "fr_commune_code": "Commune INSEE code",
+           "fr_departement_code": "Département", "region_name": "Region", "rrma_name": "Regional network (RRMA)",
+           "country_name": "Partner country", "partner_country_iso3": "Country code (ISO 3166)",
+           "partner_authority_name": "Partner authority", "themes": "Themes", "odds": "SDGs",
+           "action_type": "Type of action", "start_year": "Start year", "end_year": "End year",
+           "budget_eur": "Budget (€)", "funding": "Funding", "status": "Status",
+           "source_file": "Source file", "source_row": "Source row"},
+}
+
+
+def partnerships_export(store: Store, f: Filters) -> pd.DataFrame:
+    """Exactly the filtered partnerships, with readable labels, in a stable order."""
+    w, params = where(f)
+    en = f.lang == "en"
+    label = "label_en" if en else "label_fr"
+    return store.df(f"""
+        SELECT p.partnership_id, p.title, p.fr_authority_name, aty.{label} AS fr_authority_type, p.fr_commune_code,
+               p.fr_departement_code, r.name AS region_name, rr.name AS rrma_name,
+               c.{"name_en" if en else "name_fr"} AS country_name, p.partner_country_iso3, p.partner_authority_name,
+               (SELECT string_agg(t.{label}, ' ; ' ORDER BY t.code) FROM themes t
+                WHERE list_contains(p.themes, t.code)) AS themes,
+               array_to_string(p.odds, ', ') AS odds, a.{label} AS action_type, p.start_year, p.end_year,
+               p.budget_eur, p.funding, s.{label} AS status, p.source_file, p.source_row
+        {FROM}
+        LEFT JOIN fr_regions r ON r.code = p.fr_region_code
+        LEFT JOIN rrma rr ON rr.code = p.rrma
+        LEFT JOIN authority_types aty ON aty.code = p.fr_authority_type
+        LEFT JOIN action_types a ON a.code = p.action_type
+        LEFT JOIN statuses s ON s.code = p.status
+        WHERE {w} ORDER BY p.source_file, p.source_row""", params)
+
+
+# Reference data -----------------------------------------------------------------------------------------------
+
+def countries(store: Store) -> pd.DataFrame:
+    return store.df("SELECT iso3, name_fr, name_en, continent, zones, area_km2, label_lon, label_lat, "
+                    "geometry IS NOT NULL AS drawn FROM countries ORDER BY name_fr")
+
+
+def regions(store: Store) -> pd.DataFrame:
+    return store.df("SELECT r.code, r.name, r.rrma, rr.name AS rrma_name, r.population FROM fr_regions r "
+                    "LEFT JOIN rrma rr ON rr.code = r.rrma ORDER BY r.name")
+
+
+def departements(store: Store) -> pd.DataFrame:
+    return store.df("SELECT code, name, region_code FROM fr_departements ORDER BY code")
+
+
+def vocabulary_table(store: Store, table: str) -> pd.DataFrame:
+    tables = {"themes": "themes", "action_types": "action_types", "authority_types": "authority_types",
+              "zones": "zones", "statuses": "statuses", "rrma": "rrma"}
+    order = "position" if table == "zones" else "code"
+    return store.df(f"SELECT * FROM {tables[table]} ORDER BY {order}")  # table name from the whitelist above
+
+
+def vocabulary(store: Store) -> Vocabulary:
+    years = store.df("SELECT min(start_year) AS lo, max(start_year) AS hi FROM partnerships").iloc[0]
+    codes = lambda df, col="code": frozenset(df[col].dropna().astype(str))  # noqa: E731
+    return Vocabulary(
+        regions=codes(regions(store)), departements=codes(departements(store)),
+        types=codes(vocabulary_table(store, "authority_types")), countries=codes(countries(store), "iso3"),
+        zones=codes(vocabulary_table(store, "zones")), themes=codes(vocabulary_table(store, "themes")),
+        actions=codes(vocabulary_table(store, "action_types")), rrmas=codes(vocabulary_table(store, "rrma")),
+        first_year=int(years["lo"]) if pd.notna(years["lo"]) else 1945,
+        last_year=int(years["hi"]) if pd.notna(years["hi"]) else 2036,
+    )
+
+
+def geometry_features(store: Store, table: str) -> list[dict]:
+    """GeoJSON features (id = code) of ``countries`` or ``fr_regions``, geometry as stored by the ETL."""
+    key = {"countries": "iso3", "fr_regions": "code", "fr_departements": "code"}[table]
+    df = store.df(f"SELECT {key} AS id, ST_AsGeoJSON(geometry) AS g FROM {table} WHERE geometry IS NOT NULL "
+                  f"ORDER BY 1")  # table and key from the whitelist above
+    import json
+
+    return [{"type": "Feature", "id": r.id, "properties": {}, "geometry": json.loads(r.g)} for r in df.itertuples()]
