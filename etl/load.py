@@ -177,8 +177,9 @@ def build(inputs: Sequence[str | Path], db_path: str | Path, source_kind: str = 
     tmp = db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
     tmp.unlink(missing_ok=True)
     try:
-        con = duckdb.connect(str(tmp), config={"enable_progress_bar": False})
+        con = duckdb.connect(str(tmp))
         try:
+            con.execute("SET enable_progress_bar = false")
             _write_reference(con, layers)
             tables, result = transform_files(paths, _db_sink(con), progress=progress)
             _write_build_info(con, tables, result, layers, source_kind)
