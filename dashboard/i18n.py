@@ -108,10 +108,11 @@ def euros(value: float | None, lang: str = "fr") -> str:
     """Short amounts: ``1,2 M€`` / ``€1.2M``, ``250 k€``, ``8 500 €``."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    for threshold, unit_fr, unit_en in ((1e9, "Md€", "bn"), (1e6, "M€", "M"), (1e4, "k€", "k")):
+    for threshold, unit, unit_fr, unit_en in ((1e9, 1e9, "Md€", "bn"), (1e6, 1e6, "M€", "M"), (1e4, 1e3, "k€", "k")):
         if abs(value) >= threshold:
-            scaled = number(value / threshold, lang, 1 if abs(value) < 100 * threshold else 0)
-            return f"{scaled}{NNBSP}{unit_fr}" if lang == "fr" else f"€{scaled}{unit_en}"
+            scaled = value / unit
+            text = number(scaled, lang, 1 if abs(scaled) < 100 and scaled % 1 else 0)
+            return f"{text}{NNBSP}{unit_fr}" if lang == "fr" else f"€{text}{unit_en}"
     return f"{number(value, lang)}{NNBSP}€" if lang == "fr" else f"€{number(value, lang)}"
 
 

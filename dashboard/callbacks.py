@@ -1,0 +1,150 @@
+"""Callbacks: thin glue between controls and :mod:`dashboard.views`. Registered by a function that receives its
+dependencies, so that every app (and every test) has its own."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+from dash import Dash, Input, Output, State, ctx, no_update
+
+from dashboard import queries
+from dashboard.db import Store
+from dashboard.filters import SEP, Filters, Vocabulary
+from dashboard.i18n import number, t
+from dashboard.ids import CHARTS, Ids
+from dashboard.views import Reference, charts_for, kpis, maps_for
+
+FILTER_INPUTS = (Ids.REGION, Ids.DEPARTEMENT, Ids.TYPE, Ids.PAYS, Ids.ZONE, Ids.THEME, Ids.ODD, Ids.DEBUT, Ids.FIN,
+                 Ids.ACTION, Ids.BUDGET, Ids.METRIC)
+
+
+def controls_to_query(values: dict, lang: str) -> dict:
+    """Control values in the form of URL parameters, so they go through the same validation as a link."""
+    def joined(v):
+        return SEP.join(str(x) for x in v) if isinstance(v, list | tuple) else v
+
+    return {
+        "region": values[Ids.REGION], "departement": values[Ids.DEPARTEMENT], "type": values[Ids.TYPE],
+        "pays": joined(values[Ids.PAYS] or []), "zone": values[Ids.ZONE], "theme": values[Ids.THEME],
+        "odd": joined(values[Ids.ODD] or []), "debut": values[Ids.DEBUT], "fin": values[Ids.FIN],
+        "action": values[Ids.ACTION], "budget": values[Ids.BUDGET], "mesure": values[Ids.METRIC], "lang": lang,
+    }
+
+
+def parse_qs_single(query: str) -> dict:
+    """A query string as a dict; a repeated key keeps its last value."""
+    return {k: v[-1] for k, v in parse_qs(query or "").items()}
+
+
+def filters_from_permalink(query: str, vocab: Vocabulary) -> Filters:
+    return Filters.from_query(parse_qs_single(query), vocab)
+
+
+def register(app: Dash, store: Store, vocab: Vocabulary, ref: Reference, departements: list[dict]) -> None:
+    outputs = [
+        Output(Ids.KPI_PARTNERSHIPS, "children"), Output(Ids.KPI_AUTHORITIES, "children"),
+        Output(Ids.KPI_COUNTRIES, "children"), Output(Ids.KPI_BUDGET, "children"),
+        Output(Ids.KPI_BUDGET_NOTE, "children"), Output(Ids.EMPTY, "children"),
+        Output(Ids.WORLD, "figure"), Output(f"{Ids.WORLD}-summary", "children"),
+        Output(Ids.FRANCE, "figure"), Output(f"{Ids.FRANCE}-summary", "children"),
+        *[o for c in CHARTS for o in (Output(c, "figure"), Output(f"{c}-summary", "children"))],
+        Output(Ids.CSV_LINK, "href"), Output(Ids.PERMALINK, "data"), Output(Ids.LANG_LINK, "href"),
+    ]
+
+    @app.callback(outputs, [Input(i, "value") for i in FILTER_INPUTS], State(Ids.LANG, "data"))
+    def update(*args):
+        *values, lang = args
+        f = Filters.from_query(controls_to_query(dict(zip(FILTER_INPUTS, values)), lang), vocab)
+        k = kpis(store, f)
+        world, world_text, france, france_text = maps_for(store, f, ref)
+        chart_outputs = [x for fig_text in charts_for(store, f, ref, k["count"], k["known"]) for x in fig_text]
+        query = f.to_query()
+        other = Filters.from_query({**parse_qs_single(query), "lang": "en" if lang == "fr" else "fr"}, vocab)
+        return (k["partnerships"], k["authorities"], k["countries"], k["budget"], k["budget_note"],
+                "" if k["count"] else t("empty", lang), world, world_text, france, france_text, *chart_outputs,
+                f"/telecharger.csv?{query}" if query else "/telecharger.csv", query, f"?{other.to_query()}")
+
+    @app.callback(Output(Ids.PAYS, "value"), Input(Ids.WORLD, "clickData"), Input(Ids.CLEAR_COUNTRY, "n_clicks"),
+                  State(Ids.PAYS, "value"), prevent_initial_call=True)
+    def click_country(click, _clear, current):
+        if ctx.triggered_id == Ids.CLEAR_COUNTRY:
+            return []
+        iso3 = _clicked(click)
+        if not iso3 or iso3 not in vocab.countries:
+            return no_update
+        current = list(current or [])
+        return [c for c in current if c != iso3] if iso3 in current else [*current, iso3]
+
+    @app.callback(Output(Ids.REGION, "value"), Input(Ids.FRANCE, "clickData"), State(Ids.REGION, "value"),
+                  prevent_initial_call=True)
+    def click_region(click, current):
+        code = _clicked(click)
+        if not code or code not in vocab.regions:
+            return no_update
+        return None if code == current else code
+
+    @app.callback(Output(Ids.DEPARTEMENT, "options"), Output(Ids.DEPARTEMENT, "value", allow_duplicate=True),
+                  Input(Ids.REGION, "value"), State(Ids.DEPARTEMENT, "value"), prevent_initial_call=True)
+    def departements_of_region(region, current):
+        options = [{"label": d["label"], "value": d["value"]} for d in departements
+                   if not region or d["region"] == region]
+        keep = current if current in {o["value"] for o in options} else None
+        return options, keep
+
+    @app.callback([Output(i, "value", allow_duplicate=True) for i in FILTER_INPUTS if i != Ids.METRIC],
+                  Input(Ids.RESET, "n_clicks"), prevent_initial_call=True)
+    def reset(_n):
+        return [None, None, None, [], None, None, [], None, None, None, ""]
+
+    @app.callback(Output(Ids.GRID, "getRowsResponse"), Output(Ids.TABLE_COUNT, "children"),
+                  Input(Ids.GRID, "getRowsRequest"), State(Ids.PERMALINK, "data"), State(Ids.SEARCH, "value"),
+                  State(Ids.LANG, "data"), prevent_initial_call=True)
+    def rows(request, query, search, lang):
+        if not request:
+            return no_update, no_update
+        f = filters_from_permalink(query, vocab)
+        df, total = queries.partnerships_page(store, f, request.get("startRow", 0), request.get("endRow", 20),
+                                              request.get("sortModel"), search)
+        records = df.astype(object).where(df.notna(), None).to_dict("records")
+        label = f"{number(total, lang)} {t('kpi_partnerships', lang)}"
+        return {"rowData": records, "rowCount": total}, label
+
+    # The address bar follows the view without a page reload, and the table restarts from its first page.
+    app.clientside_callback(
+        """function(query) {
+            const url = window.location.pathname + (query ? '?' + query : '');
+            if (url !== window.location.pathname + window.location.search) {
+                window.history.replaceState(null, '', url);
+            }
+            return '';
+        }""",
+        Output("url-sync", "children"), Input(Ids.PERMALINK, "data"),
+    )
+    app.clientside_callback(
+        """async function(query, search) {
+            const api = await dash_ag_grid.getApiAsync('grid');
+            api.purgeInfiniteCache();
+            return window.dash_clientside.no_update;
+        }""",
+        Output("grid-sync", "children"), Input(Ids.PERMALINK, "data"), Input(Ids.SEARCH, "value"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        """async function(n, lang) {
+            if (!n) { return ''; }
+            try {
+                await navigator.clipboard.writeText(window.location.href);
+                return lang === 'en' ? 'Link copied' : 'Lien copié';
+            } catch (e) {
+                return window.location.href;
+            }
+        }""",
+        Output(Ids.COPY_STATUS, "children"), Input(Ids.COPY_LINK, "n_clicks"), State(Ids.LANG, "data"),
+    )
+
+
+def _clicked(click) -> str | None:
+    try:
+        return str(click["points"][0]["customdata"])
+    except (TypeError, KeyError, IndexError):
+        return None

@@ -1,0 +1,222 @@
+"""The page: header, honesty banner, filters, key figures, maps, charts, table, footer. Pure layout, no queries
+(options come in as data)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import dash_ag_grid as dag
+from dash import dcc, html
+
+from dashboard.filters import Filters
+from dashboard.i18n import number, t
+from dashboard.ids import CHARTS, Ids
+
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "topojsonURL": "/assets/topojson/",
+                "modeBarButtonsToRemove": ["select2d", "lasso2d"], "toImageButtonOptions": {"scale": 2}}
+# Height of each graph's box (the figures fill it); bar charts get room for all their bars.
+HEIGHTS = {"map-world": 460, "map-france": 460, "ch-themes": 560, "ch-odd": 500, "ch-budget-dist": 340,
+           "ch-budget-zone": 300, "ch-years-count": 380, "ch-years-budget": 380, "ch-top-countries": 440,
+           "ch-top-authorities": 440}
+CHART_TITLES = {"ch-themes": "ch_themes", "ch-odd": "ch_odd", "ch-budget-dist": "ch_budget_dist",
+                "ch-budget-zone": "ch_budget_zone", "ch-years-count": "ch_years_count",
+                "ch-years-budget": "ch_years_budget", "ch-top-countries": "ch_top_countries",
+                "ch-top-authorities": "ch_top_authorities"}
+
+
+@dataclass(frozen=True)
+class Options:
+    """Choices of the filter controls, per language: lists of ``{"label", "value"}``."""
+
+    regions: dict[str, list[dict]]
+    departements: list[dict]  # with "region" for the dependent list
+    types: dict[str, list[dict]]
+    countries: dict[str, list[dict]]
+    zones: dict[str, list[dict]]
+    themes: dict[str, list[dict]]
+    odds: dict[str, list[dict]]
+    actions: dict[str, list[dict]]
+    first_year: int
+    last_year: int
+
+
+@dataclass(frozen=True)
+class BuildFacts:
+    is_demo: bool
+    built_at: str
+    source_files: list[str]
+    loaded: int
+    rejected: int
+    geometry_sources: str
+
+
+def _field(label: str, control, control_id: str) -> html.Div:
+    return html.Div([html.Label(label, htmlFor=control_id), control], className="field")
+
+
+def _dropdown(id_: str, options: list[dict], value, lang: str, multi: bool = False) -> dcc.Dropdown:
+    return dcc.Dropdown(id=id_, options=options, value=value, multi=multi, clearable=True,
+                        placeholder=t("all", lang), searchable=True, optionHeight=40)
+
+
+def filters_panel(f: Filters, o: Options) -> html.Aside:
+    lang = f.lang
+    deps = [d for d in o.departements if not f.region or d["region"] == f.region]
+    return html.Aside([
+        html.H2(t("filters", lang)),
+        _field(t("f_region", lang), _dropdown(Ids.REGION, o.regions[lang], f.region, lang), Ids.REGION),
+        _field(t("f_departement", lang), _dropdown(Ids.DEPARTEMENT, [{"label": d["label"], "value": d["value"]}
+                                                                     for d in deps], f.departement, lang),
+               Ids.DEPARTEMENT),
+        _field(t("f_type", lang), _dropdown(Ids.TYPE, o.types[lang], f.type, lang), Ids.TYPE),
+        _field(t("f_pays", lang), _dropdown(Ids.PAYS, o.countries[lang], list(f.pays), lang, multi=True), Ids.PAYS),
+        _field(t("f_zone", lang), _dropdown(Ids.ZONE, o.zones[lang], f.zone, lang), Ids.ZONE),
+        _field(t("f_theme", lang), _dropdown(Ids.THEME, o.themes[lang], f.theme, lang), Ids.THEME),
+        _field(t("f_odd", lang), _dropdown(Ids.ODD, o.odds[lang], list(f.odd), lang, multi=True), Ids.ODD),
+        _field(t("f_action", lang), _dropdown(Ids.ACTION, o.actions[lang], f.action, lang), Ids.ACTION),
+        html.Fieldset([
+            html.Legend(t("f_years", lang)),
+            html.Div([
+                html.Label(t("f_from", lang), htmlFor=Ids.DEBUT),
+                dcc.Input(id=Ids.DEBUT, type="number", min=o.first_year, max=o.last_year, step=1, value=f.debut,
+                          placeholder=str(o.first_year), debounce=True, className="year"),
+                html.Label(t("f_to", lang), htmlFor=Ids.FIN),
+                dcc.Input(id=Ids.FIN, type="number", min=o.first_year, max=o.last_year, step=1, value=f.fin,
+                          placeholder=str(o.last_year), debounce=True, className="year"),
+            ], className="years"),
+        ]),
+        html.Fieldset([
+            html.Legend(t("f_budget", lang)),
+            dcc.RadioItems(id=Ids.BUDGET, value=f.budget or "", inline=True, options=[
+                {"label": t("budget_all", lang), "value": ""}, {"label": t("budget_known", lang), "value": "connu"},
+                {"label": t("budget_unknown", lang), "value": "inconnu"}]),
+        ]),
+        html.Button(t("reset", lang), id=Ids.RESET, n_clicks=0, className="secondary"),
+    ], className="filters", **{"aria-label": t("filters", lang)})
+
+
+def _kpi(id_: str, label: str, note_id: str | None = None) -> html.Div:
+    children = [html.Div("…", id=id_, className="kpi-value"), html.Div(label, className="kpi-label")]
+    if note_id:
+        children.append(html.Div(id=note_id, className="kpi-note"))
+    return html.Div(children, className="kpi")
+
+
+def _chart(id_: str, lang: str) -> html.Figure:
+    return html.Figure([
+        html.H3(t(CHART_TITLES[id_], lang), id=f"{id_}-title"),
+        dcc.Graph(id=id_, config=GRAPH_CONFIG, className="graph", style={"height": f"{HEIGHTS[id_]}px"}),
+        html.Figcaption(id=f"{id_}-summary", className="summary"),
+    ], className="card chart", **{"aria-labelledby": f"{id_}-title", "aria-describedby": f"{id_}-summary"})
+
+
+def _grid(lang: str) -> dag.AgGrid:
+    fr = lang == "fr"
+    money = ("params.value == null ? '—' : new Intl.NumberFormat('" + ("fr-FR" if fr else "en-GB")
+             + "', {maximumFractionDigits: 0}).format(params.value) + ' €'")
+    cols = [
+        ("partnership_id", "Identifiant" if fr else "Identifier", 120, {}),
+        ("fr_authority_name", "Collectivité française" if fr else "French authority", 210, {}),
+        ("country", "Pays" if fr else "Country", 140, {} if fr else {"field": "country_en"}),
+        ("partner_authority_name", "Partenaire" if fr else "Partner", 200, {}),
+        ("title", "Intitulé" if fr else "Title", 260, {}),
+        ("themes", "Thématiques" if fr else "Themes", 150, {"sortable": False}),
+        ("odds", "ODD" if fr else "SDG", 90, {"sortable": False}),
+        ("start_year", "Début" if fr else "Start", 90, {}),
+        ("end_year", "Fin" if fr else "End", 80, {}),
+        ("budget_eur", "Budget", 130, {"valueFormatter": {"function": money}, "type": "rightAligned"}),
+    ]
+    column_defs = [{"field": f, "colId": f, "headerName": h, "width": w, "sortable": True, **extra}
+                   for f, h, w, extra in cols]
+    return dag.AgGrid(
+        id=Ids.GRID, rowModelType="infinite", columnDefs=column_defs,
+        defaultColDef={"resizable": True, "filter": False},
+        dashGridOptions={"pagination": True, "paginationPageSize": 20, "cacheBlockSize": 20, "rowBuffer": 0,
+                         "maxBlocksInCache": 20, "infiniteInitialRowCount": 20, "suppressCellFocus": False,
+                         "localeText": {"page": "Page", "of": "sur", "to": "à", "next": "Suivante",
+                                        "previous": "Précédente", "first": "Première", "last": "Dernière",
+                                        "loadingOoo": "Chargement…", "noRowsToShow": t("empty", lang)}
+                         if fr else {}},
+        style={"height": "520px", "width": "100%"}, className="ag-theme-quartz",
+    )
+
+
+def page(f: Filters, o: Options, facts: BuildFacts) -> html.Div:
+    lang = f.lang
+    banner = html.Div(t("demo_banner", lang), className="demo-banner", role="status", id="demo-banner") \
+        if facts.is_demo else None
+    footer_text = t("footer", lang, date=facts.built_at, files=", ".join(facts.source_files),
+                    loaded=number(facts.loaded, lang), rejected=number(facts.rejected, lang),
+                    geo=facts.geometry_sources)
+    metric_options = [{"label": t("m_partnerships", lang), "value": "partenariats"},
+                      {"label": t("m_authorities", lang), "value": "collectivites"},
+                      {"label": t("m_budget", lang), "value": "budget"}]
+    return html.Div([
+        html.A(t("skip", lang), href="#main", className="skip"),
+        html.Header([
+            html.Div([html.H1(t("title", lang)), html.P(t("subtitle", lang), className="subtitle")]),
+            html.A(t("language", lang), id=Ids.LANG_LINK, href="?lang=en" if lang == "fr" else "?",
+                   hrefLang="en" if lang == "fr" else "fr", className="lang"),
+        ], className="top"),
+        banner,
+        dcc.Store(id=Ids.LANG, data=lang),
+        dcc.Store(id=Ids.PERMALINK, data=f.to_query()),
+        html.Div(id="url-sync", hidden=True),
+        html.Div(id="grid-sync", hidden=True),
+        html.Div([
+            filters_panel(f, o),
+            html.Main([
+                html.Section([
+                    _kpi(Ids.KPI_PARTNERSHIPS, t("kpi_partnerships", lang)),
+                    _kpi(Ids.KPI_AUTHORITIES, t("kpi_authorities", lang)),
+                    _kpi(Ids.KPI_COUNTRIES, t("kpi_countries", lang)),
+                    _kpi(Ids.KPI_BUDGET, t("kpi_budget", lang), Ids.KPI_BUDGET_NOTE),
+                ], className="kpis", **{"aria-live": "polite"}),
+                html.Div(id=Ids.EMPTY, className="empty", role="status"),
+                html.Div([
+                    html.Div([
+                        html.Label(t("metric", lang), htmlFor=Ids.METRIC),
+                        dcc.RadioItems(id=Ids.METRIC, options=metric_options, value=f.mesure, inline=True),
+                    ], className="metric"),
+                    html.Div([
+                        html.Button(t("copy_link", lang), id=Ids.COPY_LINK, n_clicks=0),
+                        html.Span(id=Ids.COPY_STATUS, role="status", className="copy-status"),
+                        html.A(t("download_csv", lang), id=Ids.CSV_LINK, href="/telecharger.csv", download="",
+                               className="button"),
+                    ], className="actions"),
+                ], className="toolbar"),
+                html.Div([
+                    html.Figure([
+                        html.H2(t("map_world", lang), id="map-world-title"),
+                        html.P([t("map_hint", lang), " ",
+                                html.Button(t("clear_country", lang), id=Ids.CLEAR_COUNTRY, n_clicks=0,
+                                            className="link")], className="hint"),
+                        dcc.Graph(id=Ids.WORLD, config=GRAPH_CONFIG, className="graph map",
+                                  style={"height": f"{HEIGHTS[Ids.WORLD]}px"}),
+                        html.Figcaption(id=f"{Ids.WORLD}-summary", className="summary"),
+                    ], className="card map-card wide", **{"aria-labelledby": "map-world-title",
+                                                          "aria-describedby": f"{Ids.WORLD}-summary"}),
+                    html.Figure([
+                        html.H2(t("map_france", lang), id="map-france-title"),
+                        html.P(t("map_hint_fr", lang), className="hint"),
+                        dcc.Graph(id=Ids.FRANCE, config=GRAPH_CONFIG, className="graph map",
+                                  style={"height": f"{HEIGHTS[Ids.FRANCE]}px"}),
+                        html.Figcaption(id=f"{Ids.FRANCE}-summary", className="summary"),
+                    ], className="card map-card", **{"aria-labelledby": "map-france-title",
+                                                     "aria-describedby": f"{Ids.FRANCE}-summary"}),
+                ], className="maps"),
+                html.Div([_chart(c, lang) for c in CHARTS], className="charts"),
+                html.Section([
+                    html.H2(t("table", lang)),
+                    html.Div([
+                        html.Label(t("search_table", lang), htmlFor=Ids.SEARCH, className="visually-hidden"),
+                        dcc.Input(id=Ids.SEARCH, type="search", debounce=0.4, placeholder=t("search_table", lang),
+                                  className="search"),
+                        html.Span(id=Ids.TABLE_COUNT, className="table-count", role="status"),
+                    ], className="table-tools"),
+                    _grid(lang),
+                ], className="card table-card"),
+            ], id="main", tabIndex="-1"),
+        ], className="body"),
+        html.Footer(html.P(footer_text), className="footer"),
+    ], lang=lang, className="page")

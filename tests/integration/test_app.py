@@ -1,0 +1,133 @@
+"""The app through its HTTP interface: page, geometry, CSV download, and callbacks as the browser calls them."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from dashboard.app import Settings, create_app
+from dashboard.ids import CHARTS, Ids
+
+
+@pytest.fixture(scope="module")
+def app(fixture_db):
+    return create_app(Settings(db=str(fixture_db)))
+
+
+@pytest.fixture()
+def client(app):
+    return app.server.test_client()
+
+
+def call(client, app, output_prefix: str, inputs: dict, state: dict | None = None, changed=None):
+    """POST a callback as dash-renderer does; ``inputs``/``state`` map "id.prop" to values."""
+    key = next(k for k in app.callback_map if k.lstrip(".").startswith(output_prefix))
+    spec = app.callback_map[key]
+
+    def items(specs, values):
+        return [{"id": s["id"], "property": s["property"], "value": values.get(f"{s['id']}.{s['property']}")}
+                for s in specs]
+
+    outputs = [{"id": o.split(".")[0], "property": o.split(".")[1].split("@")[0]}
+               for o in key.strip(".").split("...")]
+    body = {"output": key, "outputs": outputs if len(outputs) > 1 else outputs[0],
+            "inputs": items(spec["inputs"], inputs), "state": items(spec["state"], state or {}),
+            "changedPropIds": changed or [next(iter(inputs))]}
+    r = client.post("/_dash-update-component", json=body)
+    assert r.status_code in (200, 204), r.data[:500]
+    return r.json["response"] if r.status_code == 200 else None
+
+
+def main_inputs(**values):
+    ids = [Ids.REGION, Ids.DEPARTEMENT, Ids.TYPE, Ids.PAYS, Ids.ZONE, Ids.THEME, Ids.ODD, Ids.DEBUT, Ids.FIN,
+           Ids.ACTION, Ids.BUDGET, Ids.METRIC]
+    base = {f"{i}.value": None for i in ids}
+    base[f"{Ids.PAYS}.value"] = []
+    base[f"{Ids.ODD}.value"] = []
+    base[f"{Ids.METRIC}.value"] = "partenariats"
+    base.update({f"{k}.value": v for k, v in values.items()})
+    return base
+
+
+def test_page_and_assets_are_served_locally(client):
+    r = client.get("/")
+    assert r.status_code == 200
+    html = r.data.decode()
+    assert "cdn." not in html and "unpkg" not in html and "googleapis" not in html
+    assert client.get("/assets/topojson/world_110m.json").status_code == 200
+
+
+def test_geometry_is_served_once_with_long_cache(app, client):
+    ref = app.server.config["coopatlas"].reference
+    r = client.get(ref.world_url)
+    assert r.status_code == 200 and "immutable" in r.headers["Cache-Control"]
+    features = json.loads(r.data)["features"]
+    assert len(features) > 200 and {"MLI", "COM", "XKX"} <= {f["id"] for f in features}
+    assert len(r.data) <= 1_000_000
+    regions = json.loads(client.get(ref.regions_url).data)["features"]
+    assert len(regions) == 18
+    assert client.get("/geo/other-build/countries.geojson").status_code == 404
+
+
+def test_main_callback_reflects_all_filters(client, app):
+    resp = call(client, app, Ids.KPI_PARTNERSHIPS, main_inputs(), {f"{Ids.LANG}.data": "fr"})
+    assert resp[Ids.KPI_PARTNERSHIPS]["children"] == "29"
+    assert resp[Ids.PERMALINK]["data"] == ""
+    resp = call(client, app, Ids.KPI_PARTNERSHIPS, main_inputs(**{Ids.REGION: "53", Ids.THEME: "GOUV"}),
+                {f"{Ids.LANG}.data": "fr"})
+    assert resp[Ids.KPI_PARTNERSHIPS]["children"] == "2"
+    assert resp[Ids.PERMALINK]["data"] == "region=53&theme=GOUV"
+    assert resp[Ids.CSV_LINK]["href"] == "/telecharger.csv?region=53&theme=GOUV"
+    assert resp[Ids.LANG_LINK]["href"] == "?region=53&theme=GOUV&lang=en"
+    world = resp[Ids.WORLD]["figure"]
+    assert all(isinstance(tr.get("geojson", ""), str) for tr in world["data"])  # a URL, not the geometry
+    assert len(json.dumps(resp)) < 200_000
+    for chart in CHARTS:
+        assert resp[f"{chart}-summary"]["children"]
+
+
+def test_main_callback_in_english_and_empty_state(client, app):
+    resp = call(client, app, Ids.KPI_PARTNERSHIPS, main_inputs(**{Ids.PAYS: ["MLI"], Ids.THEME: "SPORT"}),
+                {f"{Ids.LANG}.data": "en"})
+    assert resp[Ids.KPI_PARTNERSHIPS]["children"] == "0"
+    assert resp[Ids.EMPTY]["children"] == "No partnership matches these filters."
+
+
+def test_clicking_a_country_toggles_it(client, app):
+    click = {"points": [{"customdata": "MLI"}]}
+    resp = call(client, app, Ids.PAYS, {f"{Ids.WORLD}.clickData": click, f"{Ids.CLEAR_COUNTRY}.n_clicks": 0},
+                {f"{Ids.PAYS}.value": ["SEN"]}, changed=[f"{Ids.WORLD}.clickData"])
+    assert resp[Ids.PAYS]["value"] == ["SEN", "MLI"]
+    resp = call(client, app, Ids.PAYS, {f"{Ids.WORLD}.clickData": click, f"{Ids.CLEAR_COUNTRY}.n_clicks": 0},
+                {f"{Ids.PAYS}.value": ["SEN", "MLI"]}, changed=[f"{Ids.WORLD}.clickData"])
+    assert resp[Ids.PAYS]["value"] == ["SEN"]
+
+
+def count(fixture_db, where: str) -> int:
+    import duckdb
+
+    with duckdb.connect(str(fixture_db), read_only=True) as con:
+        return con.execute(f"SELECT count(*) FROM partnerships WHERE {where}").fetchone()[0]
+
+
+def test_grid_rows_follow_the_permalink(client, app, fixture_db):
+    resp = call(client, app, Ids.GRID, {f"{Ids.GRID}.getRowsRequest": {"startRow": 0, "endRow": 20, "sortModel": []}},
+                {f"{Ids.PERMALINK}.data": "pays=MLI", f"{Ids.SEARCH}.value": None, f"{Ids.LANG}.data": "fr"})
+    rows = resp[Ids.GRID]["getRowsResponse"]
+    assert rows["rowCount"] == count(fixture_db, "partner_country_iso3 = 'MLI'") >= 2
+    assert {r["iso3"] for r in rows["rowData"]} == {"MLI"}
+
+
+def test_csv_download_is_exactly_the_filtered_rows(client, fixture_db):
+    r = client.get("/telecharger.csv?pays=MLI~BFA&debut=2010")
+    assert r.status_code == 200 and r.data.startswith(b"\xef\xbb\xbf")
+    assert "attachment" in r.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(r.data.decode("utf-8-sig")), delimiter=";"))
+    assert {row["Pays partenaire"] for row in rows} == {"Mali", "Burkina Faso"}
+    assert all(int(row["Année de début"]) >= 2010 for row in rows)
+    assert len(rows) == count(fixture_db, "partner_country_iso3 IN ('MLI', 'BFA') AND start_year >= 2010") >= 3
+    junk = client.get("/telecharger.csv?pays=<script>&region=1'--&odd=99")
+    assert junk.status_code == 200  # bad parameters are ignored: the whole set
+    assert len(list(csv.reader(io.StringIO(junk.data.decode("utf-8-sig")), delimiter=";"))) == 1 + count(
+        fixture_db, "TRUE")
