@@ -80,6 +80,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "unknown": {"fr": "inconnu", "en": "unknown"},
 }
 
+DROPDOWN_LABELS = {
+    "fr": {"select_all": "Tout sélectionner", "deselect_all": "Tout désélectionner",
+           "selected_count": "{num_selected} sélectionnés", "search": "Rechercher", "clear_search": "Effacer",
+           "clear_selection": "Retirer la sélection", "no_options_found": "Aucun choix ne correspond"},
+    "en": {"select_all": "Select all", "deselect_all": "Deselect all", "selected_count": "{num_selected} selected",
+           "search": "Search", "clear_search": "Clear search", "clear_selection": "Clear selection",
+           "no_options_found": "No options found"},
+}
+
 CONTINENTS = {
     "afrique": {"fr": "Afrique", "en": "Africa"}, "europe": {"fr": "Europe", "en": "Europe"},
     "asie": {"fr": "Asie", "en": "Asia"}, "ameriques": {"fr": "Amériques", "en": "Americas"},

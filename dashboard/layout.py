@@ -9,7 +9,7 @@ import dash_ag_grid as dag
 from dash import dcc, html
 
 from dashboard.filters import Filters
-from dashboard.i18n import number, t
+from dashboard.i18n import DROPDOWN_LABELS, number, t
 from dashboard.ids import CHARTS, Ids
 
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "topojsonURL": "/assets/topojson/",
@@ -56,7 +56,7 @@ def _field(label: str, control, control_id: str) -> html.Div:
 
 def _dropdown(id_: str, options: list[dict], value, lang: str, multi: bool = False) -> dcc.Dropdown:
     return dcc.Dropdown(id=id_, options=options, value=value, multi=multi, clearable=True,
-                        placeholder=t("all", lang), searchable=True, optionHeight=40)
+                        placeholder=t("all", lang), searchable=True, optionHeight=40, labels=DROPDOWN_LABELS[lang])
 
 
 def filters_panel(f: Filters, o: Options) -> html.Aside:

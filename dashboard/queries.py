@@ -77,6 +77,12 @@ def by_country(store: Store, f: Filters) -> pd.DataFrame:
               "GROUP BY 1 ORDER BY partnerships DESC")
 
 
+def top_countries(store: Store, f: Filters, n: int = 15) -> pd.DataFrame:
+    """Per partner country under every filter, the country filter included."""
+    return _q(store, f"p.partner_country_iso3 AS iso3, {METRIC_SQL}", f,
+              "GROUP BY 1 ORDER BY partnerships DESC, iso3 LIMIT ?", [n])
+
+
 def by_region(store: Store, f: Filters) -> pd.DataFrame:
     """Per French region, ignoring the region, département and network filters."""
     return _q(store, f"p.fr_region_code AS code, {METRIC_SQL}", replace(f, region=None, departement=None, rrma=None),

@@ -65,6 +65,6 @@ def charts_for(store: Store, f: Filters, ref: Reference, count: int, known: int)
         charts.budget_by_continent(queries.by_continent(store, f), lang),
         charts.years_chart(years, "partnerships", lang),
         charts.years_chart(years[years["budget_known"] > 0], "budget", lang),
-        charts.top_countries(queries.by_country(store, f), ref.countries, count, lang),
+        charts.top_countries(queries.top_countries(store, f), ref.countries, count, lang),
         charts.top_authorities(queries.top_authorities(store, f), count, lang),
     ]

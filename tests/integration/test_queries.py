@@ -97,3 +97,8 @@ def test_missing_or_corrupt_database_says_how_to_fix(tmp_path):
     bad.write_bytes(b"not a database")
     with pytest.raises(DatabaseMissing, match="coopatlas build"):
         Store(bad)
+
+
+def test_top_countries_obey_the_country_filter(store):
+    df = queries.top_countries(store, Filters(pays=("MAR",)))
+    assert list(df["iso3"]) == ["MAR"]

@@ -1,0 +1,132 @@
+"""The dashboard in a real browser: permalinks, map clicks, filters, the CSV download, offline, no console error."""
+
+from __future__ import annotations
+
+import csv
+import time
+
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from tests.browser.conftest import console_errors, requested_hosts, wait_for
+
+pytestmark = pytest.mark.browser
+
+
+def kpi(driver, name="kpi-partnerships") -> str:
+    return driver.execute_script(f"var e = document.getElementById('{name}'); return e ? e.textContent : null")
+
+
+def loaded(driver) -> bool:
+    value = kpi(driver)
+    paths = driver.execute_script("return document.querySelectorAll('#map-world path.choroplethlocation').length")
+    return bool(value) and value != "…" and paths > 100
+
+
+def choose(driver, dropdown: str, typed: str, option: str) -> None:
+    """Open a dropdown, type to narrow it, pick an option, as a user does."""
+    driver.find_element(By.ID, dropdown).click()
+    search = wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, ".dash-dropdown-content input.dash-dropdown-search"))
+    search[0].send_keys(typed)
+    item = wait_for(lambda: [o for o in driver.find_elements(By.CSS_SELECTOR, ".dash-dropdown-content [role=option]")
+                             if o.text.strip() == option])
+    item[0].click()
+    driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
+
+
+def query(driver) -> str:
+    return driver.execute_script("return window.location.search")
+
+
+def test_home_renders_offline_without_console_errors(browser, live_server, sql):
+    browser.get(live_server + "/")
+    wait_for(lambda: loaded(browser))
+    assert kpi(browser) == str(sql("SELECT count(*) FROM partnerships"))
+    assert kpi(browser, "kpi-countries") == str(sql("SELECT count(DISTINCT partner_country_iso3) FROM partnerships"))
+    assert "€" in kpi(browser, "kpi-budget")
+    regions = browser.execute_script("return document.querySelectorAll('#map-france path.choroplethlocation').length")
+    assert regions == 18
+    assert browser.find_element(By.CSS_SELECTOR, "footer").text.startswith("Base construite le")
+    assert not browser.find_elements(By.ID, "demo-banner")  # the fixture database is an import, not demo data
+    hosts = requested_hosts(browser)
+    assert hosts and all(h.startswith("127.0.0.1") for h in hosts), hosts
+    assert console_errors(browser) == []
+
+
+def test_permalink_reproduces_the_view(browser, live_server):
+    browser.get(live_server + "/?region=53&theme=GOUV&lang=en")
+    wait_for(lambda: loaded(browser))
+    assert kpi(browser) == "2"
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Atlas of French decentralised cooperation"
+    assert query(browser) == "?region=53&theme=GOUV&lang=en"
+    assert console_errors(browser) == []
+
+
+def test_malformed_parameters_are_ignored_not_an_error_page(browser, live_server, sql):
+    browser.get(live_server + "/?region=99&pays=ATL~MLI&odd=42&debut=abc&x=<script>alert(1)</script>")
+    wait_for(lambda: loaded(browser))
+    assert kpi(browser) == str(sql("SELECT count(*) FROM partnerships WHERE partner_country_iso3 = 'MLI'"))
+    assert query(browser) == "?pays=MLI"
+    assert console_errors(browser) == []
+
+
+def test_clicking_a_country_filters_every_view(browser, live_server, sql):
+    browser.get(live_server + "/")
+    wait_for(lambda: loaded(browser))
+    path = wait_for(lambda: browser.execute_script("""
+        return Array.from(document.querySelectorAll('#map-world .choroplethlocation'))
+            .find(p => p.__data__ && p.__data__.loc === 'MAR' && p.__data__.z > 0);"""))
+    ActionChains(browser).move_to_element(path).click().perform()
+    wait_for(lambda: query(browser) == "?pays=MAR")
+    wait_for(lambda: kpi(browser) == str(sql("SELECT count(*) FROM partnerships WHERE partner_country_iso3 = 'MAR'")))
+    summary = browser.find_element(By.ID, "ch-top-countries-summary").text
+    assert summary.startswith("Maroc arrive en tête")
+    browser.find_element(By.ID, "clear-country").click()
+    wait_for(lambda: kpi(browser) == str(sql("SELECT count(*) FROM partnerships")))
+    assert query(browser) == ""
+    assert console_errors(browser) == []
+
+
+def test_filters_update_url_kpis_and_table(browser, live_server, sql):
+    browser.get(live_server + "/")
+    wait_for(lambda: loaded(browser))
+    choose(browser, "f-theme", "Eau et", "Eau et assainissement")
+    water = sql("SELECT count(*) FROM partnerships WHERE list_contains(themes, 'EAU')")
+    wait_for(lambda: query(browser) == "?theme=EAU")
+    wait_for(lambda: kpi(browser) == str(water))
+    wait_for(lambda: browser.find_element(By.ID, "table-count").text == f"{water} partenariats")
+    cells = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "#grid .ag-row [col-id='fr_authority_name']"))
+    assert len(cells) == water
+    start = browser.find_element(By.ID, "f-debut")
+    start.send_keys("2014", Keys.TAB)
+    wait_for(lambda: query(browser) == "?theme=EAU&debut=2014")
+    wait_for(lambda: kpi(browser) == str(sql(
+        "SELECT count(*) FROM partnerships WHERE list_contains(themes, 'EAU') AND start_year >= 2014")))
+    assert console_errors(browser) == []
+
+
+def test_csv_download_holds_exactly_the_filtered_rows(browser, live_server, downloads, sql):
+    browser.get(live_server + "/?pays=MLI~BFA")
+    wait_for(lambda: loaded(browser))
+    wait_for(lambda: browser.find_element(By.ID, "csv-link").get_attribute("href").endswith("pays=BFA~MLI"))
+    before = set(downloads.iterdir())
+    browser.find_element(By.ID, "csv-link").click()
+    new = wait_for(lambda: [p for p in downloads.iterdir() if p not in before and p.suffix == ".csv"])
+    time.sleep(0.5)
+    raw = new[0].read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines(), delimiter=";"))
+    assert len(rows) == int(kpi(browser)) == sql(
+        "SELECT count(*) FROM partnerships WHERE partner_country_iso3 IN ('MLI', 'BFA')")
+    assert {r["Pays partenaire"] for r in rows} == {"Mali", "Burkina Faso"}
+
+
+def test_usable_at_375_px(browser, live_server):
+    browser.set_window_size(375, 800)
+    browser.get(live_server + "/")
+    wait_for(lambda: loaded(browser))
+    width = browser.execute_script("return document.documentElement.scrollWidth")
+    assert width <= 380, width
+    assert console_errors(browser) == []
