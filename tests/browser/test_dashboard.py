@@ -28,7 +28,8 @@ def loaded(driver) -> bool:
 def choose(driver, dropdown: str, typed: str, option: str) -> None:
     """Open a dropdown, type to narrow it, pick an option, as a user does."""
     driver.find_element(By.ID, dropdown).click()
-    search = wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, ".dash-dropdown-content input.dash-dropdown-search"))
+    search = wait_for(lambda: driver.find_elements(By.CSS_SELECTOR,
+                                                   ".dash-dropdown-content input.dash-dropdown-search"))
     search[0].send_keys(typed)
     item = wait_for(lambda: [o for o in driver.find_elements(By.CSS_SELECTOR, ".dash-dropdown-content [role=option]")
                              if o.text.strip() == option])

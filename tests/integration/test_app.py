@@ -7,6 +7,7 @@ import json
 import pytest
 
 from dashboard.app import Settings, create_app
+from dashboard.callback_client import main_inputs, payload
 from dashboard.ids import CHARTS, Ids
 
 
@@ -21,33 +22,9 @@ def client(app):
 
 
 def call(client, app, output_prefix: str, inputs: dict, state: dict | None = None, changed=None):
-    """POST a callback as dash-renderer does; ``inputs``/``state`` map "id.prop" to values."""
-    key = next(k for k in app.callback_map if k.lstrip(".").startswith(output_prefix))
-    spec = app.callback_map[key]
-
-    def items(specs, values):
-        return [{"id": s["id"], "property": s["property"], "value": values.get(f"{s['id']}.{s['property']}")}
-                for s in specs]
-
-    outputs = [{"id": o.split(".")[0], "property": o.split(".")[1].split("@")[0]}
-               for o in key.strip(".").split("...")]
-    body = {"output": key, "outputs": outputs if len(outputs) > 1 else outputs[0],
-            "inputs": items(spec["inputs"], inputs), "state": items(spec["state"], state or {}),
-            "changedPropIds": changed or [next(iter(inputs))]}
-    r = client.post("/_dash-update-component", json=body)
+    r = client.post("/_dash-update-component", json=payload(app, output_prefix, inputs, state, changed))
     assert r.status_code in (200, 204), r.data[:500]
     return r.json["response"] if r.status_code == 200 else None
-
-
-def main_inputs(**values):
-    ids = [Ids.REGION, Ids.DEPARTEMENT, Ids.TYPE, Ids.PAYS, Ids.ZONE, Ids.THEME, Ids.ODD, Ids.DEBUT, Ids.FIN,
-           Ids.ACTION, Ids.BUDGET, Ids.METRIC]
-    base = {f"{i}.value": None for i in ids}
-    base[f"{Ids.PAYS}.value"] = []
-    base[f"{Ids.ODD}.value"] = []
-    base[f"{Ids.METRIC}.value"] = "partenariats"
-    base.update({f"{k}.value": v for k, v in values.items()})
-    return base
 
 
 def test_page_and_assets_are_served_locally(client):

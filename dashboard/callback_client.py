@@ -1,0 +1,36 @@
+"""Calling a callback over HTTP as dash-renderer does, for the tests and the benchmarks."""
+
+from __future__ import annotations
+
+from dash import Dash
+
+from dashboard.ids import Ids
+
+MAIN_INPUTS = (Ids.REGION, Ids.DEPARTEMENT, Ids.TYPE, Ids.PAYS, Ids.ZONE, Ids.THEME, Ids.ODD, Ids.DEBUT, Ids.FIN,
+               Ids.ACTION, Ids.BUDGET, Ids.METRIC)
+
+
+def payload(app: Dash, output_prefix: str, inputs: dict, state: dict | None = None,
+            changed: list[str] | None = None) -> dict:
+    """The JSON body of ``/_dash-update-component`` for the callback whose outputs start with ``output_prefix``;
+    ``inputs`` and ``state`` map ``"id.prop"`` to values."""
+    key = next(k for k in app.callback_map if k.lstrip(".").startswith(output_prefix))
+    spec = app.callback_map[key]
+
+    def items(specs, values):
+        return [{"id": s["id"], "property": s["property"], "value": values.get(f"{s['id']}.{s['property']}")}
+                for s in specs]
+
+    outputs = [{"id": o.split(".")[0], "property": o.split(".")[1].split("@")[0]}
+               for o in key.strip(".").split("...")]
+    return {"output": key, "outputs": outputs if len(outputs) > 1 else outputs[0],
+            "inputs": items(spec["inputs"], inputs), "state": items(spec["state"], state or {}),
+            "changedPropIds": changed or [next(iter(inputs))]}
+
+
+def main_inputs(**values) -> dict:
+    """Inputs of the main callback: defaults, overridden by ``values`` keyed by control id."""
+    base = {f"{i}.value": None for i in MAIN_INPUTS}
+    base.update({f"{Ids.PAYS}.value": [], f"{Ids.ODD}.value": [], f"{Ids.METRIC}.value": "partenariats"})
+    base.update({f"{k}.value": v for k, v in values.items()})
+    return base

@@ -1,0 +1,86 @@
+"""Figure builders are pure: small DataFrames in, valid plotly figures (checked by plotly's own validation) out."""
+
+import json
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from dashboard.figures import charts, maps
+
+COUNTRIES = pd.DataFrame({
+    "iso3": ["MLI", "COM", "FRA", "SEN"], "name_fr": ["Mali", "Comores", "France", "Sénégal"],
+    "name_en": ["Mali", "Comoros", "France", "Senegal"], "area_km2": [1.24e6, 1672.0, 5.5e5, 1.96e5],
+    "label_lon": [-2.0, 43.3, 2.5, -14.8], "label_lat": [17.0, -11.9, 46.6, 15.1], "drawn": [True] * 4,
+})
+STATS = pd.DataFrame({"iso3": ["MLI", "COM"], "partnerships": [10, 2], "authorities": [8, 2],
+                      "budget": [150000.0, 0.0], "budget_known": [3, 0]})
+
+
+def valid(fig) -> go.Figure:
+    return go.Figure(fig)  # raises on any property plotly does not know
+
+
+def test_world_map_keeps_geometry_out_and_islands_findable():
+    fig = maps.world_map(COUNTRIES, STATS, "partenariats", "fr", ("MLI",), "/geo/x/countries.geojson", (2.4, 46.6))
+    valid(fig)
+    names = [tr["name"] for tr in fig["data"]]
+    assert names == ["base", "data", "small", "flows"]
+    base, data, small, flows = fig["data"]
+    assert all(tr.get("geojson", "/geo/x/countries.geojson") == "/geo/x/countries.geojson" for tr in fig["data"])
+    assert base["locations"] == ["MLI", "COM", "FRA", "SEN"]  # drawn even without partnership
+    assert "aucun partenariat" in base["hovertext"][3]
+    assert data["locations"] == ["MLI", "COM"] and data["marker"]["line"]["width"][0] == 2.5
+    assert small["customdata"] == ["COM"]  # a marker for the small island
+    assert flows["lon"] == [2.4, -2.0, None, 2.4, 43.3, None]
+    assert len(json.dumps(fig)) < 20_000
+
+
+def test_hover_escapes_html_from_data():
+    countries = COUNTRIES.assign(name_fr=["<script>alert(1)</script>", "Comores", "France", "Sénégal"])
+    fig = maps.world_map(countries, STATS, "budget", "fr", (), "/g.geojson")
+    assert "<script>" not in json.dumps(fig) and "&lt;script&gt;" in fig["data"][1]["hovertext"][0]
+
+
+def test_odd_chart_uses_official_colours_and_french_names():
+    df = pd.DataFrame({"number": [5, 6], "label_fr": ["Égalité entre les sexes", "Eau propre et assainissement"],
+                       "label_en": ["Gender equality", "Clean water and sanitation"], "colour": ["#FF3A21", "#26BDE2"],
+                       "partnerships": [3, 7]})
+    fig, text = charts.odd_chart(df, 10, "fr")
+    valid(fig)
+    assert fig["data"][0]["marker"]["color"] == ["#FF3A21", "#26BDE2"]
+    assert fig["data"][0]["y"] == ["5. Égalité entre les sexes", "6. Eau propre et assainissement"]
+    assert text == "ODD 6 arrive en tête avec 7 partenariats (70\u202f%)."
+    assert fig["layout"]["separators"] == ",\u202f"
+
+
+def test_budget_distribution_states_the_unknown_share():
+    bins = pd.DataFrame({"bin": [0, 1], "low": [0, 10_000], "high": [10_000, None], "partnerships": [4, 2],
+                         "budget": [20_000.0, 90_000.0]})
+    fig, text = charts.budget_distribution(bins, known=6, count=10, lang="fr")
+    valid(fig)
+    assert "Budget inconnu pour 40\u202f% des partenariats affichés (4)." in text
+    assert fig["data"][0]["x"] == ["< 10\u202fk€", "≥ 10\u202fk€"]
+    fig, text = charts.budget_distribution(bins, known=0, count=3, lang="en")
+    assert "Budget unknown for 100% of the partnerships shown (3)." == text
+
+
+def test_years_chart_stacks_by_continent():
+    df = pd.DataFrame({"year": [2010, 2010, 2011], "continent": ["afrique", "europe", "afrique"],
+                       "partnerships": [3, 1, 5], "authorities": [3, 1, 4], "budget": [1e5, 2e4, 3e5],
+                       "budget_known": [2, 1, 3]})
+    fig, text = charts.years_chart(df, "partnerships", "en")
+    valid(fig)
+    assert [tr["name"] for tr in fig["data"]] == ["Africa", "Europe"] and fig["layout"]["barmode"] == "stack"
+    assert text == "From 2010 to 2011; the peak is 2011 with 5."
+
+
+@pytest.mark.parametrize("builder", [
+    lambda: charts.themes_chart(pd.DataFrame(columns=["code", "label_fr", "label_en", "partnerships"]), 0, "fr"),
+    lambda: charts.top_authorities(pd.DataFrame(columns=["key", "name", "partnerships"]), 0, "fr"),
+    lambda: charts.years_chart(pd.DataFrame(columns=["year", "continent", "partnerships"]), "partnerships", "fr"),
+])
+def test_empty_data_gives_a_message_not_an_error(builder):
+    fig, text = builder()
+    valid(fig)
+    assert text == "Aucun partenariat ne correspond à ces filtres."
