@@ -75,6 +75,7 @@ class Coopatlas:
         self.options = self._options()
         self.facts = BuildFacts(
             is_demo=store.is_demo, built_at=pd.Timestamp(store.built_at).strftime("%d/%m/%Y %H:%M UTC"),
+            built_at_en=pd.Timestamp(store.built_at).strftime("%d %B %Y %H:%M UTC"),
             source_files=store.source_files, loaded=int(store.loaded), rejected=int(store.rejected),
             geometry_sources=store.geometry_sources,
         )
@@ -98,6 +99,8 @@ class Coopatlas:
         zones = queries.vocabulary_table(s, "zones")
         return Options(
             regions=per_lang(regions, "code", "label", "label"),
+            rrmas=[{"label": r["name"], "value": r["code"]}
+                   for _, r in queries.vocabulary_table(s, "rrma").sort_values("name").iterrows()],
             departements=[{"label": f"{r.code} — {r.name}", "value": r.code, "region": r.region_code}
                           for r in deps.itertuples()],
             types=per_lang(queries.vocabulary_table(s, "authority_types"), "code", "label_fr", "label_en"),

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from dash import Dash
 
-from dashboard.ids import Ids
-
-MAIN_INPUTS = (Ids.REGION, Ids.DEPARTEMENT, Ids.TYPE, Ids.PAYS, Ids.ZONE, Ids.THEME, Ids.ODD, Ids.DEBUT, Ids.FIN,
-               Ids.ACTION, Ids.BUDGET, Ids.METRIC)
+from dashboard.ids import FILTER_INPUTS, Ids
 
 
 def payload(app: Dash, output_prefix: str, inputs: dict, state: dict | None = None,
@@ -30,7 +27,7 @@ def payload(app: Dash, output_prefix: str, inputs: dict, state: dict | None = No
 
 def main_inputs(**values) -> dict:
     """Inputs of the main callback: defaults, overridden by ``values`` keyed by control id."""
-    base = {f"{i}.value": None for i in MAIN_INPUTS}
+    base = {f"{i}.value": None for i in FILTER_INPUTS}
     base.update({f"{Ids.PAYS}.value": [], f"{Ids.ODD}.value": [], f"{Ids.METRIC}.value": "partenariats"})
     base.update({f"{k}.value": v for k, v in values.items()})
     return base

@@ -11,11 +11,8 @@ from dashboard import queries
 from dashboard.db import Store
 from dashboard.filters import SEP, Filters, Vocabulary
 from dashboard.i18n import number, t
-from dashboard.ids import CHARTS, Ids
+from dashboard.ids import CHARTS, FILTER_INPUTS, Ids
 from dashboard.views import Reference, charts_for, kpis, maps_for
-
-FILTER_INPUTS = (Ids.REGION, Ids.DEPARTEMENT, Ids.TYPE, Ids.PAYS, Ids.ZONE, Ids.THEME, Ids.ODD, Ids.DEBUT, Ids.FIN,
-                 Ids.ACTION, Ids.BUDGET, Ids.METRIC)
 
 
 def controls_to_query(values: dict, lang: str) -> dict:
@@ -24,7 +21,8 @@ def controls_to_query(values: dict, lang: str) -> dict:
         return SEP.join(str(x) for x in v) if isinstance(v, list | tuple) else v
 
     return {
-        "region": values[Ids.REGION], "departement": values[Ids.DEPARTEMENT], "type": values[Ids.TYPE],
+        "region": values[Ids.REGION], "rrma": values[Ids.RRMA], "departement": values[Ids.DEPARTEMENT],
+        "type": values[Ids.TYPE],
         "pays": joined(values[Ids.PAYS] or []), "zone": values[Ids.ZONE], "theme": values[Ids.THEME],
         "odd": joined(values[Ids.ODD] or []), "debut": values[Ids.DEBUT], "fin": values[Ids.FIN],
         "action": values[Ids.ACTION], "budget": values[Ids.BUDGET], "mesure": values[Ids.METRIC], "lang": lang,
@@ -57,7 +55,8 @@ def register(app: Dash, store: Store, vocab: Vocabulary, ref: Reference, departe
         f = Filters.from_query(controls_to_query(dict(zip(FILTER_INPUTS, values)), lang), vocab)
         k = kpis(store, f)
         world, world_text, france, france_text = maps_for(store, f, ref)
-        chart_outputs = [x for fig_text in charts_for(store, f, ref, k["count"], k["known"]) for x in fig_text]
+        figures = charts_for(store, f, ref, k["count"], k["known"], k["budget_total"])
+        chart_outputs = [x for fig_and_text in figures for x in fig_and_text]
         query = f.to_query()
         other = Filters.from_query({**parse_qs_single(query), "lang": "en" if lang == "fr" else "fr"}, vocab)
         return (k["partnerships"], k["authorities"], k["countries"], k["budget"], k["budget_note"],
@@ -94,7 +93,7 @@ def register(app: Dash, store: Store, vocab: Vocabulary, ref: Reference, departe
     @app.callback([Output(i, "value", allow_duplicate=True) for i in FILTER_INPUTS if i != Ids.METRIC],
                   Input(Ids.RESET, "n_clicks"), prevent_initial_call=True)
     def reset(_n):
-        return [None, None, None, [], None, None, [], None, None, None, ""]
+        return [None, None, None, None, [], None, None, [], None, None, None, ""]
 
     @app.callback(Output(Ids.GRID, "getRowsResponse"), Output(Ids.TABLE_COUNT, "children"),
                   Input(Ids.GRID, "getRowsRequest"), State(Ids.PERMALINK, "data"), State(Ids.SEARCH, "value"),

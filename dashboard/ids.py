@@ -5,6 +5,7 @@ from enum import StrEnum
 
 class Ids(StrEnum):
     REGION = "f-region"
+    RRMA = "f-rrma"
     DEPARTEMENT = "f-departement"
     TYPE = "f-type"
     PAYS = "f-pays"
@@ -40,3 +41,7 @@ class Ids(StrEnum):
 # Charts: graph id → summary id is f"{id}-summary"
 CHARTS = ("ch-themes", "ch-odd", "ch-budget-dist", "ch-budget-zone", "ch-years-count", "ch-years-budget",
           "ch-top-countries", "ch-top-authorities")
+
+# The filter controls, in the order the main callback takes them.
+FILTER_INPUTS = (Ids.REGION, Ids.RRMA, Ids.DEPARTEMENT, Ids.TYPE, Ids.PAYS, Ids.ZONE, Ids.THEME, Ids.ODD, Ids.DEBUT,
+                 Ids.FIN, Ids.ACTION, Ids.BUDGET, Ids.METRIC)

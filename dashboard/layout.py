@@ -29,6 +29,7 @@ class Options:
     """Choices of the filter controls, per language: lists of ``{"label", "value"}``."""
 
     regions: dict[str, list[dict]]
+    rrmas: list[dict]
     departements: list[dict]  # with "region" for the dependent list
     types: dict[str, list[dict]]
     countries: dict[str, list[dict]]
@@ -44,6 +45,7 @@ class Options:
 class BuildFacts:
     is_demo: bool
     built_at: str
+    built_at_en: str
     source_files: list[str]
     loaded: int
     rejected: int
@@ -65,6 +67,7 @@ def filters_panel(f: Filters, o: Options) -> html.Aside:
     return html.Aside([
         html.H2(t("filters", lang)),
         _field(t("f_region", lang), _dropdown(Ids.REGION, o.regions[lang], f.region, lang), Ids.REGION),
+        _field(t("f_rrma", lang), _dropdown(Ids.RRMA, o.rrmas, f.rrma, lang), Ids.RRMA),
         _field(t("f_departement", lang), _dropdown(Ids.DEPARTEMENT, [{"label": d["label"], "value": d["value"]}
                                                                      for d in deps], f.departement, lang),
                Ids.DEPARTEMENT),
@@ -145,7 +148,8 @@ def page(f: Filters, o: Options, facts: BuildFacts) -> html.Div:
     lang = f.lang
     banner = html.Div(t("demo_banner", lang), className="demo-banner", role="status", id="demo-banner") \
         if facts.is_demo else None
-    footer_text = t("footer", lang, date=facts.built_at, files=", ".join(facts.source_files),
+    footer_text = t("footer", lang, date=facts.built_at if lang == "fr" else facts.built_at_en,
+                    files=", ".join(facts.source_files),
                     loaded=number(facts.loaded, lang), rejected=number(facts.rejected, lang),
                     geo=facts.geometry_sources)
     metric_options = [{"label": t("m_partnerships", lang), "value": "partenariats"},

@@ -119,8 +119,17 @@ def budget_bins(store: Store, f: Filters) -> pd.DataFrame:
     return full.merge(df, on="bin", how="left").fillna({"partnerships": 0, "budget": 0.0})
 
 
-def by_continent(store: Store, f: Filters) -> pd.DataFrame:
-    return _q(store, f"c.continent AS continent, {METRIC_SQL}", f, "GROUP BY 1 ORDER BY budget DESC")
+def by_zone(store: Store, f: Filters) -> pd.DataFrame:
+    """Per zone (zones overlap: Mauritanie counts in the Sahel and the Maghreb), in the zones' display order."""
+    w, params = where(f)
+    return store.df(f"""
+        SELECT z.code, z.label_fr, z.label_en, coalesce(x.partnerships, 0) AS partnerships,
+               coalesce(x.budget, 0) AS budget, coalesce(x.budget_known, 0) AS budget_known
+        FROM zones z LEFT JOIN (
+            SELECT unnest(c.zones) AS code, count(*) AS partnerships, sum(p.budget_eur) AS budget,
+                   count(p.budget_eur) AS budget_known
+            {FROM} WHERE {w} GROUP BY 1) x USING (code)
+        ORDER BY z.position""", params)
 
 
 def by_year_continent(store: Store, f: Filters) -> pd.DataFrame:

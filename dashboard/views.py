@@ -37,6 +37,7 @@ def kpis(store: Store, f: Filters) -> dict[str, str]:
         "budget_note": t("kpi_budget_note", f.lang, share=percent(known / n if n else None, f.lang)),
         "count": n,
         "known": known,
+        "budget_total": float(k["budget"] or 0),
     }
 
 
@@ -54,7 +55,8 @@ def maps_for(store: Store, f: Filters, ref: Reference):
             france, maps.summary_france(ref.regions, rstats, f.mesure, f.lang))
 
 
-def charts_for(store: Store, f: Filters, ref: Reference, count: int, known: int) -> list[tuple]:
+def charts_for(store: Store, f: Filters, ref: Reference, count: int, known: int,
+               budget: float) -> list[tuple]:
     """The eight charts, in the order of :data:`dashboard.ids.CHARTS`."""
     lang = f.lang
     years = queries.by_year_continent(store, f)
@@ -62,7 +64,7 @@ def charts_for(store: Store, f: Filters, ref: Reference, count: int, known: int)
         charts.themes_chart(queries.by_theme(store, f), count, lang),
         charts.odd_chart(queries.by_odd(store, f), count, lang),
         charts.budget_distribution(queries.budget_bins(store, f), known, count, lang),
-        charts.budget_by_continent(queries.by_continent(store, f), lang),
+        charts.budget_by_zone(queries.by_zone(store, f), budget, lang),
         charts.years_chart(years, "partnerships", lang),
         charts.years_chart(years[years["budget_known"] > 0], "budget", lang),
         charts.top_countries(queries.top_countries(store, f), ref.countries, count, lang),

@@ -81,18 +81,21 @@ def budget_distribution(bins: pd.DataFrame, known: int, count: int, lang: str) -
     return fig, sentence + unknown_note
 
 
-def budget_by_continent(df: pd.DataFrame, lang: str) -> tuple[Figure, str]:
-    df = df[df["budget_known"] > 0]
-    if df.empty:
+def budget_by_zone(df: pd.DataFrame, total_budget: float, lang: str) -> tuple[Figure, str]:
+    """Known budget per zone. Zones overlap, so the bars are not stacked and need not add up."""
+    if not df["budget_known"].sum():
         return empty_figure(t("empty", lang), lang), t("empty", lang)
-    labels = [CONTINENTS.get(c, {}).get(lang, c or t("unknown", lang)) for c in df["continent"]]
-    colours = [CONTINENT_COLOURS.get(c, "#999999") for c in df["continent"]]
-    fig = _hbar(labels, values(df["budget"]), lang, colours=colours, money=True)
-    total = df["budget"].sum()
-    share = percent(df["budget"].iloc[0] / total if total else None, lang)
+    labels = values(df["label_en" if lang == "en" else "label_fr"])
+    fig = _hbar(labels, values(df["budget"]), lang, money=True, customdata=values(df["code"]))
+    shares = {code: (b / total_budget if total_budget else None) for code, b in zip(df["code"], df["budget"])}
+    parts = []
+    for code in ("sahel", "maghreb", "afrique"):
+        if code in shares:
+            label = df.loc[df["code"] == code, "label_en" if lang == "en" else "label_fr"].iloc[0]
+            parts.append(f"{label} {percent(shares[code], lang)}")
     if lang == "en":
-        return fig, f"{labels[0]} receives {share} of the known budget ({euros(df['budget'].iloc[0], lang)})."
-    return fig, f"{labels[0]} reçoit {share} du budget connu ({euros(df['budget'].iloc[0], lang)})."
+        return fig, f"Share of the known budget: {', '.join(parts)} (zones overlap)."
+    return fig, f"Part du budget connu : {', '.join(parts)} (les zones se recouvrent)."
 
 
 def years_chart(df: pd.DataFrame, value: str, lang: str) -> tuple[Figure, str]:

@@ -34,6 +34,8 @@ def figure(data: list[dict], lang: str, **layout) -> Figure:
         "plot_bgcolor": "rgba(0,0,0,0)",
         "hoverlabel": {"font": {"family": FONT}},
         "showlegend": False,
+        "xaxis": {"automargin": True},
+        "yaxis": {"automargin": True},
     }
     for key, value in layout.items():
         if isinstance(value, dict) and isinstance(base.get(key), dict):
