@@ -58,7 +58,7 @@ def percentile(values: list[float], p: float) -> float:
 def measure_callbacks(db: str, n: int) -> dict:
     app = create_app(Settings(db=db))
     client = app.server.test_client()
-    atlas = app.server.config["coopatlas"]
+    atlas = app.server.config["coopatlas"].current()
     times, sizes = [], []
     for values in random_changes(atlas, n):
         body = payload(app, Ids.KPI_PARTNERSHIPS, main_inputs(**values), {f"{Ids.LANG}.data": "fr"})

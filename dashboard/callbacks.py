@@ -8,11 +8,11 @@ from urllib.parse import parse_qs
 from dash import Dash, Input, Output, State, ctx, no_update
 
 from dashboard import queries
-from dashboard.db import Store
 from dashboard.filters import SEP, Filters, Vocabulary
 from dashboard.i18n import number, t
 from dashboard.ids import CHARTS, FILTER_INPUTS, Ids
-from dashboard.views import Reference, charts_for, kpis, maps_for
+from dashboard.state import Atlas
+from dashboard.views import charts_for, kpis, maps_for
 
 
 def controls_to_query(values: dict, lang: str) -> dict:
@@ -38,7 +38,8 @@ def filters_from_permalink(query: str, vocab: Vocabulary) -> Filters:
     return Filters.from_query(parse_qs_single(query), vocab)
 
 
-def register(app: Dash, store: Store, vocab: Vocabulary, ref: Reference, departements: list[dict]) -> None:
+def register(app: Dash, atlas: Atlas) -> None:
+    """Every callback reads the atlas's current snapshot, so a new build is picked up without a restart."""
     outputs = [
         Output(Ids.KPI_PARTNERSHIPS, "children"), Output(Ids.KPI_AUTHORITIES, "children"),
         Output(Ids.KPI_COUNTRIES, "children"), Output(Ids.KPI_BUDGET, "children"),
@@ -52,10 +53,12 @@ def register(app: Dash, store: Store, vocab: Vocabulary, ref: Reference, departe
     @app.callback(outputs, [Input(i, "value") for i in FILTER_INPUTS], State(Ids.LANG, "data"))
     def update(*args):
         *values, lang = args
+        snap = atlas.current()
+        store, vocab = snap.store, snap.vocab
         f = Filters.from_query(controls_to_query(dict(zip(FILTER_INPUTS, values)), lang), vocab)
         k = kpis(store, f)
-        world, world_text, france, france_text = maps_for(store, f, ref)
-        figures = charts_for(store, f, ref, k["count"], k["known"], k["budget_total"])
+        world, world_text, france, france_text = maps_for(store, f, snap.reference)
+        figures = charts_for(store, f, snap.reference, k["count"], k["known"], k["budget_total"])
         chart_outputs = [x for fig_and_text in figures for x in fig_and_text]
         query = f.to_query()
         other = Filters.from_query({**parse_qs_single(query), "lang": "en" if lang == "fr" else "fr"}, vocab)
@@ -69,7 +72,7 @@ def register(app: Dash, store: Store, vocab: Vocabulary, ref: Reference, departe
         if ctx.triggered_id == Ids.CLEAR_COUNTRY:
             return []
         iso3 = _clicked(click)
-        if not iso3 or iso3 not in vocab.countries:
+        if not iso3 or iso3 not in atlas.current().vocab.countries:
             return no_update
         current = list(current or [])
         return [c for c in current if c != iso3] if iso3 in current else [*current, iso3]
@@ -78,14 +81,14 @@ def register(app: Dash, store: Store, vocab: Vocabulary, ref: Reference, departe
                   prevent_initial_call=True)
     def click_region(click, current):
         code = _clicked(click)
-        if not code or code not in vocab.regions:
+        if not code or code not in atlas.current().vocab.regions:
             return no_update
         return None if code == current else code
 
     @app.callback(Output(Ids.DEPARTEMENT, "options"), Output(Ids.DEPARTEMENT, "value", allow_duplicate=True),
                   Input(Ids.REGION, "value"), State(Ids.DEPARTEMENT, "value"), prevent_initial_call=True)
     def departements_of_region(region, current):
-        options = [{"label": d["label"], "value": d["value"]} for d in departements
+        options = [{"label": d["label"], "value": d["value"]} for d in atlas.current().options.departements
                    if not region or d["region"] == region]
         keep = current if current in {o["value"] for o in options} else None
         return options, keep
@@ -101,8 +104,9 @@ def register(app: Dash, store: Store, vocab: Vocabulary, ref: Reference, departe
     def rows(request, query, search, lang):
         if not request:
             return no_update, no_update
-        f = filters_from_permalink(query, vocab)
-        df, total = queries.partnerships_page(store, f, request.get("startRow", 0), request.get("endRow", 20),
+        snap = atlas.current()
+        f = filters_from_permalink(query, snap.vocab)
+        df, total = queries.partnerships_page(snap.store, f, request.get("startRow", 0), request.get("endRow", 20),
                                               request.get("sortModel"), search)
         records = df.astype(object).where(df.notna(), None).to_dict("records")
         label = f"{number(total, lang)} {t('kpi_partnerships', lang)}"

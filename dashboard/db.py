@@ -1,7 +1,9 @@
 """Read-only access to the DuckDB file built by the ETL.
 
-One connection per process, opened read-only; each query runs on its own cursor, which DuckDB makes safe to use
-from the threads of a WSGI server. Results are cached per (query, parameters) for the life of the build.
+One connection per build, attaching the file read-only to a private in-memory instance (``duckdb.connect(path)``
+would share DuckDB's per-process instance of that path, and keep reading the replaced file after a rebuild).
+Each query runs on its own cursor, which DuckDB makes safe to use from the threads of a WSGI server. Results are
+cached per (query, parameters) for the life of the build.
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ class Store:
                 f"ou « coopatlas build --input EXPORT.csv --db {self.path} »."
             )
         try:
-            self.con = duckdb.connect(str(self.path), read_only=True)
+            self.con = duckdb.connect(":memory:")
+            self.con.execute("ATTACH ? AS atlas (READ_ONLY)", [str(self.path)])
+            self.con.execute("USE atlas")
             row = self.con.execute("SELECT checksum, source_kind, built_at, records_loaded, records_rejected, "
                                    "geometry_sources FROM build_info").fetchone()
         except duckdb.Error as exc:
@@ -55,6 +59,7 @@ class Store:
                 return hit
         cur = self.con.cursor()
         try:
+            cur.execute("USE atlas")
             result = cur.execute(sql, list(params)).df()
         finally:
             cur.close()

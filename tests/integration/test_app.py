@@ -36,7 +36,7 @@ def test_page_and_assets_are_served_locally(client):
 
 
 def test_geometry_is_served_once_with_long_cache(app, client):
-    ref = app.server.config["coopatlas"].reference
+    ref = app.server.config["coopatlas"].current().reference
     r = client.get(ref.world_url)
     assert r.status_code == 200 and "immutable" in r.headers["Cache-Control"]
     features = json.loads(r.data)["features"]
@@ -108,3 +108,19 @@ def test_csv_download_is_exactly_the_filtered_rows(client, fixture_db):
     assert junk.status_code == 200  # bad parameters are ignored: the whole set
     assert len(list(csv.reader(io.StringIO(junk.data.decode("utf-8-sig")), delimiter=";"))) == 1 + count(
         fixture_db, "TRUE")
+
+
+def test_security_headers_and_compression(client):
+    r = client.get("/", headers={"Accept-Encoding": "gzip"})
+    csp = r.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "'unsafe-eval'" not in csp
+    assert "sha256-" in csp  # Dash's inline scripts allowed by hash, not by 'unsafe-inline'
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert r.headers["X-Frame-Options"] == "DENY"
+    big = client.get("/telecharger.csv", headers={"Accept-Encoding": "gzip"})
+    assert big.headers.get("Content-Encoding") == "gzip"
+    import re
+
+    html = client.get("/", headers={"Accept-Encoding": "identity"}).get_data(as_text=True)
+    bundle = re.search(r'src="(/_dash-component-suites/[^"]*dash_renderer\.v[^"]+)"', html).group(1)
+    assert "immutable" in client.get(bundle).headers["Cache-Control"]
