@@ -80,18 +80,24 @@ def _routes(app: Dash, atlas: Atlas) -> None:
         return csv_response(queries.partnerships_export(snap.store, f), f)
 
 
-def serve(db: str, host: str = "127.0.0.1", port: int = 8050, debug: bool = False) -> int:
-    """Development server (one process). See the README for serving many readers."""
+def serve(db: str, host: str = "127.0.0.1", port: int = 8050, debug: bool = False, workers: int = 0,
+          threads: int = 4) -> int:
+    """``workers`` = 0: Flask's development server (one process, for a desk). ``workers`` ≥ 1: gunicorn, the
+    production mode (see the README)."""
     import sys
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        app = create_app(Settings(db=db, debug=debug))
+        app = create_app(Settings(db=db, debug=debug))  # also checks the database before any worker starts
     except DatabaseMissing as exc:
         print(f"coopatlas : {exc}", file=sys.stderr)
         return 2
     print(f"coopatlas : tableau de bord sur http://{host}:{port}/", flush=True)
+    if workers:
+        from dashboard import production
+
+        app.server.config["coopatlas"].current().store.close()
+        production.run(db, host, port, workers, threads)
+        return 0
     app.run(host=host, port=port, debug=debug)
     return 0
-
-

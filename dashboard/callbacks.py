@@ -12,7 +12,6 @@ from dashboard.filters import SEP, Filters, Vocabulary
 from dashboard.i18n import number, t
 from dashboard.ids import CHARTS, FILTER_INPUTS, Ids
 from dashboard.state import Atlas
-from dashboard.views import charts_for, kpis, maps_for
 
 
 def controls_to_query(values: dict, lang: str) -> dict:
@@ -54,17 +53,7 @@ def register(app: Dash, atlas: Atlas) -> None:
     def update(*args):
         *values, lang = args
         snap = atlas.current()
-        store, vocab = snap.store, snap.vocab
-        f = Filters.from_query(controls_to_query(dict(zip(FILTER_INPUTS, values)), lang), vocab)
-        k = kpis(store, f)
-        world, world_text, france, france_text = maps_for(store, f, snap.reference)
-        figures = charts_for(store, f, snap.reference, k["count"], k["known"], k["budget_total"])
-        chart_outputs = [x for fig_and_text in figures for x in fig_and_text]
-        query = f.to_query()
-        other = Filters.from_query({**parse_qs_single(query), "lang": "en" if lang == "fr" else "fr"}, vocab)
-        return (k["partnerships"], k["authorities"], k["countries"], k["budget"], k["budget_note"],
-                "" if k["count"] else t("empty", lang), world, world_text, france, france_text, *chart_outputs,
-                f"/telecharger.csv?{query}" if query else "/telecharger.csv", query, f"?{other.to_query()}")
+        return snap.render(Filters.from_query(controls_to_query(dict(zip(FILTER_INPUTS, values)), lang), snap.vocab))
 
     @app.callback(Output(Ids.PAYS, "value"), Input(Ids.WORLD, "clickData"), Input(Ids.CLEAR_COUNTRY, "n_clicks"),
                   State(Ids.PAYS, "value"), prevent_initial_call=True)

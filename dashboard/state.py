@@ -3,6 +3,7 @@ snapshot when a new build replaces the database file, without a restart and with
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import threading
@@ -13,7 +14,7 @@ import pandas as pd
 import shapely
 from dash import html
 
-from dashboard import queries
+from dashboard import queries, views
 from dashboard.db import DatabaseMissing, Store
 from dashboard.filters import Filters
 from dashboard.i18n import LANGS
@@ -24,6 +25,7 @@ from geo.insets import inset, inset_frames
 log = logging.getLogger(__name__)
 FRANCE_CENTRE = (2.4, 46.6)
 CHECK_EVERY_S = 1.0
+RENDER_CACHE = 256  # main views kept per worker (≈ 100 KB each)
 
 
 class Snapshot:
@@ -55,6 +57,8 @@ class Snapshot:
             world_url=f"/geo/{version}/countries.geojson", regions_url=f"/geo/{version}/regions.geojson",
         )
         self.options = self._options()
+        reference = self.reference
+        self._render = functools.lru_cache(maxsize=RENDER_CACHE)(lambda f: views.dashboard(store, f, reference))
         self.facts = BuildFacts(
             is_demo=store.is_demo, built_at=pd.Timestamp(store.built_at).strftime("%d/%m/%Y %H:%M UTC"),
             built_at_en=pd.Timestamp(store.built_at).strftime("%d %B %Y %H:%M UTC"),
@@ -94,6 +98,11 @@ class Snapshot:
             actions=per_lang(queries.vocabulary_table(s, "action_types"), "code", "label_fr", "label_en"),
             first_year=self.vocab.first_year, last_year=self.vocab.last_year,
         )
+
+    def render(self, f: Filters) -> tuple:
+        """The main view's outputs for a set of filters, memoised for this build: the default view and popular
+        links are computed once per worker, not once per reader."""
+        return self._render(f)
 
     def page(self, query: dict) -> html.Div:
         return page(Filters.from_query(query, self.vocab), self.options, self.facts)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -70,3 +70,16 @@ def charts_for(store: Store, f: Filters, ref: Reference, count: int, known: int,
         charts.top_countries(queries.top_countries(store, f), ref.countries, count, lang),
         charts.top_authorities(queries.top_authorities(store, f), count, lang),
     ]
+
+
+def dashboard(store: Store, f: Filters, ref: Reference) -> tuple:
+    """Every output of the main view, in the order of the main callback's outputs."""
+    k = kpis(store, f)
+    world, world_text, france, france_text = maps_for(store, f, ref)
+    figures = charts_for(store, f, ref, k["count"], k["known"], k["budget_total"])
+    query = f.to_query()
+    other = replace(f, lang="en" if f.lang == "fr" else "fr").to_query()
+    return (k["partnerships"], k["authorities"], k["countries"], k["budget"], k["budget_note"],
+            "" if k["count"] else t("empty", f.lang), world, world_text, france, france_text,
+            *[x for fig_and_text in figures for x in fig_and_text],
+            f"/telecharger.csv?{query}" if query else "/telecharger.csv", query, f"?{other}")

@@ -64,7 +64,8 @@ def cmd_demo(args) -> int:
 def cmd_serve(args) -> int:
     from dashboard.app import serve
 
-    return serve(args.db, host=args.host, port=args.port, debug=args.debug)
+    return serve(args.db, host=args.host, port=args.port, debug=args.debug, workers=args.workers,
+                 threads=args.threads)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -93,7 +94,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--db", required=True)
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8050)
-    s.add_argument("--debug", action="store_true")
+    s.add_argument("--debug", action="store_true", help="mode débogage de Dash (serveur de développement)")
+    s.add_argument("--workers", type=int, default=0,
+                   help="0 : serveur de développement ; N ≥ 1 : production, N processus gunicorn")
+    s.add_argument("--threads", type=int, default=4, help="fils par processus en production")
     s.set_defaults(func=cmd_serve)
     return p
 
