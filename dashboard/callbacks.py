@@ -103,14 +103,15 @@ def register(app: Dash, atlas: Atlas) -> None:
 
     # The address bar follows the view without a page reload, and the table restarts from its first page.
     app.clientside_callback(
-        """function(query) {
+        """function(query, lang) {
+            document.documentElement.lang = lang || 'fr';
             const url = window.location.pathname + (query ? '?' + query : '');
             if (url !== window.location.pathname + window.location.search) {
                 window.history.replaceState(null, '', url);
             }
             return '';
         }""",
-        Output("url-sync", "children"), Input(Ids.PERMALINK, "data"),
+        Output("url-sync", "children"), Input(Ids.PERMALINK, "data"), State(Ids.LANG, "data"),
     )
     app.clientside_callback(
         """async function(query, search) {

@@ -178,8 +178,8 @@ def page(f: Filters, o: Options, facts: BuildFacts) -> html.Div:
                 ], className="kpis", **{"aria-live": "polite"}),
                 html.Div(id=Ids.EMPTY, className="empty", role="status"),
                 html.Div([
-                    html.Div([
-                        html.Label(t("metric", lang), htmlFor=Ids.METRIC),
+                    html.Fieldset([
+                        html.Legend(t("metric", lang)),
                         dcc.RadioItems(id=Ids.METRIC, options=metric_options, value=f.mesure, inline=True),
                     ], className="metric"),
                     html.Div([
