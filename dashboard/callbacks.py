@@ -28,9 +28,18 @@ def controls_to_query(values: dict, lang: str) -> dict:
     }
 
 
-def parse_qs_single(query: str) -> dict:
-    """A query string as a dict; a repeated key keeps its last value."""
-    return {k: v[-1] for k, v in parse_qs(query or "").items()}
+def parse_qs_single(query) -> dict:
+    """A query string as a dict; a repeated key keeps its last value; anything but a string is empty."""
+    return {k: v[-1] for k, v in parse_qs(query if isinstance(query, str) else "").items()}
+
+
+def _lang(value) -> str:
+    return value if value in ("fr", "en") else "fr"
+
+
+def _codes(value) -> list[str]:
+    """A multi-select's value as a list of strings, whatever the browser sent."""
+    return [str(v) for v in value if isinstance(v, str | int)] if isinstance(value, list) else []
 
 
 def filters_from_permalink(query: str, vocab: Vocabulary) -> Filters:
@@ -63,7 +72,7 @@ def register(app: Dash, atlas: Atlas) -> None:
         iso3 = _clicked(click)
         if not iso3 or iso3 not in atlas.current().vocab.countries:
             return no_update
-        current = list(current or [])
+        current = _codes(current)
         return [c for c in current if c != iso3] if iso3 in current else [*current, iso3]
 
     @app.callback(Output(Ids.REGION, "value"), Input(Ids.FRANCE, "clickData"), State(Ids.REGION, "value"),
@@ -72,14 +81,14 @@ def register(app: Dash, atlas: Atlas) -> None:
         code = _clicked(click)
         if not code or code not in atlas.current().vocab.regions:
             return no_update
-        return None if code == current else code
+        return None if isinstance(current, str) and code == current else code
 
     @app.callback(Output(Ids.DEPARTEMENT, "options"), Output(Ids.DEPARTEMENT, "value", allow_duplicate=True),
                   Input(Ids.REGION, "value"), State(Ids.DEPARTEMENT, "value"), prevent_initial_call=True)
     def departements_of_region(region, current):
         options = [{"label": d["label"], "value": d["value"]} for d in atlas.current().options.departements
                    if not region or d["region"] == region]
-        keep = current if current in {o["value"] for o in options} else None
+        keep = current if isinstance(current, str) and current in {o["value"] for o in options} else None
         return options, keep
 
     @app.callback([Output(i, "value", allow_duplicate=True) for i in FILTER_INPUTS if i != Ids.METRIC],
@@ -91,8 +100,9 @@ def register(app: Dash, atlas: Atlas) -> None:
                   Input(Ids.GRID, "getRowsRequest"), State(Ids.PERMALINK, "data"), State(Ids.SEARCH, "value"),
                   State(Ids.LANG, "data"), prevent_initial_call=True)
     def rows(request, query, search, lang):
-        if not request:
+        if not isinstance(request, dict):
             return no_update, no_update
+        lang = _lang(lang)
         snap = atlas.current()
         f = filters_from_permalink(query, snap.vocab)
         df, total = queries.partnerships_page(snap.store, f, request.get("startRow", 0), request.get("endRow", 20),

@@ -162,17 +162,25 @@ def _search_clause(search: str | None) -> tuple[str, list]:
             "strip_accents(lower(c.name_fr)) LIKE strip_accents(?))", [term] * 4)
 
 
+def _row_index(value, ceiling: int = 10_000_000) -> int:
+    """A row number from a browser request: anything not a small non-negative integer becomes 0."""
+    try:
+        return min(max(int(value), 0), ceiling)
+    except (TypeError, ValueError, OverflowError):
+        return 0
+
+
 def partnerships_page(store: Store, f: Filters, start: int, end: int, sort: list[dict] | None = None,
                       search: str | None = None) -> tuple[pd.DataFrame, int]:
     """Rows ``start``–``end`` of the filtered partnerships, sorted by whitelisted columns; and the total."""
     order = []
-    for s in sort or []:
-        col = SORTABLE.get(s.get("colId"))
+    for s in sort if isinstance(sort, list) else []:
+        col = SORTABLE.get(s.get("colId")) if isinstance(s, dict) else None
         if col:
             order.append(f"{col} {'DESC' if s.get('sort') == 'desc' else 'ASC'} NULLS LAST")
     order.append("p.partnership_id")
-    clause, sparams = _search_clause(search)
-    start, end = max(0, int(start)), max(0, int(end))
+    clause, sparams = _search_clause(search if isinstance(search, str) else None)
+    start, end = _row_index(start), _row_index(end)
     limit = min(max(end - start, 1), 500)
     rows = _q(store, TABLE_SELECT, f, f"{clause} ORDER BY {', '.join(order)} LIMIT ? OFFSET ?",
               sparams + [limit, start])

@@ -57,3 +57,13 @@ def demo_db(tmp_path_factory) -> Path:
     generate(export)
     build([export], folder / "demo.duckdb", source_kind="demo")
     return folder / "demo.duckdb"
+
+
+@pytest.fixture(scope="session")
+def hostile_db(tmp_path_factory) -> Path:
+    """A database whose data holds HTML, scripts and formulas."""
+    from etl.load import build
+
+    db = tmp_path_factory.mktemp("hostile") / "hostile.duckdb"
+    build([FIXTURES / "atlas_hostile.csv"], db)
+    return db

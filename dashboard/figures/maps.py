@@ -104,7 +104,7 @@ def france_map(regions: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: st
         "hovertext": _hovers(names, data, lang),
     }, {
         "type": "scattergeo", "name": "labels", "mode": "text", "lon": values(labelled["label_lon"]),
-        "lat": values(labelled["label_lat"]), "text": values(labelled["rrma_name"]),
+        "lat": values(labelled["label_lat"]), "text": [html.escape(n) for n in labelled["rrma_name"]],
         "textfont": {"size": 9, "color": "#1f2933"}, "hoverinfo": "skip",
     }, {
         "type": "scattergeo", "name": "frames", "mode": "lines", "lon": lons, "lat": lats, "hoverinfo": "skip",

@@ -17,16 +17,27 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 
 
-@pytest.fixture(scope="session")
-def live_server(fixture_db):
+def _serve(db):
     from werkzeug.serving import make_server
 
     from dashboard.app import Settings, create_app
 
-    app = create_app(Settings(db=str(fixture_db)))
+    app = create_app(Settings(db=str(db)))
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture(scope="session")
+def live_server(fixture_db):
+    server = _serve(fixture_db)
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def hostile_server(hostile_db):
+    server = _serve(hostile_db)
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
 

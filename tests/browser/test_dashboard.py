@@ -131,3 +131,21 @@ def test_usable_at_375_px(browser, live_server):
     width = browser.execute_script("return document.documentElement.scrollWidth")
     assert width <= 380, width
     assert console_errors(browser) == []
+
+
+def test_markup_in_data_is_shown_as_text(browser, hostile_server):
+    from selenium.common.exceptions import NoAlertPresentException
+
+    browser.get(hostile_server + "/")
+    wait_for(lambda: kpi(browser) == "2")
+    cells = wait_for(lambda: [c.text for c in browser.find_elements(
+        By.CSS_SELECTOR, "#grid .ag-row [col-id='fr_authority_name']")])
+    assert "<img src=x onerror=alert(1)>" in cells
+    ticks = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#ch-top-authorities .ytick text')).map(t => t.textContent)")
+    assert "<img src=x onerror=alert(1)>" in ticks
+    assert not browser.find_elements(By.CSS_SELECTOR, "img[src='x']")
+    time.sleep(0.5)
+    with pytest.raises(NoAlertPresentException):
+        browser.switch_to.alert.text  # noqa: B018 — no script from the data ever ran
+    assert console_errors(browser) == []
