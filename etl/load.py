@@ -164,6 +164,24 @@ def _write_build_info(con: duckdb.DuckDBPyConnection, tables: list[RawTable], re
     }]))
 
 
+def _remove_abandoned(db_path: Path) -> None:
+    """Delete temporary files of builds whose process is gone (killed, machine restarted)."""
+    for leftover in db_path.parent.glob(f".{db_path.name}.building-*"):
+        pid = leftover.name.rsplit("-", 1)[-1].split(".")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            leftover.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def build(inputs: Sequence[str | Path], db_path: str | Path, source_kind: str = "import",
           progress: bool = False) -> BuildReport:
     """Build the database at ``db_path`` from export files. The new file replaces the old one only once it is
@@ -174,6 +192,7 @@ def build(inputs: Sequence[str | Path], db_path: str | Path, source_kind: str = 
         read_table(p)
     layers = load_layers()
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned(db_path)
     tmp = db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
     tmp.unlink(missing_ok=True)
     try:

@@ -141,3 +141,38 @@ def test_failed_build_leaves_previous_database_intact(tmp_path, fixture_db, fixt
         build(fixture_exports, db)
     assert db.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv", "serving.duckdb"]  # no temporary left
+
+
+def test_killed_build_leaves_previous_database_intact(tmp_path, fixture_db, fixture_exports):
+    """SIGKILL in the middle of a build (no cleanup code runs): the served file is untouched."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    db = tmp_path / "serving.duckdb"
+    shutil.copy(fixture_db, db)
+    before = db.read_bytes()
+    big = tmp_path / "big.csv"
+    lines = fixture_exports[0].read_text(encoding="utf-8").splitlines()
+    with big.open("w", encoding="utf-8") as f:
+        f.write(lines[0] + "\n")
+        for k in range(3000):
+            for line in lines[1:26]:
+                f.write(line.replace("A-0", f"K{k}-", 1) + "\n")
+    proc = subprocess.Popen([sys.executable, "-m", "etl.cli", "build", "--input", str(big), "--db", str(db),
+                             "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline and not any(p.name.startswith(".serving.duckdb.building")
+                                             for p in tmp_path.iterdir()):
+        time.sleep(0.05)
+    time.sleep(0.5)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert db.read_bytes() == before
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM partnerships").fetchone() == (29,)
+    assert [p for p in tmp_path.iterdir() if p.name.startswith(".serving.duckdb.building")]  # left by the kill
+    build(fixture_exports, db)  # the next build clears what the killed one left
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

@@ -60,3 +60,13 @@ def test_demo_database_says_it_is_demo(demo_db):
         top = [r[0] for r in con.execute("SELECT partner_country_iso3 FROM partnerships GROUP BY 1 "
                                          "ORDER BY count(*) DESC LIMIT 5").fetchall()]
         assert {"MLI", "BFA", "SEN", "MAR"} <= set(top)
+
+
+def test_serve_without_database_says_how_to_build_one(tmp_path):
+    p = run("serve", "--db", str(tmp_path / "absent.duckdb"), "--port", "0")
+    assert p.returncode == 2
+    assert "coopatlas demo --db" in p.stderr and "Traceback" not in p.stderr
+    bad = tmp_path / "corrupt.duckdb"
+    bad.write_bytes(b"\0" * 4096)
+    p = run("serve", "--db", str(bad), "--port", "0", "--workers", "2")
+    assert p.returncode == 2 and "coopatlas build --input" in p.stderr
