@@ -34,12 +34,17 @@ def _lead(label: str, value: float, total: float, lang: str, what: str) -> str:
     return f"{label} arrive en tête avec {number(value, lang)} {what} ({share})."
 
 
-def themes_chart(df: pd.DataFrame, total: int, lang: str) -> tuple[Figure, str]:
+def _ranking(df: pd.DataFrame, label: str, key: str, total: int, lang: str) -> tuple[Figure, str]:
+    """Horizontal bars of partnerships, largest first, and who leads with what share."""
     if df.empty:
         return empty_figure(t("empty", lang), lang), t("empty", lang)
-    labels = list(df["label_en" if lang == "en" else "label_fr"])
-    fig = _hbar(labels, values(df["partnerships"]), lang, customdata=values(df["code"]))
+    labels = list(df[label])
+    fig = _hbar(labels, values(df["partnerships"]), lang, customdata=values(df[key]))
     return fig, _lead(labels[0], df["partnerships"].iloc[0], total, lang, t("kpi_partnerships", lang))
+
+
+def themes_chart(df: pd.DataFrame, total: int, lang: str) -> tuple[Figure, str]:
+    return _ranking(df, "label_en" if lang == "en" else "label_fr", "code", total, lang)
 
 
 def odd_chart(df: pd.DataFrame, total: int, lang: str) -> tuple[Figure, str]:
@@ -127,16 +132,8 @@ def years_chart(df: pd.DataFrame, value: str, lang: str) -> tuple[Figure, str]:
 def top_countries(stats: pd.DataFrame, countries: pd.DataFrame, total: int, lang: str,
                   n: int = 15) -> tuple[Figure, str]:
     data = stats.nlargest(n, "partnerships").merge(countries, on="iso3")
-    if data.empty:
-        return empty_figure(t("empty", lang), lang), t("empty", lang)
-    labels = list(data["name_en" if lang == "en" else "name_fr"])
-    fig = _hbar(labels, values(data["partnerships"]), lang, customdata=values(data["iso3"]))
-    return fig, _lead(labels[0], data["partnerships"].iloc[0], total, lang, t("kpi_partnerships", lang))
+    return _ranking(data, "name_en" if lang == "en" else "name_fr", "iso3", total, lang)
 
 
 def top_authorities(df: pd.DataFrame, total: int, lang: str) -> tuple[Figure, str]:
-    if df.empty:
-        return empty_figure(t("empty", lang), lang), t("empty", lang)
-    labels = list(df["name"])
-    fig = _hbar(labels, values(df["partnerships"]), lang, customdata=values(df["key"]))
-    return fig, _lead(labels[0], df["partnerships"].iloc[0], total, lang, t("kpi_partnerships", lang))
+    return _ranking(df, "name", "key", total, lang)

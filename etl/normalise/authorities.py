@@ -164,6 +164,14 @@ def _commune_among(name: str, c: _Cog, dep: str | None = None, region: str | Non
     return []
 
 
+def _unique_commune(name: str, c: _Cog, dep: str | None = None, region: str | None = None) -> Authority | None:
+    """The commune of that name (within ``dep`` or ``region``) when there is exactly one; several raise."""
+    codes = _commune_among(name, c, dep=dep, region=region)
+    if len(codes) > 1:
+        raise _ambiguous(name, codes, c)
+    return _from_commune(name, "commune", codes[0], c) if codes else None
+
+
 def _from_commune(name: str, type_: str | None, code: str, c: _Cog) -> Authority:
     cname, dep, region, kind = c.commune[code]
     main = code
@@ -243,20 +251,16 @@ def normalise_authority(
         dep = _parse_departement(departement, c)
         reg = c.dep[dep][1]
         if type_ in (None, "commune"):
-            codes = _commune_among(name, c, dep=dep)
-            if len(codes) == 1:
-                return _from_commune(name, "commune", codes[0], c)
-            if len(codes) > 1:
-                raise _ambiguous(name, codes, c)
+            found = _unique_commune(name, c, dep=dep)
+            if found:
+                return found
         return _keyed(name, type_ or "autre", dep, reg, c)
     if clean(region):
         reg = _parse_region(region, c)
         if type_ in (None, "commune"):
-            codes = _commune_among(name, c, region=reg)
-            if len(codes) == 1:
-                return _from_commune(name, "commune", codes[0], c)
-            if len(codes) > 1:
-                raise _ambiguous(name, codes, c)
+            found = _unique_commune(name, c, region=reg)
+            if found:
+                return found
         if type_ == "region" or type_ is None and any(k in c.region_by_name for k in _strip_title(name)):
             return _keyed(name, "region", None, reg, c)
         if type_ == "departement":

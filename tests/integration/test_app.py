@@ -4,21 +4,8 @@ import csv
 import io
 import json
 
-import pytest
-
-from dashboard.app import Settings, create_app
 from dashboard.callback_client import main_inputs, payload
 from dashboard.ids import CHARTS, Ids
-
-
-@pytest.fixture(scope="module")
-def app(fixture_db):
-    return create_app(Settings(db=str(fixture_db)))
-
-
-@pytest.fixture()
-def client(app):
-    return app.server.test_client()
 
 
 def call(client, app, output_prefix: str, inputs: dict, state: dict | None = None, changed=None):

@@ -6,7 +6,6 @@ from urllib.parse import quote
 
 import pytest
 
-from dashboard.app import Settings, create_app
 from dashboard.callback_client import main_inputs, payload
 from dashboard.ids import FILTER_INPUTS, Ids
 
@@ -25,16 +24,6 @@ CONTROL_VALUES = [None, "", 0, -1, 10**30, 1.5, True, [], {}, ["x"] * 1000, {"$n
 def q(value: str) -> str:
     """Percent-encoded as a browser would, lone surrogates included (as their raw, invalid UTF-8 bytes)."""
     return quote(value, safe="", errors="surrogatepass")
-
-
-@pytest.fixture(scope="module")
-def app(fixture_db):
-    return create_app(Settings(db=str(fixture_db)))
-
-
-@pytest.fixture()
-def client(app):
-    return app.server.test_client()
 
 
 def assert_clean(response):
