@@ -12,7 +12,7 @@ import dash
 from dash import Dash, html
 from flask import Response, abort, current_app, request
 
-from dashboard import callbacks, queries
+from dashboard import api, callbacks, queries
 from dashboard.db import DatabaseMissing
 from dashboard.export import csv_response
 from dashboard.filters import Filters
@@ -76,6 +76,7 @@ def create_app(settings: Settings) -> Dash:
     dash.register_page("accueil", path="/", layout=_home_layout, name="Atlas", order=0)
     app.layout = html.Div([dash.page_container])
     _routes(app, atlas)
+    api.register(app.server, atlas)
     callbacks.register(app, atlas)
     harden(app)
     return app

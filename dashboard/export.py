@@ -35,5 +35,5 @@ def to_csv(df: pd.DataFrame, lang: str) -> bytes:
 
 def csv_response(df: pd.DataFrame, f: Filters) -> Response:
     name = f"coopatlas-partenariats-{dt.date.today():%Y-%m-%d}.csv"
-    return Response(to_csv(df, f.lang), mimetype="text/csv; charset=utf-8",
+    return Response(to_csv(df, f.lang), content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -14,6 +14,8 @@ from urllib.parse import urlencode
 
 log = logging.getLogger(__name__)
 SEP = "~"
+PARAMETERS = ("region", "departement", "type", "pays", "zone", "theme", "odd", "debut", "fin", "action", "budget",
+              "rrma", "mesure", "lang")
 METRICS = ("partenariats", "collectivites", "budget")
 BUDGET_CHOICES = ("connu", "inconnu")
 _CODE = re.compile(r"^[A-Za-z0-9_]{1,40}$")
@@ -55,10 +57,17 @@ class Filters:
     @classmethod
     def from_query(cls, query: Mapping[str, object], vocab: Vocabulary) -> Filters:
         """Parse query parameters; anything unknown or malformed is logged and ignored."""
+        return cls.parse(query, vocab)[0]
+
+    @classmethod
+    def parse(cls, query: Mapping[str, object], vocab: Vocabulary) -> tuple[Filters, list[str]]:
+        """The filters, and the names of the parameters that were ignored (malformed or unknown values)."""
         values: dict[str, object] = {}
+        ignored: list[str] = []
 
         def bad(name: str, raw: object) -> None:
             log.info("paramètre d'URL ignoré : %s=%r", name, str(raw)[:80])
+            ignored.append(name)
 
         def single(name: str) -> str | None:
             raw = query.get(name)
@@ -119,7 +128,7 @@ class Filters:
         if f.debut and f.fin and f.debut > f.fin:
             bad("fin", f.fin)
             f = replace(f, fin=None)
-        return f
+        return f, ignored
 
     def to_query(self) -> str:
         """The query string (without ``?``) holding only what differs from the defaults, in a stable order."""

@@ -230,6 +230,49 @@ def partnerships_export(store: Store, f: Filters) -> pd.DataFrame:
         WHERE {w} ORDER BY p.source_file, p.source_row""", params)
 
 
+# Open data API ----------------------------------------------------------------------------------------------
+
+API_SELECT = """p.partnership_id, p.title, p.fr_authority_name, p.fr_authority_key, p.fr_authority_type,
+    p.fr_commune_code, p.fr_departement_code, p.fr_region_code, p.rrma, p.partner_country_iso3,
+    c.name_fr AS partner_country_name_fr, c.name_en AS partner_country_name_en, p.partner_authority_name,
+    p.themes, p.odds, p.action_type, p.start_year, p.end_year, p.budget_eur, p.funding, p.status, p.source_file,
+    p.source_row"""
+
+
+def api_page(store: Store, f: Filters, offset: int, limit: int) -> tuple[pd.DataFrame, int]:
+    """A page of the filtered partnerships in a stable order (by identifier), and the total."""
+    rows = _q(store, API_SELECT, f, "ORDER BY p.partnership_id LIMIT ? OFFSET ?", [limit, offset])
+    total = int(_q(store, "count(*) AS n", f).iloc[0]["n"])
+    return rows, total
+
+
+AGGREGATES = {
+    "country": ("p.partner_country_iso3", "any_value(c.name_fr)", "any_value(c.name_en)", "", "key"),
+    "region": ("p.fr_region_code", "any_value(r.name)", "any_value(r.name)",
+               "LEFT JOIN fr_regions r ON r.code = p.fr_region_code", "key"),
+    "year": ("p.start_year", "NULL", "NULL", "", "key"),
+}
+
+
+def aggregate(store: Store, f: Filters, by: str) -> pd.DataFrame:
+    """Partnerships, distinct French authorities and known budget per ``by`` (country, region, theme, odd,
+    year). A partnership with two themes counts in both."""
+    w, params = where(f)
+    measures = """count(*) AS partnerships, count(DISTINCT p.fr_authority_key) AS authorities,
+                  coalesce(sum(p.budget_eur), 0) AS budget_known_eur, count(p.budget_eur) AS budget_known_count"""
+    if by in ("theme", "odd"):
+        table, col, key = ("themes", "themes", "code") if by == "theme" else ("odd", "odds", "number")
+        return store.df(f"""
+            SELECT CAST(v.{key} AS VARCHAR) AS key, v.label_fr, v.label_en, {measures}
+            FROM (SELECT unnest(p.{col}) AS k, p.* {FROM} WHERE {w}) p JOIN {table} v ON v.{key} = p.k
+            GROUP BY ALL ORDER BY partnerships DESC, key""", params)  # names from the constants above
+    expr, fr, en, join, _ = AGGREGATES[by]
+    return store.df(f"""
+        SELECT CAST({expr} AS VARCHAR) AS key, {fr} AS label_fr, {en} AS label_en, {measures}
+        {FROM} {join} WHERE {w} GROUP BY {expr} ORDER BY {"key" if by == "year" else "partnerships DESC, key"}
+        """, params)  # expressions from the whitelist above
+
+
 # Reference data -----------------------------------------------------------------------------------------------
 
 def countries(store: Store) -> pd.DataFrame:

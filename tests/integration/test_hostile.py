@@ -34,9 +34,14 @@ def assert_clean(response):
 
 
 @pytest.mark.parametrize("value", NASTY)
-def test_every_url_parameter_of_the_csv_download(client, value):
+def test_every_url_parameter_of_the_csv_download_and_the_api(client, value):
     for name in PARAMS:
         assert_clean(client.get(f"/telecharger.csv?{name}={q(value)}"))
+        assert_clean(client.get(f"/api/v1/partnerships?{name}={q(value)}&limit=5"))
+        assert_clean(client.get(f"/api/v1/aggregates?by=country&{name}={q(value)}"))
+    for name in ("limit", "offset", "format", "by"):
+        assert_clean(client.get(f"/api/v1/partnerships?{name}={q(value)}"))
+        assert_clean(client.get(f"/api/v1/aggregates?by={q(value)}&{name}={q(value)}"))
 
 
 @pytest.mark.parametrize("value", NASTY[:12])
