@@ -61,6 +61,10 @@ def _home_layout(**query) -> html.Div:
     return current_app.config["coopatlas"].current().page(query)
 
 
+def _monitor_layout(**query) -> html.Div:
+    return current_app.config["coopatlas"].current().monitor_page(query)
+
+
 def create_app(settings: Settings) -> Dash:
     """A Dash app serving one database. Raises :class:`DatabaseMissing` with the command to fix a missing file."""
     atlas = Atlas(settings.db)
@@ -74,10 +78,13 @@ def create_app(settings: Settings) -> Dash:
     app.index_string = INDEX
     app.server.config["coopatlas"] = atlas
     dash.register_page("accueil", path="/", layout=_home_layout, name="Atlas", order=0)
+    dash.register_page("suivi", path="/suivi", layout=_monitor_layout, name="Suivi des rééquilibrages", order=1,
+                       title="Suivi des rééquilibrages — Atlas de la coopération décentralisée")
     app.layout = html.Div([dash.page_container])
     _routes(app, atlas)
     api.register(app.server, atlas)
     callbacks.register(app, atlas)
+    callbacks.register_monitor(app, atlas)
     harden(app)
     return app
 

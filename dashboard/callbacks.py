@@ -3,11 +3,12 @@ dependencies, so that every app (and every test) has its own."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import parse_qs
 
 from dash import Dash, Input, Output, State, ctx, no_update
 
-from dashboard import queries
+from dashboard import monitor, queries
 from dashboard.filters import SEP, Filters, Vocabulary
 from dashboard.i18n import number, t
 from dashboard.ids import CHARTS, FILTER_INPUTS, Ids
@@ -26,6 +27,24 @@ def controls_to_query(values: dict, lang: str) -> dict:
         "odd": joined(values[Ids.ODD] or []), "debut": values[Ids.DEBUT], "fin": values[Ids.FIN],
         "action": values[Ids.ACTION], "budget": values[Ids.BUDGET], "mesure": values[Ids.METRIC], "lang": lang,
     }
+
+
+def register_monitor(app: Dash, atlas: Atlas) -> None:
+    outputs = [o for c in monitor.CHARTS for o in (Output(c, "figure"), Output(f"{c}-summary", "children"))]
+    outputs += [Output("mon-regions", "children"), Output("mon-movers", "children"),
+                Output(Ids.PERMALINK, "data", allow_duplicate=True), Output(Ids.LANG_LINK, "href",
+                                                                            allow_duplicate=True)]
+
+    @app.callback(outputs, [Input(i, "value") for i in monitor.INPUTS], State(Ids.LANG, "data"),
+                  prevent_initial_call="initial_duplicate")
+    def update_monitor(*args):
+        *values, lang = args
+        snap = atlas.current()
+        m = monitor.state_from_controls(dict(zip(monitor.INPUTS, values)), _lang(lang), snap.vocab)
+        out = monitor.view(snap.store, m, snap.zone_names[m.filters.lang])
+        other = replace(m, filters=replace(m.filters, lang="en" if m.filters.lang == "fr" else "fr"))
+        return (*[out[k] for c in monitor.CHARTS for k in (c, f"{c}-summary")], out["mon-regions"],
+                out["mon-movers"], m.to_query(), f"?{other.to_query()}")
 
 
 def parse_qs_single(query) -> dict:

@@ -81,6 +81,59 @@ STRINGS: dict[str, dict[str, str]] = {
     "continent": {"fr": "Continent", "en": "Continent"},
     "other": {"fr": "autres", "en": "others"},
     "unknown": {"fr": "inconnu", "en": "unknown"},
+    "nav_home": {"fr": "Tableau de bord", "en": "Dashboard"},
+    "nav_monitor": {"fr": "Suivi des rééquilibrages", "en": "Rebalancing monitor"},
+    "nav_api": {"fr": "API et données ouvertes", "en": "Open data API"},
+    "mon_title": {"fr": "Suivi des rééquilibrages géographiques", "en": "Monitoring geographic rebalancing"},
+    "mon_intro": {"fr": "Comment la part d'une zone dans les partenariats actifs et leur budget évolue d'année en "
+                        "année, qui y entre et qui en sort.",
+                  "en": "How a zone's share of active partnerships and of their budget moves year by year, who "
+                        "enters it and who leaves."},
+    "mon_zone": {"fr": "Zone suivie", "en": "Monitored zone"},
+    "mon_countries": {"fr": "ou pays (remplace la zone)", "en": "or countries (replace the zone)"},
+    "mon_years": {"fr": "Années", "en": "Years"},
+    "mon_p1": {"fr": "Période 1", "en": "Period 1"},
+    "mon_p2": {"fr": "Période 2", "en": "Period 2"},
+    "mon_active": {"fr": "partenariats actifs", "en": "active partnerships"},
+    "mon_share": {"fr": "part de la zone (%)", "en": "zone's share (%)"},
+    "mon_share_hover": {"fr": "des partenariats actifs sont dans la zone", "en": "of active partnerships are in "
+                                                                               "the zone"},
+    "mon_budget": {"fr": "budget connu des partenariats actifs", "en": "known budget of active partnerships"},
+    "mon_budget_share": {"fr": "part du budget connu (%)", "en": "share of known budget (%)"},
+    "mon_budget_share_hover": {"fr": "du budget connu des partenariats actifs", "en": "of the known budget of "
+                                                                                   "active partnerships"},
+    "mon_entries": {"fr": "entrées", "en": "entries"},
+    "mon_exits": {"fr": "sorties", "en": "exits"},
+    "mon_points": {"fr": "évolution de la part (points)", "en": "change of share (points)"},
+    "mon_ch_share": {"fr": "Partenariats actifs dans la zone et part du total", "en": "Active partnerships in the "
+                                                                                     "zone and share of all"},
+    "mon_ch_budget": {"fr": "Budget connu dans la zone et part du total", "en": "Known budget in the zone and "
+                                                                               "share of all"},
+    "mon_ch_flows": {"fr": "Entrées et sorties de partenariats", "en": "Partnerships entering and leaving"},
+    "mon_ch_periods": {"fr": "Évolution de la part de chaque zone entre les deux périodes",
+                       "en": "Change of each zone's share between the two periods"},
+    "mon_regions": {"fr": "Régions françaises qui font le changement", "en": "French regions driving the change"},
+    "mon_movers": {"fr": "Collectivités françaises entrées dans la zone ou sorties", "en": "French authorities that "
+                                                                                         "entered or left the zone"},
+    "mon_entered": {"fr": "entrée", "en": "entered"},
+    "mon_left": {"fr": "dernière année active", "en": "last active year"},
+    "mon_definitions": {"fr": "Définitions", "en": "Definitions"},
+    "def_active": {"fr": "Actif l'année A : commencé en A ou avant, et pas fini avant A (année de fin ; sans année "
+                         "de fin, actif jusqu'à aujourd'hui si en cours, en projet ou sans statut, et seulement "
+                         "l'année de début si terminé ou suspendu). Sans année de début : exclu des séries.",
+                   "en": "Active in year Y: started in or before Y and not ended before Y (end year; with no end "
+                         "year, active until today if ongoing, planned or without status, and in its start year "
+                         "only if ended or suspended). Without a start year: left out of the series."},
+    "def_entries": {"fr": "Entrée : partenariat dont l'année de début est A.", "en": "Entry: a partnership "
+                                                                                    "starting in Y."},
+    "def_exits": {"fr": "Sortie : partenariat dont la dernière année active est A (avant l'année en cours).",
+                  "en": "Exit: a partnership whose last active year is Y (before the current year)."},
+    "def_share": {"fr": "Part : partenariats actifs dans la zone ÷ tous les partenariats actifs (mêmes filtres).",
+                  "en": "Share: active partnerships in the zone ÷ all active partnerships (same filters)."},
+    "def_periods": {"fr": "Période : partenariats actifs au moins une année de la période.",
+                    "en": "Period: partnerships active at least one year of the period."},
+    "col_region": {"fr": "Région", "en": "Region"},
+    "col_authority": {"fr": "Collectivité", "en": "Authority"},
 }
 
 DROPDOWN_LABELS = {

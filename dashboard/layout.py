@@ -144,28 +144,45 @@ def _grid(lang: str) -> dag.AgGrid:
     )
 
 
-def page(f: Filters, o: Options, facts: BuildFacts) -> html.Div:
-    lang = f.lang
+NAV = (("/", "nav_home"), ("/suivi", "nav_monitor"), ("/api/v1/", "nav_api"))
+
+
+def frame(lang: str, facts: BuildFacts, permalink: str, body, current: str) -> html.Div:
+    """What every page shares: skip link, header with navigation and language, demo banner, the state stores,
+    the footer with the build's facts."""
     banner = html.Div(t("demo_banner", lang), className="demo-banner", role="status", id="demo-banner") \
         if facts.is_demo else None
     footer_text = t("footer", lang, date=facts.built_at if lang == "fr" else facts.built_at_en,
                     files=", ".join(facts.source_files),
                     loaded=number(facts.loaded, lang), rejected=number(facts.rejected, lang),
                     geo=facts.geometry_sources)
-    metric_options = [{"label": t("m_partnerships", lang), "value": "partenariats"},
-                      {"label": t("m_authorities", lang), "value": "collectivites"},
-                      {"label": t("m_budget", lang), "value": "budget"}]
+    suffix = "?lang=en" if lang == "en" else ""
+    nav = html.Nav([html.A(t(key, lang), href=path + ("" if path.startswith("/api") else suffix),
+                           className="current" if path == current else None,
+                           **({"aria-current": "page"} if path == current else {}))
+                    for path, key in NAV], className="nav", **{"aria-label": "Navigation"})
     return html.Div([
         html.A(t("skip", lang), href="#main", className="skip"),
         html.Header([
-            html.Div([html.H1(t("title", lang)), html.P(t("subtitle", lang), className="subtitle")]),
+            html.Div([html.H1(t("title", lang)), html.P(t("subtitle", lang), className="subtitle"), nav]),
             html.A(t("language", lang), id=Ids.LANG_LINK, href="?lang=en" if lang == "fr" else "?",
                    hrefLang="en" if lang == "fr" else "fr", className="lang"),
         ], className="top"),
         banner,
         dcc.Store(id=Ids.LANG, data=lang),
-        dcc.Store(id=Ids.PERMALINK, data=f.to_query()),
+        dcc.Store(id=Ids.PERMALINK, data=permalink),
         html.Div(id="url-sync", hidden=True),
+        body,
+        html.Footer(html.P(footer_text), className="footer"),
+    ], lang=lang, className="page")
+
+
+def page(f: Filters, o: Options, facts: BuildFacts) -> html.Div:
+    lang = f.lang
+    metric_options = [{"label": t("m_partnerships", lang), "value": "partenariats"},
+                      {"label": t("m_authorities", lang), "value": "collectivites"},
+                      {"label": t("m_budget", lang), "value": "budget"}]
+    return frame(lang, facts, f.to_query(), html.Div([
         html.Div(id="grid-sync", hidden=True),
         html.Div([
             filters_panel(f, o),
@@ -222,5 +239,4 @@ def page(f: Filters, o: Options, facts: BuildFacts) -> html.Div:
                 ], className="card table-card"),
             ], id="main", tabIndex="-1"),
         ], className="body"),
-        html.Footer(html.P(footer_text), className="footer"),
-    ], lang=lang, className="page")
+    ]), "/")

@@ -230,6 +230,115 @@ def partnerships_export(store: Store, f: Filters) -> pd.DataFrame:
         WHERE {w} ORDER BY p.source_file, p.source_row""", params)
 
 
+# Rebalancing monitor -----------------------------------------------------------------------------------------
+# A partnership is *active* in year Y when it started in or before Y and had not ended before Y: its end year
+# when given; with no end year, until today when its status is ongoing, planned or not stated, and in its start
+# year only when its status says it ended or is suspended (the year it stopped is not known). Partnerships
+# without a start year are left out of the yearly series (they are counted apart).
+
+ACTIVE = """WITH base AS (
+    SELECT p.partnership_id, p.fr_authority_key, any_value(p.fr_authority_name) OVER w AS fr_authority_name,
+           p.fr_region_code, p.budget_eur, p.start_year,
+           CASE WHEN p.end_year IS NOT NULL THEN p.end_year
+                WHEN p.status IN ('termine', 'suspendu') THEN p.start_year
+                ELSE ? END AS last_year,
+           {in_zone} AS in_zone
+    {FROM} WHERE {where} AND p.start_year IS NOT NULL
+    WINDOW w AS (PARTITION BY p.fr_authority_key))"""
+
+
+def _zone_test(f: Filters) -> tuple[str, list]:
+    """SQL telling whether a partnership is in the monitored zone (the zone, or the chosen countries)."""
+    if f.pays:
+        return "list_contains(?::VARCHAR[], p.partner_country_iso3)", [list(f.pays)]
+    return "list_contains(c.zones, ?)", [f.zone or "sahel"]
+
+
+def _active_base(f: Filters, this_year: int) -> tuple[str, list]:
+    zone_sql, zone_params = _zone_test(f)
+    w, params = where(replace(f, zone=None, pays=()))
+    return ACTIVE.format(in_zone=zone_sql, FROM=FROM, where=w), [this_year, *zone_params, *params]
+
+
+def monitor_years(store: Store, f: Filters, first: int, last: int, this_year: int) -> pd.DataFrame:
+    """Per year: active partnerships and their known budget in the zone and in all (the other filters applied),
+    and the zone's entries (start year) and exits (last active year, before this year)."""
+    base, params = _active_base(f, this_year)
+    df = store.df(f"""{base}
+        SELECT y.range AS year,
+               count(b.partnership_id) FILTER (WHERE b.in_zone) AS zone_active,
+               count(b.partnership_id) AS all_active,
+               coalesce(sum(b.budget_eur) FILTER (WHERE b.in_zone), 0) AS zone_budget,
+               coalesce(sum(b.budget_eur), 0) AS all_budget,
+               count(b.partnership_id) FILTER (WHERE b.in_zone AND b.start_year = y.range) AS entries,
+               count(b.partnership_id) FILTER (WHERE b.in_zone AND b.last_year = y.range AND b.last_year < ?)
+                   AS exits
+        FROM range(?, ? + 1) y LEFT JOIN base b ON b.start_year <= y.range AND b.last_year >= y.range
+        GROUP BY 1 ORDER BY 1""", [*params, this_year, first, last])
+    df["zone_share"] = df["zone_active"] / df["all_active"].where(df["all_active"] > 0)
+    df["budget_share"] = df["zone_budget"] / df["all_budget"].where(df["all_budget"] > 0)
+    return df
+
+
+def monitor_movers(store: Store, f: Filters, first: int, last: int, this_year: int) -> pd.DataFrame:
+    """French authorities that entered the zone (first active year there) or left it (last active year there,
+    before this year) within ``first``–``last``."""
+    base, params = _active_base(f, this_year)
+    return store.df(f"""{base}
+        SELECT fr_authority_key AS key, any_value(fr_authority_name) AS name, min(start_year) AS entered,
+               max(last_year) AS last_active, count(*) AS partnerships
+        FROM base WHERE in_zone GROUP BY 1
+        HAVING min(start_year) BETWEEN ? AND ? OR (max(last_year) BETWEEN ? AND ? AND max(last_year) < ?)
+        ORDER BY greatest(min(start_year), max(last_year)) DESC, name""",
+                    [*params, first, last, first, last, this_year])
+
+
+def monitor_periods(store: Store, f: Filters, p1: tuple[int, int], p2: tuple[int, int],
+                    this_year: int) -> pd.DataFrame:
+    """Per zone: the share of partnerships active during each period (active at any time in it), and the change
+    in points. The other filters apply; the monitored zone itself does not restrict this table."""
+    w, params = where(replace(f, zone=None, pays=()))
+    return store.df(f"""
+        WITH base AS (
+            SELECT p.partnership_id, c.zones, p.start_year,
+                   CASE WHEN p.end_year IS NOT NULL THEN p.end_year
+                        WHEN p.status IN ('termine', 'suspendu') THEN p.start_year ELSE ? END AS last_year
+            {FROM} WHERE {w} AND p.start_year IS NOT NULL),
+        periods AS (SELECT 1 AS period, ? AS lo, ? AS hi UNION ALL SELECT 2, ?, ?),
+        active AS (SELECT pe.period, b.* FROM periods pe JOIN base b ON b.start_year <= pe.hi
+                                                                   AND b.last_year >= pe.lo),
+        totals AS (SELECT period, count(*) AS n FROM active GROUP BY 1)
+        SELECT z.code, z.label_fr, z.label_en,
+               count(*) FILTER (WHERE a.period = 1) AS p1_active, count(*) FILTER (WHERE a.period = 2) AS p2_active,
+               count(*) FILTER (WHERE a.period = 1) / any_value(t1.n) AS p1_share,
+               count(*) FILTER (WHERE a.period = 2) / any_value(t2.n) AS p2_share
+        FROM zones z
+        LEFT JOIN active a ON list_contains(a.zones, z.code)
+        CROSS JOIN (SELECT n FROM totals WHERE period = 1) t1 CROSS JOIN (SELECT n FROM totals WHERE period = 2) t2
+        GROUP BY z.code, z.label_fr, z.label_en, z.position ORDER BY z.position""",
+                    [this_year, *params, p1[0], p1[1], p2[0], p2[1]])
+
+
+def monitor_regions(store: Store, f: Filters, p1: tuple[int, int], p2: tuple[int, int],
+                    this_year: int) -> pd.DataFrame:
+    """Per French region: partnerships active in the zone during each period, and the region's share of its own
+    partnerships in the zone; sorted by the size of the change, which regions drive it."""
+    base, params = _active_base(f, this_year)
+    return store.df(f"""{base},
+        periods AS (SELECT 1 AS period, ? AS lo, ? AS hi UNION ALL SELECT 2, ?, ?),
+        active AS (SELECT pe.period, b.* FROM periods pe JOIN base b ON b.start_year <= pe.hi
+                                                                   AND b.last_year >= pe.lo)
+        SELECT r.code, r.name,
+               count(*) FILTER (WHERE a.period = 1 AND a.in_zone) AS p1_zone,
+               count(*) FILTER (WHERE a.period = 2 AND a.in_zone) AS p2_zone,
+               count(*) FILTER (WHERE a.period = 1) AS p1_all, count(*) FILTER (WHERE a.period = 2) AS p2_all
+        FROM fr_regions r LEFT JOIN active a ON a.fr_region_code = r.code
+        GROUP BY 1, 2
+        ORDER BY abs(count(*) FILTER (WHERE a.period = 2 AND a.in_zone)
+                     - count(*) FILTER (WHERE a.period = 1 AND a.in_zone)) DESC, r.name""",
+                    [*params, p1[0], p1[1], p2[0], p2[1]])
+
+
 # Open data API ----------------------------------------------------------------------------------------------
 
 API_SELECT = """p.partnership_id, p.title, p.fr_authority_name, p.fr_authority_key, p.fr_authority_type,

@@ -14,7 +14,7 @@ import pandas as pd
 import shapely
 from dash import html
 
-from dashboard import queries, views
+from dashboard import monitor, queries, views
 from dashboard.db import DatabaseMissing, Store
 from dashboard.filters import Filters
 from dashboard.i18n import LANGS
@@ -103,6 +103,16 @@ class Snapshot:
         """The main view's outputs for a set of filters, memoised for this build: the default view and popular
         links are computed once per worker, not once per reader."""
         return self._render(f)
+
+    def monitor_page(self, query: dict) -> html.Div:
+        return monitor.page(monitor.Monitor.from_query(query, self.vocab), self.options, self.facts)
+
+    @functools.cached_property
+    def zone_names(self) -> dict[str, dict[str, str]]:
+        """Display names of zones and countries, per language, for sentences."""
+        names = {lang: {o["value"]: o["label"] for o in self.options.zones[lang] + self.options.countries[lang]}
+                 for lang in LANGS}
+        return names
 
     def page(self, query: dict) -> html.Div:
         return page(Filters.from_query(query, self.vocab), self.options, self.facts)

@@ -32,11 +32,16 @@ def run_axe(driver) -> list[dict]:
     return json.loads(result)
 
 
-@pytest.mark.parametrize("path", ["/", "/?lang=en", "/?region=53&theme=GOUV", "/?pays=XXX"])
+@pytest.mark.parametrize("path", ["/", "/?lang=en", "/?region=53&theme=GOUV", "/?pays=XXX", "/suivi",
+                                  "/suivi?zone=maghreb&lang=en"])
 def test_no_serious_or_critical_violation(browser, live_server, path):
     browser.set_script_timeout(60)
     browser.get(live_server + path)
-    wait_for(lambda: loaded(browser))
+    if path.startswith("/suivi"):
+        wait_for(lambda: browser.execute_script(
+            "return document.querySelectorAll('#mon-share .bars path, #mon-share .point').length > 0"))
+    else:
+        wait_for(lambda: loaded(browser))
     violations = [v for v in run_axe(browser) if v["impact"] in ("serious", "critical")]
     report = [(v["id"], v["impact"], v["help"], [n["target"] for n in v["nodes"]][:5]) for v in violations]
     assert report == []

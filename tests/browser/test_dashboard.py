@@ -149,3 +149,19 @@ def test_markup_in_data_is_shown_as_text(browser, hostile_server):
     with pytest.raises(NoAlertPresentException):
         browser.switch_to.alert.text  # noqa: B018 — no script from the data ever ran
     assert console_errors(browser) == []
+
+
+def test_monitor_permalink_and_zone_change(browser, live_server):
+    browser.get(live_server + "/suivi?zone=afrique&p1=2008-2012")
+    def summary() -> str:
+        return browser.execute_script("var e = document.getElementById('mon-share-summary');"
+                                      "return e ? e.textContent : ''")
+
+    wait_for(lambda: summary().startswith("Afrique : "))
+    assert query(browser) == "?zone=afrique&p1=2008-2012"
+    choose(browser, "m-zone", "Europe", "Europe")
+    wait_for(lambda: query(browser) == "?zone=europe&p1=2008-2012")
+    wait_for(lambda: summary().startswith("Europe : "))
+    rows = browser.find_elements(By.CSS_SELECTOR, "#mon-regions tbody tr")
+    assert len(rows) == 18
+    assert console_errors(browser) == []

@@ -61,8 +61,9 @@ def test_repeated_keys_take_the_last_value(client):
 @pytest.mark.parametrize("value", NASTY)
 def test_page_layout_with_nasty_query(app, value):
     snap = app.server.config["coopatlas"].current()
-    for name in PARAMS:
+    for name in [*PARAMS, "p1", "p2"]:
         snap.page({name: value})  # the layout of a permalink never raises
+        snap.monitor_page({name: value})
 
 
 @pytest.mark.parametrize("value", CONTROL_VALUES)
@@ -88,6 +89,19 @@ def test_table_and_clicks_with_any_value(client, app, value):
     ]
     for body in requests:
         assert_clean(client.post("/_dash-update-component", json=body))
+
+
+@pytest.mark.parametrize("value", CONTROL_VALUES)
+def test_monitor_callback_with_any_value(client, app, value):
+    from dashboard.monitor import INPUTS
+
+    for control in INPUTS:
+        inputs = {f"{i}.value": None for i in INPUTS}
+        inputs[f"{control}.value"] = value
+        assert_clean(client.post("/_dash-update-component", json=payload(app, "mon-share", inputs,
+                                                                         {"lang-store.data": value})))
+    for path in ("/suivi", "/suivi?p1=2016-2012&p2=%00&debut=99999"):
+        assert_clean(client.get(path))
 
 
 def test_malformed_callback_bodies(client):

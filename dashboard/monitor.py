@@ -1,0 +1,205 @@
+"""The rebalancing monitor (``/suivi``): how a zone's share of active partnerships and budget moves year by
+year, who enters and leaves, and a comparison of two periods. Its state lives in the URL like the dashboard's:
+the dashboard's filters plus ``p1`` and ``p2`` (``2012-2016``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from urllib.parse import urlencode
+
+import pandas as pd
+from dash import dcc, html
+
+from dashboard import queries
+from dashboard.db import Store
+from dashboard.figures import monitor as figures
+from dashboard.filters import Filters, Vocabulary
+from dashboard.i18n import DROPDOWN_LABELS, number, percent, t
+from dashboard.layout import GRAPH_CONFIG, BuildFacts, Options, frame
+
+log = logging.getLogger(__name__)
+_PERIOD = re.compile(r"^(\d{4})-(\d{4})$")
+CHARTS = ("mon-share", "mon-budget", "mon-flows", "mon-periods")
+TITLES = {"mon-share": "mon_ch_share", "mon-budget": "mon_ch_budget", "mon-flows": "mon_ch_flows",
+          "mon-periods": "mon_ch_periods"}
+INPUTS = ("m-zone", "m-pays", "m-region", "m-debut", "m-fin", "m-p1a", "m-p1b", "m-p2a", "m-p2b")
+
+
+def this_year() -> int:
+    return dt.date.today().year
+
+
+@dataclass(frozen=True)
+class Monitor:
+    filters: Filters
+    first: int
+    last: int
+    p1: tuple[int, int]
+    p2: tuple[int, int]
+
+    @property
+    def zone_label(self) -> str:
+        return "~".join(self.filters.pays) if self.filters.pays else (self.filters.zone or "sahel")
+
+    def to_query(self) -> str:
+        parts = [p for p in self.filters.to_query().split("&") if p]
+        default = Monitor.default()
+        for name, value, base in (("debut", self.first, default.first), ("fin", self.last, default.last)):
+            if value != base:
+                parts.append(f"{name}={value}")
+        for name, value, base in (("p1", self.p1, default.p1), ("p2", self.p2, default.p2)):
+            if value != base:
+                parts.append(urlencode({name: f"{value[0]}-{value[1]}"}))
+        return "&".join(parts)
+
+    @classmethod
+    def default(cls, lang: str = "fr") -> Monitor:
+        year = this_year()
+        return cls(Filters(lang=lang), 2000, year, (2012, 2016), (2019, min(2023, year)))
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, object], vocab: Vocabulary) -> Monitor:
+        """The dashboard's filters, except that ``debut``/``fin`` frame the yearly series here (they do not
+        select partnerships); ``p1``/``p2`` are the periods compared."""
+        f = Filters.from_query({k: v for k, v in query.items() if k not in ("debut", "fin")}, vocab)
+        base = cls.default(f.lang)
+
+        def year(name: str, fallback: int) -> int:
+            raw = query.get(name)
+            raw = raw[-1] if isinstance(raw, list | tuple) and raw else raw
+            if raw in (None, ""):
+                return fallback
+            if str(raw).isdigit() and 1945 <= int(raw) <= base.last + 10:
+                return int(raw)
+            log.info("paramètre d'URL ignoré : %s=%r", name, str(raw)[:40])
+            return fallback
+
+        periods = []
+        for name, fallback in (("p1", base.p1), ("p2", base.p2)):
+            raw = query.get(name)
+            raw = raw[-1] if isinstance(raw, list | tuple) and raw else raw
+            m = _PERIOD.match(str(raw)) if raw else None
+            if m and 1945 <= int(m.group(1)) <= int(m.group(2)) <= base.last + 10:
+                periods.append((int(m.group(1)), int(m.group(2))))
+            else:
+                if raw:
+                    log.info("paramètre d'URL ignoré : %s=%r", name, str(raw)[:40])
+                periods.append(fallback)
+        first, last = year("debut", base.first), year("fin", base.last)
+        return cls(f, first, max(first, last), periods[0], periods[1])
+
+
+def view(store: Store, m: Monitor, zone_names: dict[str, str]) -> dict:
+    """Every output of the monitor for one state (queries then figures)."""
+    lang, year = m.filters.lang, this_year()
+    f = m.filters
+    label = ", ".join(zone_names.get(c, c) for c in f.pays) if f.pays else zone_names.get(f.zone or "sahel", "")
+    years = queries.monitor_years(store, f, m.first, m.last, year)
+    periods = queries.monitor_periods(store, f, m.p1, m.p2, year)
+    out = {}
+    for chart, (fig, text) in zip(CHARTS, (
+            figures.share_chart(years, label, lang), figures.budget_share_chart(years, label, lang),
+            figures.flows_chart(years, lang), figures.periods_chart(periods, m.p1, m.p2, lang))):
+        out[chart] = fig
+        out[f"{chart}-summary"] = text
+    out["mon-regions"] = regions_table(queries.monitor_regions(store, f, m.p1, m.p2, year), m, lang)
+    out["mon-movers"] = movers_table(queries.monitor_movers(store, f, m.first, m.last, year), lang)
+    return out
+
+
+def _table(headers: list[str], rows: list[list], caption: str) -> html.Table:
+    return html.Table([
+        html.Caption(caption),
+        html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])),
+        html.Tbody([html.Tr([html.Td(c) for c in row]) for row in rows]),
+    ], className="data-table")
+
+
+def regions_table(df: pd.DataFrame, m: Monitor, lang: str) -> html.Table:
+    p1, p2 = f"{m.p1[0]}–{m.p1[1]}", f"{m.p2[0]}–{m.p2[1]}"
+    rows = []
+    for r in df.itertuples():
+        s1 = r.p1_zone / r.p1_all if r.p1_all else None
+        s2 = r.p2_zone / r.p2_all if r.p2_all else None
+        rows.append([r.name, number(r.p1_zone, lang), number(r.p2_zone, lang),
+                     f"{r.p2_zone - r.p1_zone:+d}", percent(s1, lang), percent(s2, lang)])
+    headers = [t("col_region", lang), p1, p2, "Δ", f"% {p1}", f"% {p2}"]
+    return _table(headers, rows, t("mon_regions", lang))
+
+
+def movers_table(df: pd.DataFrame, lang: str, limit: int = 40) -> html.Table:
+    year = this_year()
+    rows = [[r.name, str(r.entered), str(r.last_active) if r.last_active < year else "—", number(r.partnerships, lang)]
+            for r in df.head(limit).itertuples()]
+    headers = [t("col_authority", lang), t("mon_entered", lang), t("mon_left", lang), t("kpi_partnerships", lang)]
+    return _table(headers, rows, t("mon_movers", lang))
+
+
+def _chart(id_: str, lang: str) -> html.Figure:
+    return html.Figure([
+        html.H3(t(TITLES[id_], lang), id=f"{id_}-title"),
+        dcc.Graph(id=id_, config=GRAPH_CONFIG, className="graph", style={"height": "380px"}),
+        html.Figcaption(id=f"{id_}-summary", className="summary"),
+    ], className="card chart", **{"aria-labelledby": f"{id_}-title", "aria-describedby": f"{id_}-summary"})
+
+
+def _years(legend: str, first: tuple[str, int], last: tuple[str, int], lang: str) -> html.Fieldset:
+    """Two year inputs (from, to) under one legend."""
+    cells = []
+    for (id_, value), word in ((first, "f_from"), (last, "f_to")):
+        cells += [html.Label(t(word, lang), htmlFor=id_),
+                  dcc.Input(id=id_, type="number", min=1945, max=this_year() + 10, step=1, value=value,
+                            debounce=True, className="year")]
+    return html.Fieldset([html.Legend(legend), html.Div(cells, className="years")])
+
+
+def page(m: Monitor, o: Options, facts: BuildFacts) -> html.Div:
+    lang = m.filters.lang
+    f = m.filters
+    dd = dict(clearable=True, searchable=True, labels=DROPDOWN_LABELS[lang], placeholder=t("all", lang))
+    controls = html.Aside([
+        html.H2(t("filters", lang)),
+        html.Div([html.Label(t("mon_zone", lang), htmlFor="m-zone"),
+                  dcc.Dropdown(id="m-zone", options=o.zones[lang], value=f.zone or "sahel", **dd)], className="field"),
+        html.Div([html.Label(t("mon_countries", lang), htmlFor="m-pays"),
+                  dcc.Dropdown(id="m-pays", options=o.countries[lang], value=list(f.pays), multi=True, **dd)],
+                 className="field"),
+        html.Div([html.Label(t("f_region", lang), htmlFor="m-region"),
+                  dcc.Dropdown(id="m-region", options=o.regions[lang], value=f.region, **dd)], className="field"),
+        _years(t("mon_years", lang), ("m-debut", m.first), ("m-fin", m.last), lang),
+        _years(t("mon_p1", lang), ("m-p1a", m.p1[0]), ("m-p1b", m.p1[1]), lang),
+        _years(t("mon_p2", lang), ("m-p2a", m.p2[0]), ("m-p2b", m.p2[1]), lang),
+    ], className="filters", **{"aria-label": t("filters", lang)})
+    definitions = html.Details([
+        html.Summary(t("mon_definitions", lang)),
+        html.Ul([html.Li(t(k, lang)) for k in ("def_active", "def_share", "def_entries", "def_exits",
+                                                 "def_periods")]),
+    ], className="card definitions", open=True)
+    main = html.Main([
+        html.H2(t("mon_title", lang)), html.P(t("mon_intro", lang), className="subtitle-dark"),
+        definitions,
+        html.Div([_chart(c, lang) for c in CHARTS], className="charts"),
+        html.Div([html.Div(id="mon-regions", className="card"), html.Div(id="mon-movers", className="card")],
+                 className="charts tables"),
+    ], id="main", tabIndex="-1")
+    return frame(lang, facts, m.to_query(), html.Div([controls, main], className="body"), "/suivi")
+
+
+def state_from_controls(values: dict, lang: str, vocab: Vocabulary) -> Monitor:
+    """Control values → the same parsing as a link."""
+    def year(v):
+        return str(int(v)) if isinstance(v, int | float) and v == v else None
+
+    pays = values["m-pays"] if isinstance(values["m-pays"], list) else []
+    query = {"zone": values["m-zone"], "pays": "~".join(str(p) for p in pays), "region": values["m-region"],
+             "debut": year(values["m-debut"]), "fin": year(values["m-fin"]), "lang": lang,
+             "p1": f"{year(values['m-p1a'])}-{year(values['m-p1b'])}",
+             "p2": f"{year(values['m-p2a'])}-{year(values['m-p2b'])}"}
+    m = Monitor.from_query({k: v for k, v in query.items() if v not in (None, "", "None-None")}, vocab)
+    if m.filters.zone == "sahel":  # the default zone stays out of the URL
+        m = replace(m, filters=replace(m.filters, zone=None))
+    return m
