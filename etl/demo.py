@@ -58,6 +58,7 @@ VARIANTS = {"République démocratique du Congo": ["RDC", "RD Congo"], "Viêt Na
             "États-Unis": ["Etats-Unis d'Amérique", "USA"], "Corée du Sud": ["Corée du sud"],
             "Côte d'Ivoire": ["Côte d’Ivoire", "Cote d'Ivoire"], "Maroc": ["MAROC", "Maroc "],
             "Territoires palestiniens": ["Palestine"]}
+SAHEL = {"Mali", "Burkina Faso", "Niger", "Tchad", "Mauritanie"}
 EUROPE = {"Allemagne", "Italie", "Espagne", "Pologne", "Roumanie", "Royaume-Uni", "Belgique", "Portugal", "Hongrie",
           "République tchèque", "Irlande", "Autriche", "Suisse", "Lituanie", "Bulgarie", "Croatie", "Grèce"}
 THEME_WEIGHTS = {"EAU": 14, "AGRI": 10, "EDUC": 12, "SANTE": 9, "GOUV": 12, "CULTURE": 13, "ECO": 8,
@@ -155,6 +156,8 @@ def generate(path: str | Path, seed: int = 2009, target: int = 12_000) -> int:
     # Africa ≈ 73 % of cooperations: rescale Africa's weights against the rest.
     cweights = {k: (v * 0.73 / africa_total if k in AFRICA else v * 0.27 / rest_total) for k, v in countries.items()}
     names, cw = list(cweights), list(cweights.values())
+    elsewhere_in_africa = [n for n in names if n in AFRICA and n not in SAHEL]
+    elsewhere_weights = [cweights[n] for n in elsewhere_in_africa]
     pools: dict[str, list[str]] = {}
     used_names: set[str] = set()
     theme_codes, tw = list(THEME_WEIGHTS), list(THEME_WEIGHTS.values())
@@ -164,6 +167,10 @@ def generate(path: str | Path, seed: int = 2009, target: int = 12_000) -> int:
     for a in authorities:
         for _ in range(max(1, round(a["n"] * scale * rng.uniform(0.8, 1.2)))):
             country = rng.choices(names, cw)[0]
+            start_hint = min(2025, int(rng.triangular(1985, 2026, 2016)))
+            if country in SAHEL and start_hint >= 2013 and rng.random() < 0.45:
+                # the published drift away from the Sahel after 2012 (Mali: 6.1 M€ in 2011, 4.0 M€ in 2014)
+                country = rng.choices(elsewhere_in_africa, elsewhere_weights)[0]
             pool = pools.setdefault(country, [])
             if not pool or rng.random() < 0.81:  # the Atlas counts ≈ 9,900 partners for ≈ 12,000 projects
                 pool.append(_partner_name(rng, country, used_names))
@@ -172,7 +179,7 @@ def generate(path: str | Path, seed: int = 2009, target: int = 12_000) -> int:
                 partner = rng.choice(pool)
             europe = country in EUROPE
             twinning = europe and rng.random() < 0.7
-            start = rng.randint(1955, 2000) if twinning else min(2025, int(rng.triangular(1985, 2026, 2016)))
+            start = rng.randint(1955, 2000) if twinning else start_hint
             end = None if twinning or rng.random() < 0.45 else min(start + rng.randint(1, 8), 2030)
             chosen = sorted(set(rng.choices(theme_codes, tw, k=rng.choice([1, 1, 2, 2, 3]))))
             odds = sorted({n for t in chosen for n in odds_of[t][:2]}) if rng.random() < 0.7 else []
