@@ -65,6 +65,10 @@ def _monitor_layout(**query) -> html.Div:
     return current_app.config["coopatlas"].current().monitor_page(query)
 
 
+def _data_layout(**query) -> html.Div:
+    return current_app.config["coopatlas"].current().data_page(query)
+
+
 def create_app(settings: Settings) -> Dash:
     """A Dash app serving one database. Raises :class:`DatabaseMissing` with the command to fix a missing file."""
     atlas = Atlas(settings.db)
@@ -80,6 +84,8 @@ def create_app(settings: Settings) -> Dash:
     dash.register_page("accueil", path="/", layout=_home_layout, name="Atlas", order=0)
     dash.register_page("suivi", path="/suivi", layout=_monitor_layout, name="Suivi des rééquilibrages", order=1,
                        title="Suivi des rééquilibrages — Atlas de la coopération décentralisée")
+    dash.register_page("donnees", path="/donnees", layout=_data_layout, name="Les données", order=2,
+                       title="Les données — Atlas de la coopération décentralisée")
     app.layout = html.Div([dash.page_container])
     _routes(app, atlas)
     api.register(app.server, atlas)

@@ -133,6 +133,29 @@ STRINGS: dict[str, dict[str, str]] = {
     "def_periods": {"fr": "Période : partenariats actifs au moins une année de la période.",
                     "en": "Period: partnerships active at least one year of the period."},
     "col_region": {"fr": "Région", "en": "Region"},
+    "nav_data": {"fr": "Les données", "en": "The data"},
+    "data_title": {"fr": "D'où viennent les chiffres", "en": "Where the figures come from"},
+    "data_intro": {"fr": "Base construite le {date} : {read} enregistrements lus, {loaded} partenariats chargés, "
+                         "{rejected} enregistrements rejetés (chacun avec son motif).",
+                   "en": "Database built on {date}: {read} records read, {loaded} partnerships loaded, {rejected} "
+                         "records rejected (each with its reason)."},
+    "data_inputs": {"fr": "Fichiers sources", "en": "Source files"},
+    "data_file": {"fr": "Fichier", "en": "File"},
+    "data_records": {"fr": "Enregistrements", "en": "Records"},
+    "data_loaded": {"fr": "Chargés", "en": "Loaded"},
+    "data_rejected": {"fr": "Rejetés", "en": "Rejected"},
+    "data_encoding": {"fr": "Encodage, séparateur", "en": "Encoding, separator"},
+    "data_reasons": {"fr": "Motifs de rejet", "en": "Reasons for rejection"},
+    "data_reason": {"fr": "Motif", "en": "Reason"},
+    "data_count": {"fr": "Nombre", "en": "Count"},
+    "data_none": {"fr": "aucun rejet", "en": "no rejection"},
+    "data_coverage": {"fr": "Complétude des fiches par région", "en": "Completeness of the records by region"},
+    "data_with_budget": {"fr": "avec budget", "en": "with budget"},
+    "data_with_odd": {"fr": "avec ODD", "en": "with SDG"},
+    "data_with_themes": {"fr": "avec thématique", "en": "with theme"},
+    "data_with_start": {"fr": "avec année de début", "en": "with start year"},
+    "data_api": {"fr": "Toutes les données sont aussi disponibles par l'API :", "en": "All the data is also "
+                                                                                     "available through the API:"},
     "col_authority": {"fr": "Collectivité", "en": "Authority"},
 }
 

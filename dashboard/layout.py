@@ -144,7 +144,7 @@ def _grid(lang: str) -> dag.AgGrid:
     )
 
 
-NAV = (("/", "nav_home"), ("/suivi", "nav_monitor"), ("/api/v1/", "nav_api"))
+NAV = (("/", "nav_home"), ("/suivi", "nav_monitor"), ("/donnees", "nav_data"), ("/api/v1/", "nav_api"))
 
 
 def frame(lang: str, facts: BuildFacts, permalink: str, body, current: str) -> html.Div:

@@ -339,6 +339,31 @@ def monitor_regions(store: Store, f: Filters, p1: tuple[int, int], p2: tuple[int
                     [*params, p1[0], p1[1], p2[0], p2[1]])
 
 
+# The data page ---------------------------------------------------------------------------------------------
+
+def build_inputs(store: Store) -> pd.DataFrame:
+    return store.df("SELECT source_file, sha256, encoding, delimiter, records, loaded, rejected, blank_rows "
+                    "FROM build_inputs ORDER BY source_file")
+
+
+def rejection_kinds(store: Store) -> pd.DataFrame:
+    """Rejected records counted by kind of reason (a record may have several)."""
+    return store.df(r"""
+        SELECT regexp_replace(trim(r), ' : .*$| \(.*$', '') AS kind, count(*) AS n
+        FROM (SELECT unnest(string_split(reason, ' ; ')) AS r FROM rejected_rows)
+        GROUP BY 1 ORDER BY n DESC, kind""")
+
+
+def coverage_by_region(store: Store) -> pd.DataFrame:
+    """Per region, how complete the records are: share with a known budget, with ODD, with themes, with years."""
+    return store.df("""
+        SELECT r.code, r.name, count(p.partnership_id) AS partnerships,
+               avg((p.budget_eur IS NOT NULL)::INT) AS with_budget, avg((len(p.odds) > 0)::INT) AS with_odd,
+               avg((len(p.themes) > 0)::INT) AS with_themes, avg((p.start_year IS NOT NULL)::INT) AS with_start
+        FROM fr_regions r LEFT JOIN partnerships p ON p.fr_region_code = r.code
+        GROUP BY 1, 2 ORDER BY r.name""")
+
+
 # Open data API ----------------------------------------------------------------------------------------------
 
 API_SELECT = """p.partnership_id, p.title, p.fr_authority_name, p.fr_authority_key, p.fr_authority_type,

@@ -14,7 +14,7 @@ import pandas as pd
 import shapely
 from dash import html
 
-from dashboard import monitor, queries, views
+from dashboard import datapage, monitor, queries, views
 from dashboard.db import DatabaseMissing, Store
 from dashboard.filters import Filters
 from dashboard.i18n import LANGS
@@ -103,6 +103,9 @@ class Snapshot:
         """The main view's outputs for a set of filters, memoised for this build: the default view and popular
         links are computed once per worker, not once per reader."""
         return self._render(f)
+
+    def data_page(self, query: dict) -> html.Div:
+        return datapage.page(self.store, self.facts, "en" if query.get("lang") == "en" else "fr")
 
     def monitor_page(self, query: dict) -> html.Div:
         return monitor.page(monitor.Monitor.from_query(query, self.vocab), self.options, self.facts)

@@ -221,7 +221,7 @@ def _epci_named(name: str, c: _Cog) -> str | None:
 def _ambiguous(name: str, codes: list[str], c: _Cog) -> Invalid:
     places = ", ".join(sorted({c.commune[k][1] for k in codes}))
     return Invalid(
-        f"nom ambigu : « {name} » désigne {len(codes)} communes (départements {places}) ; "
+        f"nom ambigu : « {name} » désigne {len(codes)} communes (départements {places}), "
         "précisez le code INSEE ou le département"
     )
 

@@ -104,3 +104,21 @@ def test_monitor_callback(client, app):
     assert out["mon-share-summary"]["children"].startswith("Afrique : ")
     assert out["mon-regions"]["children"]["props"]["children"]
     assert client.get("/suivi?zone=maghreb").status_code == 200
+
+
+def test_data_page_counts_every_rejection_by_reason(client, store):
+    from etl.normalise.years import last_plausible_year
+
+    page = client.get("/donnees")
+    assert page.status_code == 200
+    kinds = queries.rejection_kinds(store).set_index("kind")["n"].to_dict()
+    assert kinds == {f"année de début hors de la plage 1945–{last_plausible_year()}": 1,
+                     "année de début illisible": 1, "budget illisible": 1, "budget négatif": 1,
+                     "collectivité française manquante": 1, "identifiant en double": 1, "ligne mal formée": 1,
+                     "nom ambigu": 1, "ODD hors de 1–17": 1, "pays partenaire en France": 1,
+                     "pays partenaire inconnu": 1}
+    coverage = queries.coverage_by_region(store)
+    assert len(coverage) == 18 and coverage["partnerships"].sum() == 29
+    assert coverage.set_index("code").loc["84", "with_budget"] == pytest.approx(
+        store.df("SELECT avg((budget_eur IS NOT NULL)::INT) AS s FROM partnerships WHERE fr_region_code = '84'")
+        .iloc[0]["s"])
