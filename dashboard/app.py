@@ -65,6 +65,18 @@ def _monitor_layout(**query) -> html.Div:
     return current_app.config["coopatlas"].current().monitor_page(query)
 
 
+def _search_layout(**query) -> html.Div:
+    return current_app.config["coopatlas"].current().search_page(query)
+
+
+def _authority_layout(code: str = "", **query) -> html.Div:
+    return current_app.config["coopatlas"].current().authority_page(code, query)
+
+
+def _country_layout(iso3: str = "", **query) -> html.Div:
+    return current_app.config["coopatlas"].current().country_page(iso3, query)
+
+
 def _data_layout(**query) -> html.Div:
     return current_app.config["coopatlas"].current().data_page(query)
 
@@ -84,6 +96,12 @@ def create_app(settings: Settings) -> Dash:
     dash.register_page("accueil", path="/", layout=_home_layout, name="Atlas", order=0)
     dash.register_page("suivi", path="/suivi", layout=_monitor_layout, name="Suivi des rééquilibrages", order=1,
                        title="Suivi des rééquilibrages — Atlas de la coopération décentralisée")
+    dash.register_page("recherche", path="/recherche", layout=_search_layout, name="Recherche", order=3,
+                       title="Recherche — Atlas de la coopération décentralisée")
+    dash.register_page("collectivite", path_template="/collectivite/<code>", layout=_authority_layout,
+                       name="Collectivité", order=4, title="Collectivité — Atlas de la coopération décentralisée")
+    dash.register_page("pays", path_template="/pays/<iso3>", layout=_country_layout, name="Pays", order=5,
+                       title="Pays — Atlas de la coopération décentralisée")
     dash.register_page("donnees", path="/donnees", layout=_data_layout, name="Les données", order=2,
                        title="Les données — Atlas de la coopération décentralisée")
     app.layout = html.Div([dash.page_container])

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 log = logging.getLogger(__name__)
 SEP = "~"
 PARAMETERS = ("region", "departement", "type", "pays", "zone", "theme", "odd", "debut", "fin", "action", "budget",
-              "rrma", "mesure", "lang")
+              "rrma", "collectivite", "mesure", "lang")
 METRICS = ("partenariats", "collectivites", "budget")
 BUDGET_CHOICES = ("connu", "inconnu")
 _CODE = re.compile(r"^[A-Za-z0-9_]{1,40}$")
@@ -33,6 +33,7 @@ class Vocabulary:
     themes: frozenset[str]
     actions: frozenset[str]
     rrmas: frozenset[str]
+    authorities: frozenset[str]
     first_year: int
     last_year: int
 
@@ -51,6 +52,7 @@ class Filters:
     action: str | None = None
     budget: str | None = None  # "connu" | "inconnu"
     rrma: str | None = None
+    collectivite: str | None = None  # fr_authority_key, e.g. COM:69123
     mesure: str = "partenariats"
     lang: str = "fr"
 
@@ -94,6 +96,12 @@ class Filters:
         code("theme", vocab.themes, upper=True)
         code("action", vocab.actions, upper=True)
         code("rrma", vocab.rrmas)
+        raw = single("collectivite")
+        if raw is not None:
+            if len(raw) <= 200 and raw in vocab.authorities:
+                values["collectivite"] = raw
+            else:
+                bad("collectivite", raw)
         raw = single("pays")
         if raw:
             items = [p.strip().upper() for p in raw.split(SEP)][:50]

@@ -147,7 +147,7 @@ def _grid(lang: str) -> dag.AgGrid:
 NAV = (("/", "nav_home"), ("/suivi", "nav_monitor"), ("/donnees", "nav_data"), ("/api/v1/", "nav_api"))
 
 
-def frame(lang: str, facts: BuildFacts, permalink: str, body, current: str) -> html.Div:
+def frame(lang: str, facts: BuildFacts, permalink: str, body, current: str, search: str = "") -> html.Div:
     """What every page shares: skip link, header with navigation and language, demo banner, the state stores,
     the footer with the build's facts."""
     banner = html.Div(t("demo_banner", lang), className="demo-banner", role="status", id="demo-banner") \
@@ -165,6 +165,13 @@ def frame(lang: str, facts: BuildFacts, permalink: str, body, current: str) -> h
         html.A(t("skip", lang), href="#main", className="skip"),
         html.Header([
             html.Div([html.H1(t("title", lang)), html.P(t("subtitle", lang), className="subtitle"), nav]),
+            html.Form([
+                html.Label(t("search_label", lang), htmlFor="site-search", className="visually-hidden"),
+                dcc.Input(id="site-search", name="q", type="search", value=search, placeholder=t("search_label", lang),
+                          className="search", minLength=2, maxLength=100),
+                *([dcc.Input(type="hidden", name="lang", value="en")] if lang == "en" else []),
+                html.Button(t("search_button", lang), type="submit"),
+            ], action="/recherche", method="get", role="search", className="site-search"),
             html.A(t("language", lang), id=Ids.LANG_LINK, href="?lang=en" if lang == "fr" else "?",
                    hrefLang="en" if lang == "fr" else "fr", className="lang"),
         ], className="top"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 FILTER_PARAMETERS = [
     ("region", "Code INSEE de la région française (2016), ex. 84", "string"),
     ("rrma", "Code du réseau régional multi-acteurs, ex. resacoop", "string"),
+    ("collectivite", "Clé d'une collectivité française (fr_authority_key), ex. COM:69123", "string"),
     ("departement", "Code INSEE du département, ex. 69, 2A, 974", "string"),
     ("type", "Type de collectivité française : commune, departement, region, epci, metropole, syndicat_mixte, "
              "autre", "string"),

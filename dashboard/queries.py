@@ -32,6 +32,8 @@ def where(f: Filters) -> tuple[str, list]:
         add("p.fr_departement_code = ?", f.departement)
     if f.rrma:
         add("p.rrma = ?", f.rrma)
+    if f.collectivite:
+        add("p.fr_authority_key = ?", f.collectivite)
     if f.type:
         add("p.fr_authority_type = ?", f.type)
     if f.pays:
@@ -152,8 +154,14 @@ TABLE_SELECT = """p.partnership_id, p.title, p.fr_authority_name, p.fr_authority
     p.start_year, p.end_year, p.budget_eur, p.status"""
 
 
+def valid_text(text) -> str:
+    """Text a browser sent, without what cannot be encoded (lone surrogates)."""
+    return str(text or "").encode("utf-8", "ignore").decode("utf-8")
+
+
 def _search_clause(search: str | None) -> tuple[str, list]:
-    if not search or not search.strip():
+    search = valid_text(search)
+    if not search.strip():
         return "", []
     term = f"%{search.strip()[:100].lower()}%"
     return ("AND (strip_accents(lower(p.fr_authority_name)) LIKE strip_accents(?) OR "
@@ -339,6 +347,94 @@ def monitor_regions(store: Store, f: Filters, p1: tuple[int, int], p2: tuple[int
                     [*params, p1[0], p1[1], p2[0], p2[1]])
 
 
+# Search ------------------------------------------------------------------------------------------------------
+
+FOLD = "trim(regexp_replace(strip_accents(lower({x})), '[^a-z0-9]+', ' ', 'g'))"
+
+
+def build_search_index(store: Store) -> None:
+    """French authorities, partner authorities and countries with folded names, in the connection's private
+    in-memory catalogue (the database file itself stays read-only)."""
+    store.con.execute(f"""
+        CREATE OR REPLACE TABLE memory.main.search_index AS
+        WITH a AS (
+            SELECT 'collectivite' AS kind, p.fr_authority_key AS key, mode(p.fr_authority_name) AS label,
+                   any_value(coalesce(d.name, r.name)) AS detail, count(*) AS n
+            FROM partnerships p LEFT JOIN fr_departements d ON d.code = p.fr_departement_code
+            LEFT JOIN fr_regions r ON r.code = p.fr_region_code GROUP BY 2),
+        pa AS (
+            SELECT 'partenaire' AS kind, p.partner_country_iso3 || '|' || p.partner_authority_name AS key,
+                   p.partner_authority_name AS label, any_value(c.name_fr) AS detail,
+                   count(DISTINCT p.fr_authority_key) AS n
+            FROM partnerships p JOIN countries c ON c.iso3 = p.partner_country_iso3
+            WHERE p.partner_authority_name IS NOT NULL GROUP BY p.partner_country_iso3, p.partner_authority_name),
+        co AS (
+            SELECT 'pays' AS kind, c.iso3 AS key, c.name_fr AS label, c.name_en AS detail, count(*) AS n
+            FROM partnerships p JOIN countries c ON c.iso3 = p.partner_country_iso3 GROUP BY 2, 3, 4)
+        SELECT *, {FOLD.format(x="label")} AS folded FROM (SELECT * FROM a UNION ALL SELECT * FROM pa
+                                                            UNION ALL SELECT * FROM co)""")
+
+
+def search(store: Store, text: str, limit: int = 25) -> pd.DataFrame:
+    """Accent- and case-insensitive, typo-tolerant: exact, then prefix, then substring, then close spellings
+    (Jaro–Winkler ≥ 0.88 on the whole name or one of its words); busier entries first within a rank."""
+    text = valid_text(text).strip()[:100]
+    if len(text) < 2:
+        return pd.DataFrame(columns=["kind", "key", "label", "detail", "n", "rank"])
+    q = FOLD.format(x="?")
+    return store.df(f"""
+        WITH query AS (SELECT {q} AS q),
+        scored AS (
+            SELECT s.kind, s.key, s.label, s.detail, s.n,
+                   CASE WHEN s.folded = query.q THEN 4
+                        WHEN starts_with(s.folded, query.q) THEN 3
+                        WHEN contains(s.folded, query.q) THEN 2
+                        WHEN greatest(jaro_winkler_similarity(s.folded, query.q),
+                                      list_max(list_transform(string_split(s.folded, ' '),
+                                                              lambda w: jaro_winkler_similarity(w, query.q)))) >= 0.88
+                        THEN 1 ELSE 0 END AS rank
+            FROM memory.main.search_index s, query WHERE length(query.q) >= 2)
+        SELECT * FROM scored WHERE rank > 0
+        ORDER BY rank DESC, CASE kind WHEN 'pays' THEN 0 WHEN 'collectivite' THEN 1 ELSE 2 END, n DESC, label
+        LIMIT ?""", [text, limit])
+
+
+def who_else(store: Store, key: str) -> pd.DataFrame:
+    """For each partner of a French authority, the other French authorities working with the same partner
+    authority (same country and name) — the Atlas's "mutualisation et synergies"."""
+    return store.df("""
+        WITH mine AS (SELECT DISTINCT partner_country_iso3, partner_authority_name FROM partnerships
+                      WHERE fr_authority_key = ? AND partner_authority_name IS NOT NULL)
+        SELECT m.partner_authority_name AS partner, c.name_fr AS country, p.fr_authority_key AS key,
+               any_value(p.fr_authority_name) AS name, count(*) AS partnerships
+        FROM mine m JOIN partnerships p ON p.partner_country_iso3 = m.partner_country_iso3
+             AND p.partner_authority_name = m.partner_authority_name AND p.fr_authority_key <> ?
+        JOIN countries c ON c.iso3 = m.partner_country_iso3
+        GROUP BY 1, 2, 3 ORDER BY 1, partnerships DESC, name""", [key, key])
+
+
+def same_country_and_theme(store: Store, key: str, limit: int = 30) -> pd.DataFrame:
+    """Other French authorities working in the same country on the same theme as this one."""
+    return store.df("""
+        WITH mine AS (SELECT DISTINCT partner_country_iso3 AS iso3, unnest(themes) AS theme FROM partnerships
+                      WHERE fr_authority_key = ?)
+        SELECT c.name_fr AS country, t.label_fr AS theme, p.fr_authority_key AS key,
+               any_value(p.fr_authority_name) AS name, count(*) AS partnerships
+        FROM mine m JOIN partnerships p ON p.partner_country_iso3 = m.iso3 AND list_contains(p.themes, m.theme)
+             AND p.fr_authority_key <> ?
+        JOIN countries c ON c.iso3 = m.iso3 JOIN themes t ON t.code = m.theme
+        GROUP BY 1, 2, 3 ORDER BY partnerships DESC, country, theme, name LIMIT ?""", [key, key, limit])
+
+
+def partners_of_country(store: Store, iso3: str, limit: int = 60) -> pd.DataFrame:
+    """Partner authorities of a country with the French authorities working with each."""
+    return store.df("""
+        SELECT partner_authority_name AS partner, count(DISTINCT fr_authority_key) AS authorities,
+               string_agg(DISTINCT fr_authority_name, ', ' ORDER BY fr_authority_name) AS names, count(*) AS n
+        FROM partnerships WHERE partner_country_iso3 = ? AND partner_authority_name IS NOT NULL
+        GROUP BY 1 ORDER BY authorities DESC, n DESC, partner LIMIT ?""", [iso3, limit])
+
+
 # The data page ---------------------------------------------------------------------------------------------
 
 def build_inputs(store: Store) -> pd.DataFrame:
@@ -438,6 +534,7 @@ def vocabulary(store: Store) -> Vocabulary:
         types=codes(vocabulary_table(store, "authority_types")), countries=codes(countries(store), "iso3"),
         zones=codes(vocabulary_table(store, "zones")), themes=codes(vocabulary_table(store, "themes")),
         actions=codes(vocabulary_table(store, "action_types")), rrmas=codes(vocabulary_table(store, "rrma")),
+        authorities=codes(store.df("SELECT DISTINCT fr_authority_key AS k FROM partnerships"), "k"),
         first_year=int(years["lo"]) if pd.notna(years["lo"]) else 1945,
         last_year=int(years["hi"]) if pd.notna(years["hi"]) else 2036,
     )

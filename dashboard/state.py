@@ -14,7 +14,7 @@ import pandas as pd
 import shapely
 from dash import html
 
-from dashboard import datapage, monitor, queries, views
+from dashboard import datapage, monitor, profiles, queries, views
 from dashboard.db import DatabaseMissing, Store
 from dashboard.filters import Filters
 from dashboard.i18n import LANGS
@@ -57,6 +57,7 @@ class Snapshot:
             world_url=f"/geo/{version}/countries.geojson", regions_url=f"/geo/{version}/regions.geojson",
         )
         self.options = self._options()
+        queries.build_search_index(store)
         reference = self.reference
         self._render = functools.lru_cache(maxsize=RENDER_CACHE)(lambda f: views.dashboard(store, f, reference))
         self.facts = BuildFacts(
@@ -103,6 +104,15 @@ class Snapshot:
         """The main view's outputs for a set of filters, memoised for this build: the default view and popular
         links are computed once per worker, not once per reader."""
         return self._render(f)
+
+    def search_page(self, query: dict) -> html.Div:
+        return profiles.search_page(self, query)
+
+    def authority_page(self, key: str, query: dict) -> html.Div:
+        return profiles.authority_page(self, key, query)
+
+    def country_page(self, iso3: str, query: dict) -> html.Div:
+        return profiles.country_page(self, iso3, query)
 
     def data_page(self, query: dict) -> html.Div:
         return datapage.page(self.store, self.facts, "en" if query.get("lang") == "en" else "fr")

@@ -165,3 +165,16 @@ def test_monitor_permalink_and_zone_change(browser, live_server):
     rows = browser.find_elements(By.CSS_SELECTOR, "#mon-regions tbody tr")
     assert len(rows) == 18
     assert console_errors(browser) == []
+
+
+def test_search_from_any_page_to_an_authority_and_who_else(browser, live_server):
+    browser.get(live_server + "/suivi")
+    box = wait_for(lambda: browser.find_elements(By.ID, "site-search"))[0]
+    box.send_keys("besanson", Keys.ENTER)  # a typo, no accent
+    link = wait_for(lambda: [a for a in browser.find_elements(By.CSS_SELECTOR, ".results a")
+                             if a.text == "Ville de Besançon"])[0]
+    link.click()
+    wait_for(lambda: "/collectivite/COM:25056" in browser.current_url)
+    wait_for(lambda: browser.find_elements(By.ID, "who-else"))
+    assert browser.find_element(By.TAG_NAME, "h2").text == "Ville de Besançon"
+    assert console_errors(browser) == []

@@ -104,6 +104,16 @@ def test_monitor_callback_with_any_value(client, app, value):
         assert_clean(client.get(path))
 
 
+@pytest.mark.parametrize("value", NASTY)
+def test_search_and_profile_pages(app, client, value):
+    snap = app.server.config["coopatlas"].current()
+    snap.search_page({"q": value})
+    snap.authority_page(value, {"lang": value})
+    snap.country_page(value, {})
+    for path in (f"/recherche?q={q(value)}", f"/collectivite/{q(value)}", f"/pays/{q(value)}"):
+        assert_clean(client.get(path))
+
+
 def test_malformed_callback_bodies(client):
     for body in (b"", b"{", b"[]", b'{"output": 1}', b"\xff\xfe"):
         r = client.post("/_dash-update-component", data=body, content_type="application/json")

@@ -8,7 +8,7 @@ VOCAB = Vocabulary(
     regions=frozenset({"84", "53", "11"}), departements=frozenset({"69", "2A", "974"}),
     types=frozenset({"commune", "region"}), countries=frozenset({"MLI", "BFA", "SEN", "XKX"}),
     zones=frozenset({"sahel", "maghreb"}), themes=frozenset({"EAU", "SANTE"}), actions=frozenset({"COOP_DEC"}),
-    rrmas=frozenset({"resacoop"}), first_year=1950, last_year=2030,
+    rrmas=frozenset({"resacoop"}), authorities=frozenset({"COM:69123"}), first_year=1950, last_year=2030,
 )
 
 

@@ -1,0 +1,171 @@
+"""Pages that journalists land on: search results (``/recherche``), a French authority (``/collectivite/<key>``)
+with who else works with its partners, and a partner country (``/pays/<iso3>``). Rendered on the server from
+the same queries and figure builders as the dashboard; the figures are part of the page."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+from dash import dcc, html
+
+from dashboard import queries
+from dashboard.figures import charts, maps
+from dashboard.filters import Filters
+from dashboard.i18n import euros, number, t
+from dashboard.layout import GRAPH_CONFIG, frame
+
+KIND_LABELS = {"collectivite": "kind_authority", "partenaire": "kind_partner", "pays": "kind_country"}
+
+
+def _link(kind: str, key: str, lang: str) -> str:
+    suffix = "?lang=en" if lang == "en" else ""
+    if kind == "collectivite":
+        return f"/collectivite/{quote(key, safe=':')}{suffix}"
+    iso3 = key.split("|", 1)[0]
+    return f"/pays/{iso3}{suffix}" + ("#partenaires" if kind == "partenaire" else "")
+
+
+def _table(caption: str, headers: list[str], rows: list[list], id_: str | None = None) -> html.Table:
+    return html.Table([
+        html.Caption(caption),
+        html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])),
+        html.Tbody([html.Tr([html.Td(c) for c in row]) for row in rows]),
+    ], className="data-table", **({"id": id_} if id_ else {}))
+
+
+def _graph(title: str, figure_and_text: tuple, id_: str, height: int = 360) -> html.Figure:
+    fig, text = figure_and_text
+    return html.Figure([html.H3(title, id=f"{id_}-title"),
+                        dcc.Graph(id=id_, figure=fig, config=GRAPH_CONFIG, className="graph",
+                                  style={"height": f"{height}px"}),
+                        html.Figcaption(text, className="summary")],
+                       className="card chart", **{"aria-labelledby": f"{id_}-title"})
+
+
+def _kpis(k: dict, lang: str) -> html.Section:
+    cards = [(number(k["partnerships"] or 0, lang), t("kpi_partnerships", lang)),
+             (number(k["authorities"] or 0, lang), t("kpi_authorities", lang)),
+             (number(k["countries"] or 0, lang), t("kpi_countries", lang)),
+             (euros(k["budget"] or 0, lang), t("kpi_budget", lang))]
+    return html.Section([html.Div([html.Div(v, className="kpi-value"), html.Div(label, className="kpi-label")],
+                                  className="kpi") for v, label in cards], className="kpis")
+
+
+def search_page(snap, query: dict) -> html.Div:
+    lang = "en" if query.get("lang") == "en" else "fr"
+    text = queries.valid_text(query.get("q"))[:100]
+    results = queries.search(snap.store, text)
+    items = [html.Li([html.A(r.label, href=_link(r.kind, r.key, lang)), " ",
+                      html.Span(f"{t(KIND_LABELS[r.kind], lang)} · {r.detail} · {number(r.n, lang)}",
+                                className="hint")]) for r in results.itertuples()]
+    body = html.Main([
+        html.H2(t("search_title", lang)),
+        html.P(t("search_count", lang, n=number(len(results), lang), q=text) if text else t("search_help", lang)),
+        html.Ol(items, className="results") if items else html.P(t("search_none", lang) if text else ""),
+    ], id="main", tabIndex="-1")
+    return frame(lang, snap.facts, urlencode({"q": text, **({"lang": "en"} if lang == "en" else {})}),
+                 html.Div(body, className="body single"), "/recherche", search=text)
+
+
+def authority_page(snap, key: str, query: dict) -> html.Div:
+    lang = "en" if query.get("lang") == "en" else "fr"
+    if key not in snap.vocab.authorities:
+        return _not_found(snap, lang)
+    store, f = snap.store, Filters(collectivite=key, lang=lang)
+    info = store.df("""SELECT mode(fr_authority_name) AS name, any_value(fr_authority_type) AS type,
+                              any_value(d.name) AS dep, any_value(r.name) AS region, any_value(rr.name) AS rrma,
+                              any_value(p.fr_region_code) AS region_code
+                       FROM partnerships p LEFT JOIN fr_departements d ON d.code = p.fr_departement_code
+                       LEFT JOIN fr_regions r ON r.code = p.fr_region_code LEFT JOIN rrma rr ON rr.code = p.rrma
+                       WHERE fr_authority_key = ?""", [key]).iloc[0]
+    k = queries.kpis(store, f)
+    ref = snap.reference
+    region = ref.regions[ref.regions["code"] == info["region_code"]]
+    origin = (float(region["centre_lon"].iloc[0]), float(region["centre_lat"].iloc[0])) if len(region) \
+        else ref.france_centre
+    stats = queries.by_country(store, f)
+    world = maps.world_map(ref.countries, stats, "partenariats", lang, (), ref.world_url, origin)
+    rows, _total = queries.partnerships_page(store, f, 0, 500, [{"colId": "start_year", "sort": "desc"}])
+    name_col = "country_en" if lang == "en" else "country"
+    table = _table(t("table", lang), [t("year", lang), t("f_pays", lang), t("col_partner", lang),
+                                      t("col_title", lang), t("budget_eur", lang)],
+                   [[r.start_year if r.start_year == r.start_year else "—", getattr(r, name_col),
+                     r.partner_authority_name or "—", r.title or "—", euros(r.budget_eur, lang)]
+                    for r in rows.itertuples()])
+    others = queries.who_else(store, key)
+    who = _table(t("who_else", lang), [t("col_partner", lang), t("f_pays", lang), t("col_authority", lang),
+                                       t("kpi_partnerships", lang)],
+                 [[r.partner, r.country, html.A(r.name, href=_link("collectivite", r.key, lang)),
+                   number(r.partnerships, lang)] for r in others.itertuples()] or [[t("who_else_none", lang), "", "",
+                                                                                    ""]], id_="who-else")
+    near = queries.same_country_and_theme(store, key)
+    theme_table = _table(t("same_theme", lang), [t("f_pays", lang), t("f_theme", lang), t("col_authority", lang),
+                                                 t("kpi_partnerships", lang)],
+                         [[r.country, r.theme, html.A(r.name, href=_link("collectivite", r.key, lang)),
+                           number(r.partnerships, lang)] for r in near.itertuples()])
+    detail = " · ".join(str(x) for x in (t(f"type_{info['type']}", lang), info["dep"], info["region"], info["rrma"])
+                        if isinstance(x, str) and x)
+    qs = f.to_query()
+    body = html.Main([
+        html.H2(info["name"]), html.P(detail, className="subtitle-dark"),
+        _kpis(k, lang),
+        html.P([html.A(t("download_csv", lang), href=f"/telecharger.csv?{qs}", className="button"), " ",
+                html.A(t("open_dashboard", lang), href=f"/?{qs}")], className="actions"),
+        html.Div([
+            html.Figure([html.H3(t("map_world", lang), id="a-map-title"),
+                         dcc.Graph(id="a-map", figure=world, config=GRAPH_CONFIG, className="graph",
+                                   style={"height": "420px"}),
+                         html.Figcaption(maps.summary_world(stats, ref.countries, "partenariats", lang),
+                                         className="summary")], className="card chart wide"),
+            _graph(t("ch_themes", lang), charts.themes_chart(queries.by_theme(store, f), int(k["partnerships"]), lang),
+                   "a-themes"),
+        ], className="charts"),
+        html.Div([html.Div(who, className="card"), html.Div(theme_table, className="card")], className="charts"),
+        html.Div(table, className="card"),
+    ], id="main", tabIndex="-1")
+    return frame(lang, snap.facts, "lang=en" if lang == "en" else "", html.Div(body, className="body single"),
+                 "/collectivite")
+
+
+def country_page(snap, iso3: str, query: dict) -> html.Div:
+    lang = "en" if query.get("lang") == "en" else "fr"
+    iso3 = (iso3 or "").upper()
+    if iso3 not in snap.vocab.countries:
+        return _not_found(snap, lang)
+    store, f = snap.store, Filters(pays=(iso3,), lang=lang)
+    ref = snap.reference
+    row = ref.countries[ref.countries["iso3"] == iso3].iloc[0]
+    k = queries.kpis(store, f)
+    count = int(k["partnerships"] or 0)
+    france = maps.france_map(ref.regions, queries.by_region(store, f), "partenariats", lang, None, ref.regions_url,
+                             ref.frames)
+    partners = queries.partners_of_country(store, iso3)
+    qs = f.to_query()
+    body = html.Main([
+        html.H2(row["name_en" if lang == "en" else "name_fr"]),
+        _kpis(k, lang),
+        html.P([html.A(t("download_csv", lang), href=f"/telecharger.csv?{qs}", className="button"), " ",
+                html.A(t("open_dashboard", lang), href=f"/?{qs}")], className="actions"),
+        html.Div([
+            html.Figure([html.H3(t("map_france", lang), id="c-map-title"),
+                         dcc.Graph(id="c-map", figure=france, config=GRAPH_CONFIG, className="graph",
+                                   style={"height": "420px"})], className="card chart"),
+            _graph(t("ch_top_authorities", lang),
+                   charts.top_authorities(queries.top_authorities(store, f), count, lang), "c-authorities", 440),
+            _graph(t("ch_themes", lang), charts.themes_chart(queries.by_theme(store, f), count, lang), "c-themes"),
+            _graph(t("ch_years_count", lang), charts.years_chart(queries.by_year_continent(store, f),
+                                                                 "partnerships", lang), "c-years"),
+        ], className="charts"),
+        html.Div(_table(t("partners_of_country", lang), [t("col_partner", lang), t("kpi_authorities", lang),
+                                                         t("col_authority", lang)],
+                        [[r.partner, number(r.authorities, lang), r.names] for r in partners.itertuples()],
+                        id_="partenaires"), className="card"),
+    ], id="main", tabIndex="-1")
+    return frame(lang, snap.facts, "lang=en" if lang == "en" else "", html.Div(body, className="body single"),
+                 "/pays")
+
+
+def _not_found(snap, lang: str) -> html.Div:
+    return frame(lang, snap.facts, "", html.Div(html.Main([html.H2(t("not_found", lang)),
+                                                            html.P(html.A(t("nav_home", lang), href="/"))],
+                                                           id="main", tabIndex="-1"), className="body single"), "")

@@ -1,0 +1,65 @@
+"""Search, the French authority page with who else works with its partners, and the country page."""
+
+import pytest
+
+from dashboard import queries
+
+
+@pytest.fixture(scope="module")
+def snap(app):
+    return app.server.config["coopatlas"].current()
+
+
+@pytest.mark.parametrize("text, kind, label", [
+    ("besancon", "collectivite", "Ville de Besançon"),   # accents ignored
+    ("BESANÇON", "collectivite", "Ville de Besançon"),
+    ("besanson", "collectivite", "Ville de Besançon"),   # a typo
+    ("senegl", "pays", "Sénégal"),
+    ("kayes", "partenaire", "Commune de Kayes"),
+    ("Bretagne", "collectivite", "Région Bretagne"),
+])
+def test_search_finds_with_accents_and_typos(snap, text, kind, label):
+    results = queries.search(snap.store, text)
+    assert (kind, label) in list(zip(results["kind"], results["label"]))[:3]
+
+
+def test_search_ranks_exact_before_fuzzy_and_ignores_short_queries(snap):
+    results = queries.search(snap.store, "mali")
+    assert (results.iloc[0]["kind"], results.iloc[0]["label"]) == ("pays", "Mali")
+    assert list(results["rank"]) == sorted(results["rank"], reverse=True)
+    assert queries.search(snap.store, "x").empty and queries.search(snap.store, "").empty
+
+
+def test_search_page_links_to_profiles(client, snap):
+    assert client.get("/recherche?q=lyon").status_code == 200
+    text = str(snap.search_page({"q": "lyon"}))
+    assert "/collectivite/COM:69123" in text
+    assert "/pays/MLI" in str(snap.search_page({"q": "mali"}))
+    assert "/pays/MLI?lang=en#partenaires" in str(snap.search_page({"q": "kayes", "lang": "en"}))
+
+
+def test_who_else_works_with_the_same_partner(snap):
+    mine = set(snap.store.df("SELECT DISTINCT partner_authority_name AS p FROM partnerships "
+                             "WHERE fr_authority_key = 'COM:69123'")["p"])
+    others = queries.who_else(snap.store, "COM:69123")
+    assert set(others["partner"]) <= mine
+    for r in others.itertuples():
+        assert r.key != "COM:69123"
+        shared = snap.store.df("SELECT count(*) AS n FROM partnerships WHERE fr_authority_key = ? "
+                               "AND partner_authority_name = ?", [r.key, r.partner]).iloc[0]["n"]
+        assert shared == r.partnerships
+
+
+def test_profile_pages_render_and_unknown_keys_say_so(snap):
+    page = snap.authority_page("COM:69123", {})
+    text = str(page)
+    assert "Lyon" in text and "who-else" in text
+    assert "Mali" in str(snap.country_page("mli", {"lang": "en"}))
+    assert "Page introuvable" in str(snap.authority_page("COM:00000", {}))
+    assert "Page not found" in str(snap.country_page("<script>", {"lang": "en"}))
+
+
+def test_api_accepts_the_authority_filter(client, snap):
+    body = client.get("/api/v1/partnerships?collectivite=COM:69123").json
+    n = snap.store.df("SELECT count(*) AS n FROM partnerships WHERE fr_authority_key = 'COM:69123'").iloc[0]["n"]
+    assert body["total"] == n and {i["fr_authority_key"] for i in body["items"]} == {"COM:69123"}
