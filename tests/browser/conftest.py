@@ -86,12 +86,20 @@ def browser(downloads):
 
 
 def wait_for(predicate, timeout: float = 20.0, interval: float = 0.2):
+    """Poll until ``predicate`` is truthy; an element replaced while it was read (the page re-rendering) only
+    means "not yet"."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+
     deadline = time.time() + timeout
     last = None
     while time.time() < deadline:
-        last = predicate()
-        if last:
-            return last
+        try:
+            last = predicate()
+        except (StaleElementReferenceException, NoSuchElementException) as exc:
+            last = exc
+        else:
+            if last:
+                return last
         time.sleep(interval)
     raise AssertionError(f"condition not met in {timeout} s (last value: {last!r})")
 

@@ -31,9 +31,14 @@ def choose(driver, dropdown: str, typed: str, option: str) -> None:
     search = wait_for(lambda: driver.find_elements(By.CSS_SELECTOR,
                                                    ".dash-dropdown-content input.dash-dropdown-search"))
     search[0].send_keys(typed)
-    item = wait_for(lambda: [o for o in driver.find_elements(By.CSS_SELECTOR, ".dash-dropdown-content [role=option]")
-                             if o.text.strip() == option])
-    item[0].click()
+    def pick() -> bool:
+        items = [o for o in driver.find_elements(By.CSS_SELECTOR, ".dash-dropdown-content [role=option]")
+                 if o.text.strip() == option]
+        if items:
+            items[0].click()
+        return bool(items)
+
+    wait_for(pick)
     driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
 
 
@@ -82,8 +87,7 @@ def test_clicking_a_country_filters_every_view(browser, live_server, sql):
     ActionChains(browser).move_to_element(path).click().perform()
     wait_for(lambda: query(browser) == "?pays=MAR")
     wait_for(lambda: kpi(browser) == str(sql("SELECT count(*) FROM partnerships WHERE partner_country_iso3 = 'MAR'")))
-    summary = browser.find_element(By.ID, "ch-top-countries-summary").text
-    assert summary.startswith("Maroc arrive en tête")
+    wait_for(lambda: browser.find_element(By.ID, "ch-top-countries-summary").text.startswith("Maroc arrive en tête"))
     browser.find_element(By.ID, "clear-country").click()
     wait_for(lambda: kpi(browser) == str(sql("SELECT count(*) FROM partnerships")))
     assert query(browser) == ""
