@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import dash
 from dash import Dash, html
-from flask import Response, abort, current_app, request
+from flask import Response, abort, current_app, request, send_file
 
 from dashboard import api, callbacks, queries
 from dashboard.db import DatabaseMissing
 from dashboard.export import csv_response
+from dashboard.exports import FORMATS, Exporter, ExportUnavailable
 from dashboard.filters import Filters
 from dashboard.http import harden
 from dashboard.state import Atlas
@@ -77,6 +79,10 @@ def _country_layout(iso3: str = "", **query) -> html.Div:
     return current_app.config["coopatlas"].current().country_page(iso3, query)
 
 
+def _region_layout(code: str = "", **query) -> html.Div:
+    return current_app.config["coopatlas"].current().region_page(code, query)
+
+
 def _data_layout(**query) -> html.Div:
     return current_app.config["coopatlas"].current().data_page(query)
 
@@ -102,6 +108,8 @@ def create_app(settings: Settings) -> Dash:
                        name="Collectivité", order=4, title="Collectivité — Atlas de la coopération décentralisée")
     dash.register_page("pays", path_template="/pays/<iso3>", layout=_country_layout, name="Pays", order=5,
                        title="Pays — Atlas de la coopération décentralisée")
+    dash.register_page("region", path_template="/region/<code>", layout=_region_layout, name="Région", order=6,
+                       title="Région — Atlas de la coopération décentralisée")
     dash.register_page("donnees", path="/donnees", layout=_data_layout, name="Les données", order=2,
                        title="Les données — Atlas de la coopération décentralisée")
     app.layout = html.Div([dash.page_container])
@@ -124,6 +132,26 @@ def _routes(app: Dash, atlas: Atlas) -> None:
             abort(404)
         return Response(body, mimetype="application/geo+json",
                         headers={"Cache-Control": "public, max-age=31536000, immutable"})
+
+    exporter = Exporter()
+
+    @server.get("/export/region/<code>.<fmt>")
+    def export_region(code: str, fmt: str):
+        snap = atlas.current()
+        if fmt not in FORMATS or code not in snap.vocab.regions:
+            abort(404)
+        lang = "en" if request.args.get("lang") == "en" else "fr"
+        base = os.environ.get("COOPATLAS_SELF_URL") or request.host_url
+        try:
+            path = exporter.render(base, snap.version, code, fmt, lang)
+        except ExportUnavailable as exc:
+            return Response(str(exc), status=503, mimetype="text/plain")
+        except (subprocess.SubprocessError, RuntimeError) as exc:
+            log.warning("export impossible : %s", exc)
+            return Response("export impossible pour le moment", status=503, mimetype="text/plain")
+        name = f"coopatlas-region-{code}-{lang}.{fmt}"
+        return send_file(path, mimetype="image/png" if fmt == "png" else "application/pdf", as_attachment=True,
+                         download_name=name, max_age=300)
 
     @server.get("/telecharger.csv")
     def download():

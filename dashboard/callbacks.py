@@ -75,6 +75,7 @@ def register(app: Dash, atlas: Atlas) -> None:
         Output(Ids.FRANCE, "figure"), Output(f"{Ids.FRANCE}-summary", "children"),
         *[o for c in CHARTS for o in (Output(c, "figure"), Output(f"{c}-summary", "children"))],
         Output(Ids.CSV_LINK, "href"), Output(Ids.PERMALINK, "data"), Output(Ids.LANG_LINK, "href"),
+        Output("region-link", "href"), Output("region-link", "hidden"),
     ]
 
     @app.callback(outputs, [Input(i, "value") for i in FILTER_INPUTS], State(Ids.LANG, "data"))

@@ -165,6 +165,24 @@ STRINGS: dict[str, dict[str, str]] = {
     "type_metropole": {"fr": "Métropole", "en": "Metropolis"},
     "type_syndicat_mixte": {"fr": "Syndicat", "en": "Syndicate"},
     "type_autre": {"fr": "Autre", "en": "Other"},
+    "rank_value": {"fr": "{rank} / 18", "en": "{rank} of 18"},
+    "rank_label": {"fr": "rang des régions (partenariats)", "en": "rank among regions (partnerships)"},
+    "per_100k": {"fr": "partenariats pour 100 000 habitants", "en": "partnerships per 100,000 inhabitants"},
+    "population": {"fr": "{n} habitants", "en": "{n} inhabitants"},
+    "rrma_label": {"fr": "Réseau régional", "en": "Regional network"},
+    "region_authorities": {"fr": "Les collectivités de la région et ce qu'elles font", "en": "The region's "
+                                                                                          "authorities and what "
+                                                                                          "they do"},
+    "export_png": {"fr": "Diapositive 16:9 (PNG)", "en": "16:9 slide (PNG)"},
+    "export_pdf": {"fr": "Page A4 (PDF)", "en": "A4 page (PDF)"},
+    "region_slide_title": {"fr": "{name} : l'action internationale des collectivités",
+                           "en": "{name}: the international action of local authorities"},
+    "slide_date": {"fr": "Situation au {date}", "en": "As of {date}"},
+    "source_line": {"fr": "Source : Atlas français de la coopération décentralisée (CNCD), base du {date} "
+                          "({files}) — coopatlas",
+                    "en": "Source: French Atlas of decentralised cooperation (CNCD), database of {date} ({files}) "
+                          "— coopatlas"},
+    "region_link": {"fr": "Fiche de la région", "en": "Region page"},
     "data_title": {"fr": "D'où viennent les chiffres", "en": "Where the figures come from"},
     "data_intro": {"fr": "Base construite le {date} : {read} enregistrements lus, {loaded} partenariats chargés, "
                          "{rejected} enregistrements rejetés (chacun avec son motif).",

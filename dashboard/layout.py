@@ -226,7 +226,9 @@ def page(f: Filters, o: Options, facts: BuildFacts) -> html.Div:
                                                           "aria-describedby": f"{Ids.WORLD}-summary"}),
                     html.Figure([
                         html.H2(t("map_france", lang), id="map-france-title"),
-                        html.P(t("map_hint_fr", lang), className="hint"),
+                        html.P([t("map_hint_fr", lang), " ",
+                                html.A(t("region_link", lang), id="region-link", href="/region/",
+                                       hidden=f.region is None)], className="hint"),
                         dcc.Graph(id=Ids.FRANCE, config=GRAPH_CONFIG, className="graph map",
                                   style={"height": f"{HEIGHTS[Ids.FRANCE]}px"}),
                         html.Figcaption(id=f"{Ids.FRANCE}-summary", className="summary"),

@@ -169,3 +169,122 @@ def _not_found(snap, lang: str) -> html.Div:
     return frame(lang, snap.facts, "", html.Div(html.Main([html.H2(t("not_found", lang)),
                                                             html.P(html.A(t("nav_home", lang), href="/"))],
                                                            id="main", tabIndex="-1"), className="body single"), "")
+
+
+def _region_figures(snap, code: str, lang: str, top: int = 12):
+    store, ref = snap.store, snap.reference
+    f = Filters(region=code, lang=lang)
+    k = queries.kpis(store, f)
+    count = int(k["partnerships"] or 0)
+    region = ref.regions[ref.regions["code"] == code]
+    origin = (float(region["centre_lon"].iloc[0]), float(region["centre_lat"].iloc[0]))
+    stats = queries.by_country(store, f)
+    world = maps.world_map(ref.countries, stats, "partenariats", lang, (), ref.world_url, origin)
+    themes = charts.themes_chart(queries.by_theme(store, f).head(top), count, lang)
+    odd = charts.odd_chart(queries.by_odd(store, f), count, lang)
+    countries = charts.top_countries(queries.top_countries(store, f, top), ref.countries, count, lang)
+    return f, k, stats, world, themes, odd, countries
+
+
+def _region_headline(summary: dict, k: dict, lang: str) -> list:
+    per = summary.get("per_100k")
+    return [
+        (number(k["partnerships"] or 0, lang), t("kpi_partnerships", lang)),
+        (number(k["authorities"] or 0, lang), t("kpi_authorities", lang)),
+        (number(k["countries"] or 0, lang), t("kpi_countries", lang)),
+        (euros(k["budget"] or 0, lang), t("kpi_budget", lang)),
+        (t("rank_value", lang, rank=_ordinal(int(summary["rank"]), lang)), t("rank_label", lang)),
+        (number(per, lang, 1) if per is not None else "—", t("per_100k", lang)),
+    ]
+
+
+def _strings(value) -> list[str]:
+    """A DuckDB list column's cell (array, list or missing) as a list of strings."""
+    if value is None or (isinstance(value, float) and value != value):
+        return []
+    return [str(v) for v in list(value)]
+
+
+def _ordinal(n: int, lang: str) -> str:
+    if lang == "en":
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(n % 10 if n not in (11, 12, 13) else 0, "th")
+        return f"{n}{suffix}"
+    return "1er" if n == 1 else f"{n}e"
+
+
+def region_page(snap, code: str, query: dict) -> html.Div:
+    lang = "en" if query.get("lang") == "en" else "fr"
+    if code not in snap.vocab.regions:
+        return _not_found(snap, lang)
+    summary = queries.region_summary(snap.store, code)
+    f, k, stats, world, themes, odd, countries = _region_figures(snap, code, lang)
+    if query.get("vue") in ("diapo", "a4"):
+        return _region_print(snap, summary, k, world, themes, countries, lang, query["vue"])
+    cards = html.Section([html.Div([html.Div(v, className="kpi-value"), html.Div(label, className="kpi-label")],
+                                   className="kpi") for v, label in _region_headline(summary, k, lang)],
+                         className="kpis six")
+    authorities = queries.region_authorities(snap.store, code)
+    table = _table(t("region_authorities", lang), [t("col_authority", lang), t("f_type", lang),
+                                                    t("kpi_partnerships", lang), t("kpi_countries", lang),
+                                                    t("ch_themes", lang)],
+                   [[html.A(r.name, href=_link("collectivite", r.key, lang)), t(f"type_{r.type}", lang),
+                     number(r.partnerships, lang), ", ".join(_strings(r.countries)[:6])
+                     + ("…" if len(_strings(r.countries)) > 6 else ""),
+                     ", ".join(_strings(r.top_themes))] for r in authorities.itertuples()])
+    qs = f.to_query()
+    suffix = "&lang=en" if lang == "en" else ""
+    body = html.Main([
+        html.H2(summary["name"]),
+        html.P(" · ".join(x for x in (t("rrma_label", lang) + " : " + summary["rrma"] if summary["rrma"] else "",
+                                       t("population", lang, n=number(summary["population"], lang))) if x),
+               className="subtitle-dark"),
+        cards,
+        html.P([html.A(t("export_png", lang), href=f"/export/region/{code}.png?{suffix.lstrip('&')}",
+                       className="button", id="export-png"), " ",
+                html.A(t("export_pdf", lang), href=f"/export/region/{code}.pdf?{suffix.lstrip('&')}",
+                       className="button", id="export-pdf"), " ",
+                html.A(t("download_csv", lang), href=f"/telecharger.csv?{qs}"), " · ",
+                html.A(t("open_dashboard", lang), href=f"/?{qs}")], className="actions"),
+        html.Div([
+            html.Figure([html.H3(t("map_world", lang), id="r-map-title"),
+                         dcc.Graph(id="r-map", figure=world, config=GRAPH_CONFIG, className="graph",
+                                   style={"height": "420px"}),
+                         html.Figcaption(maps.summary_world(stats, snap.reference.countries, "partenariats", lang),
+                                         className="summary")], className="card chart"),
+            _graph(t("ch_top_countries", lang), countries, "r-countries", 420),
+            _graph(t("ch_themes", lang), themes, "r-themes", 400),
+            _graph(t("ch_odd", lang), odd, "r-odd", 480),
+        ], className="charts"),
+        html.Div(table, className="card"),
+    ], id="main", tabIndex="-1")
+    return frame(lang, snap.facts, "lang=en" if lang == "en" else "", html.Div(body, className="body single"),
+                 "/region")
+
+
+def _region_print(snap, summary: dict, k: dict, world, themes, countries, lang: str, view: str) -> html.Div:
+    """The view exported as a 16:9 slide or an A4 page: title, date, key figures, map, two charts, source."""
+    facts = snap.facts
+    date = facts.built_at if lang == "fr" else facts.built_at_en
+    source = t("source_line", lang, date=date.split(" ")[0] if lang == "fr" else date, files=", ".join(
+        facts.source_files))
+    static = {**GRAPH_CONFIG, "staticPlot": True}
+    return html.Div([
+        html.Header([html.H1(t("region_slide_title", lang, name=summary["name"])),
+                     html.P(t("slide_date", lang, date=date))], className="print-head"),
+        html.Div(t("demo_banner", lang), className="demo-banner") if facts.is_demo else None,
+        html.Section([html.Div([html.Div(v, className="kpi-value"), html.Div(label, className="kpi-label")],
+                               className="kpi") for v, label in _region_headline(summary, k, lang)],
+                     className="kpis six"),
+        html.Div([
+            html.Div([html.H3(t("map_world", lang)),
+                      dcc.Graph(figure=world, config=static, className="print-graph", id="p-map")],
+                     className="print-map"),
+            html.Div([html.H3(t("ch_top_countries", lang)),
+                      dcc.Graph(figure=countries[0], config=static, className="print-graph", id="p-countries")],
+                     className="print-chart"),
+            html.Div([html.H3(t("ch_themes", lang)),
+                      dcc.Graph(figure=themes[0], config=static, className="print-graph", id="p-themes")],
+                     className="print-chart"),
+        ], className="print-grid"),
+        html.Footer(source, className="print-source"),
+    ], className=f"print print-{view}", lang=lang, id="print-ready")

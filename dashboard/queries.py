@@ -435,6 +435,47 @@ def partners_of_country(store: Store, iso3: str, limit: int = 60) -> pd.DataFram
         GROUP BY 1 ORDER BY authorities DESC, n DESC, partner LIMIT ?""", [iso3, limit])
 
 
+# Region footprint -------------------------------------------------------------------------------------------
+
+def region_summary(store: Store, code: str) -> dict:
+    """Headline figures of a region's authorities, its rank among the 18 (by partnerships) and per 100,000
+    inhabitants (population municipale of the COG)."""
+    df = store.df("""
+        WITH per AS (
+            SELECT r.code, r.name, r.population, rr.name AS rrma, count(p.partnership_id) AS partnerships,
+                   count(DISTINCT p.fr_authority_key) AS authorities,
+                   count(DISTINCT p.partner_country_iso3) AS countries, coalesce(sum(p.budget_eur), 0) AS budget,
+                   count(p.budget_eur) AS budget_known
+            FROM fr_regions r LEFT JOIN partnerships p ON p.fr_region_code = r.code
+            LEFT JOIN rrma rr ON rr.code = r.rrma GROUP BY 1, 2, 3, 4)
+        SELECT *, rank() OVER (ORDER BY partnerships DESC) AS rank,
+               rank() OVER (ORDER BY CASE WHEN population > 0 THEN partnerships / population END DESC NULLS LAST)
+                   AS rank_per_capita,
+               CASE WHEN population > 0 THEN 100000.0 * partnerships / population END AS per_100k
+        FROM per""")
+    row = df[df["code"] == code]
+    return {k: (None if pd.isna(v) else v) for k, v in row.iloc[0].items()} if len(row) else {}
+
+
+def region_authorities(store: Store, code: str) -> pd.DataFrame:
+    """The region's French authorities and what each does: partnerships, countries and main themes."""
+    return store.df("""
+        WITH a AS (
+            SELECT p.fr_authority_key AS key, mode(p.fr_authority_name) AS name, any_value(p.fr_authority_type) AS type,
+                   count(*) AS partnerships, coalesce(sum(p.budget_eur), 0) AS budget,
+                   list(DISTINCT c.name_fr ORDER BY c.name_fr) AS countries,
+                   flatten(list(p.themes)) AS all_themes
+            FROM partnerships p JOIN countries c ON c.iso3 = p.partner_country_iso3
+            WHERE p.fr_region_code = ? GROUP BY 1)
+        SELECT key, name, type, partnerships, budget, countries,
+               (SELECT list(t.label_fr ORDER BY n DESC, t.label_fr)[1:3] FROM (
+                    SELECT unnest(all_themes) AS th, count(*) AS n GROUP BY 1) x JOIN themes t ON t.code = x.th)
+                   AS top_themes
+        FROM a ORDER BY CASE type WHEN 'region' THEN 0 WHEN 'departement' THEN 1 WHEN 'metropole' THEN 2
+                                  WHEN 'epci' THEN 3 WHEN 'commune' THEN 4 ELSE 5 END, partnerships DESC, name""",
+                    [code])
+
+
 # The data page ---------------------------------------------------------------------------------------------
 
 def build_inputs(store: Store) -> pd.DataFrame:

@@ -82,4 +82,6 @@ def dashboard(store: Store, f: Filters, ref: Reference) -> tuple:
     return (k["partnerships"], k["authorities"], k["countries"], k["budget"], k["budget_note"],
             "" if k["count"] else t("empty", f.lang), world, world_text, france, france_text,
             *[x for fig_and_text in figures for x in fig_and_text],
-            f"/telecharger.csv?{query}" if query else "/telecharger.csv", query, f"?{other}")
+            f"/telecharger.csv?{query}" if query else "/telecharger.csv", query, f"?{other}",
+            f"/region/{f.region}" + ("?lang=en" if f.lang == "en" else "") if f.region else "/region/",
+            f.region is None)

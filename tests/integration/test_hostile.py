@@ -110,7 +110,9 @@ def test_search_and_profile_pages(app, client, value):
     snap.search_page({"q": value})
     snap.authority_page(value, {"lang": value})
     snap.country_page(value, {})
-    for path in (f"/recherche?q={q(value)}", f"/collectivite/{q(value)}", f"/pays/{q(value)}"):
+    snap.region_page(value, {"vue": value})
+    for path in (f"/recherche?q={q(value)}", f"/collectivite/{q(value)}", f"/pays/{q(value)}",
+                 f"/region/{q(value)}", f"/export/region/{q(value)}.png", f"/export/region/84.{q(value)}"):
         assert_clean(client.get(path))
 
 
