@@ -83,6 +83,10 @@ def _region_layout(code: str = "", **query) -> html.Div:
     return current_app.config["coopatlas"].current().region_page(code, query)
 
 
+def _embed_layout(chart: str = "", **query) -> html.Div:
+    return current_app.config["coopatlas"].current().embed_page(chart, query)
+
+
 def _data_layout(**query) -> html.Div:
     return current_app.config["coopatlas"].current().data_page(query)
 
@@ -110,6 +114,8 @@ def create_app(settings: Settings) -> Dash:
                        title="Pays — Atlas de la coopération décentralisée")
     dash.register_page("region", path_template="/region/<code>", layout=_region_layout, name="Région", order=6,
                        title="Région — Atlas de la coopération décentralisée")
+    dash.register_page("embed", path_template="/embed/<chart>", layout=_embed_layout, name="Intégration", order=7,
+                       title="Atlas de la coopération décentralisée")
     dash.register_page("donnees", path="/donnees", layout=_data_layout, name="Les données", order=2,
                        title="Les données — Atlas de la coopération décentralisée")
     app.layout = html.Div([dash.page_container])

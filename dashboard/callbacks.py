@@ -3,6 +3,7 @@ dependencies, so that every app (and every test) has its own."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from urllib.parse import parse_qs
 
@@ -11,8 +12,9 @@ from dash import Dash, Input, Output, State, ctx, no_update
 from dashboard import monitor, queries
 from dashboard.filters import SEP, Filters, Vocabulary
 from dashboard.i18n import number, t
-from dashboard.ids import CHARTS, FILTER_INPUTS, Ids
+from dashboard.ids import FILTER_INPUTS, Ids
 from dashboard.state import Atlas
+from dashboard.views import EMBEDDABLE, MAIN_OUTPUTS
 
 
 def controls_to_query(values: dict, lang: str) -> dict:
@@ -67,16 +69,7 @@ def filters_from_permalink(query: str, vocab: Vocabulary) -> Filters:
 
 def register(app: Dash, atlas: Atlas) -> None:
     """Every callback reads the atlas's current snapshot, so a new build is picked up without a restart."""
-    outputs = [
-        Output(Ids.KPI_PARTNERSHIPS, "children"), Output(Ids.KPI_AUTHORITIES, "children"),
-        Output(Ids.KPI_COUNTRIES, "children"), Output(Ids.KPI_BUDGET, "children"),
-        Output(Ids.KPI_BUDGET_NOTE, "children"), Output(Ids.EMPTY, "children"),
-        Output(Ids.WORLD, "figure"), Output(f"{Ids.WORLD}-summary", "children"),
-        Output(Ids.FRANCE, "figure"), Output(f"{Ids.FRANCE}-summary", "children"),
-        *[o for c in CHARTS for o in (Output(c, "figure"), Output(f"{c}-summary", "children"))],
-        Output(Ids.CSV_LINK, "href"), Output(Ids.PERMALINK, "data"), Output(Ids.LANG_LINK, "href"),
-        Output("region-link", "href"), Output("region-link", "hidden"),
-    ]
+    outputs = [Output(component, prop) for component, prop in MAIN_OUTPUTS]
 
     @app.callback(outputs, [Input(i, "value") for i in FILTER_INPUTS], State(Ids.LANG, "data"))
     def update(*args):
@@ -152,6 +145,16 @@ def register(app: Dash, atlas: Atlas) -> None:
         Output("grid-sync", "children"), Input(Ids.PERMALINK, "data"), Input(Ids.SEARCH, "value"),
         prevent_initial_call=True,
     )
+    # "Intégrer": every chart's <iframe> snippet follows the current view.
+    snippet_js = ("function(query, lang) { const ids = " + json.dumps(list(EMBEDDABLE)) + """;
+            const base = window.location.origin + '/embed/';
+            return ids.map(id => '<iframe src="' + base + id + (query ? '?' + query : '') +
+                '" width="100%" height="480" style="border:0" loading="lazy" title="' +
+                (lang === 'en' ? 'Atlas of French decentralised cooperation' :
+                 'Atlas de la coopération décentralisée') + '"></iframe>');
+        }""")
+    app.clientside_callback(snippet_js, [Output(f"{c}-embed", "value") for c in EMBEDDABLE],
+                            Input(Ids.PERMALINK, "data"), State(Ids.LANG, "data"))
     app.clientside_callback(
         """async function(n, lang) {
             if (!n) { return ''; }

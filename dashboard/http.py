@@ -27,9 +27,12 @@ BASE_CSP = {
 }
 
 
-def content_security_policy(app: Dash) -> str:
+def content_security_policy(app: Dash, embeddable: bool = False) -> str:
+    """The policy; an embed view (``/embed/…``) may be framed by any site, nothing else may be."""
     policy = {k: list(v) for k, v in BASE_CSP.items()}
     policy["script-src"] += app.csp_hashes()
+    if embeddable:
+        policy["frame-ancestors"] = ["*"]
     return "; ".join(f"{k} {' '.join(v)}" for k, v in policy.items())
 
 
@@ -44,16 +47,18 @@ def harden(app: Dash) -> None:
         "application/geo+json", "image/svg+xml"])
     server.config.setdefault("COMPRESS_MIN_SIZE", 1024)
     Compress(server)
-    csp = {"value": None}
+    csp: dict[bool, str] = {}
 
     @server.after_request
     def headers(response: Response) -> Response:
-        if csp["value"] is None:
-            csp["value"] = content_security_policy(app)
-        response.headers.setdefault("Content-Security-Policy", csp["value"])
+        embeddable = request.path.startswith("/embed/")
+        if embeddable not in csp:
+            csp[embeddable] = content_security_policy(app, embeddable)
+        response.headers.setdefault("Content-Security-Policy", csp[embeddable])
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
+        if not embeddable:
+            response.headers.setdefault("X-Frame-Options", "DENY")
         if FINGERPRINTED.search(request.path) or (request.path.startswith("/assets/") and request.args.get("m")):
             response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
         return response

@@ -183,6 +183,12 @@ STRINGS: dict[str, dict[str, str]] = {
                     "en": "Source: French Atlas of decentralised cooperation (CNCD), database of {date} ({files}) "
                           "— coopatlas"},
     "region_link": {"fr": "Fiche de la région", "en": "Region page"},
+    "embed": {"fr": "Intégrer", "en": "Embed"},
+    "embed_help": {"fr": "Code à coller dans une page web : ce graphique, avec les filtres actuels et la source.",
+                   "en": "Code to paste in a web page: this chart, with the current filters and the source."},
+    "embed_source": {"fr": "Source : Atlas de la coopération décentralisée (CNCD), base du {date} — voir la vue "
+                           "complète", "en": "Source: Atlas of French decentralised cooperation (CNCD), database "
+                                             "of {date} — see the full view"},
     "data_title": {"fr": "D'où viennent les chiffres", "en": "Where the figures come from"},
     "data_intro": {"fr": "Base construite le {date} : {read} enregistrements lus, {loaded} partenariats chargés, "
                          "{rejected} enregistrements rejetés (chacun avec son motif).",

@@ -105,11 +105,21 @@ def _kpi(id_: str, label: str, note_id: str | None = None) -> html.Div:
     return html.Div(children, className="kpi")
 
 
+def embed_box(id_: str, lang: str) -> html.Details:
+    """"Intégrer": the <iframe> snippet of this chart's embed view, kept in step with the view's URL."""
+    return html.Details([
+        html.Summary(t("embed", lang)),
+        html.Label(t("embed_help", lang), htmlFor=f"{id_}-embed", className="hint"),
+        dcc.Textarea(id=f"{id_}-embed", readOnly=True, className="embed-code", rows=3),
+    ], className="embed")
+
+
 def _chart(id_: str, lang: str) -> html.Figure:
     return html.Figure([
         html.H3(t(CHART_TITLES[id_], lang), id=f"{id_}-title"),
         dcc.Graph(id=id_, config=GRAPH_CONFIG, className="graph", style={"height": f"{HEIGHTS[id_]}px"}),
         html.Figcaption(id=f"{id_}-summary", className="summary"),
+        embed_box(id_, lang),
     ], className="card chart", **{"aria-labelledby": f"{id_}-title", "aria-describedby": f"{id_}-summary"})
 
 
@@ -222,6 +232,7 @@ def page(f: Filters, o: Options, facts: BuildFacts) -> html.Div:
                         dcc.Graph(id=Ids.WORLD, config=GRAPH_CONFIG, className="graph map",
                                   style={"height": f"{HEIGHTS[Ids.WORLD]}px"}),
                         html.Figcaption(id=f"{Ids.WORLD}-summary", className="summary"),
+                        embed_box(Ids.WORLD, lang),
                     ], className="card map-card wide", **{"aria-labelledby": "map-world-title",
                                                           "aria-describedby": f"{Ids.WORLD}-summary"}),
                     html.Figure([
@@ -232,6 +243,7 @@ def page(f: Filters, o: Options, facts: BuildFacts) -> html.Div:
                         dcc.Graph(id=Ids.FRANCE, config=GRAPH_CONFIG, className="graph map",
                                   style={"height": f"{HEIGHTS[Ids.FRANCE]}px"}),
                         html.Figcaption(id=f"{Ids.FRANCE}-summary", className="summary"),
+                        embed_box(Ids.FRANCE, lang),
                     ], className="card map-card", **{"aria-labelledby": "map-france-title",
                                                      "aria-describedby": f"{Ids.FRANCE}-summary"}),
                 ], className="maps"),

@@ -288,3 +288,27 @@ def _region_print(snap, summary: dict, k: dict, world, themes, countries, lang: 
         ], className="print-grid"),
         html.Footer(source, className="print-source"),
     ], className=f"print print-{view}", lang=lang, id="print-ready")
+
+
+def embed_page(snap, chart: str, query: dict) -> html.Div:
+    """One chart of the dashboard with its permalink state and a source line, for an <iframe>."""
+    from dashboard.layout import CHART_TITLES, HEIGHTS
+    from dashboard.views import EMBEDDABLE, MAIN_OUTPUTS
+
+    f = Filters.from_query(query, snap.vocab)
+    lang = f.lang
+    if chart not in EMBEDDABLE:
+        return _not_found(snap, lang)
+    outputs = dict(zip(MAIN_OUTPUTS, snap.render(f)))
+    title = t({"map-world": "map_world", "map-france": "map_france"}.get(chart) or CHART_TITLES[chart], lang)
+    date = snap.facts.built_at if lang == "fr" else snap.facts.built_at_en
+    qs = f.to_query()
+    return html.Main([
+        html.H1(title, className="embed-title"),
+        html.Div(t("demo_banner", lang), className="demo-banner") if snap.facts.is_demo else None,
+        dcc.Graph(id="embed-graph", figure=outputs[(chart, "figure")], config=GRAPH_CONFIG,
+                  style={"height": f"{min(HEIGHTS[chart], 420)}px"}),
+        html.P(outputs[(f"{chart}-summary", "children")], className="summary"),
+        html.P(html.A(t("embed_source", lang, date=date.split(" ")[0]), href=f"/?{qs}" if qs else "/",
+                      target="_blank", rel="noopener"), className="print-source"),
+    ], className="embed-view", lang=lang, id="main")

@@ -111,6 +111,9 @@ class Snapshot:
     def authority_page(self, key: str, query: dict) -> html.Div:
         return profiles.authority_page(self, key, query)
 
+    def embed_page(self, chart: str, query: dict) -> html.Div:
+        return profiles.embed_page(self, chart, query)
+
     def region_page(self, code: str, query: dict) -> html.Div:
         return profiles.region_page(self, code, query)
 

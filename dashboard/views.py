@@ -11,6 +11,19 @@ from dashboard.db import Store
 from dashboard.figures import charts, maps
 from dashboard.filters import Filters
 from dashboard.i18n import euros, number, percent, t
+from dashboard.ids import CHARTS
+
+# The main view's outputs, in the order :func:`dashboard` returns them: (component id, property).
+MAIN_OUTPUTS = (
+    ("kpi-partnerships", "children"), ("kpi-authorities", "children"), ("kpi-countries", "children"),
+    ("kpi-budget", "children"), ("kpi-budget-note", "children"), ("empty-state", "children"),
+    ("map-world", "figure"), ("map-world-summary", "children"), ("map-france", "figure"),
+    ("map-france-summary", "children"),
+    *[pair for c in CHARTS for pair in ((c, "figure"), (f"{c}-summary", "children"))],
+    ("csv-link", "href"), ("permalink", "data"), ("lang-link", "href"), ("region-link", "href"),
+    ("region-link", "hidden"),
+)
+EMBEDDABLE = ("map-world", "map-france", *CHARTS)
 
 
 @dataclass(frozen=True)

@@ -34,14 +34,15 @@ def run_axe(driver) -> list[dict]:
 
 @pytest.mark.parametrize("path", ["/", "/?lang=en", "/?region=53&theme=GOUV", "/?pays=XXX", "/suivi",
                                   "/suivi?zone=maghreb&lang=en", "/donnees", "/api/v1/", "/recherche?q=lyon",
-                                  "/collectivite/COM:69123", "/pays/MLI?lang=en", "/region/84"])
+                                  "/collectivite/COM:69123", "/pays/MLI?lang=en", "/region/84",
+                                  "/embed/ch-odd?region=53"])
 def test_no_serious_or_critical_violation(browser, live_server, path):
     browser.set_script_timeout(60)
     browser.get(live_server + path)
     if path.startswith("/suivi"):
         wait_for(lambda: browser.execute_script(
             "return document.querySelectorAll('#mon-share .bars path, #mon-share .point').length > 0"))
-    elif path.startswith(("/donnees", "/api", "/recherche", "/collectivite", "/pays", "/region")):
+    elif path.startswith(("/donnees", "/api", "/recherche", "/collectivite", "/pays", "/region", "/embed")):
         wait_for(lambda: browser.execute_script("return document.querySelectorAll('main h2, main h1').length > 0"))
     else:
         wait_for(lambda: loaded(browser))

@@ -182,3 +182,19 @@ def test_search_from_any_page_to_an_authority_and_who_else(browser, live_server)
     wait_for(lambda: browser.find_elements(By.ID, "who-else"))
     assert browser.find_element(By.TAG_NAME, "h2").text == "Ville de Besançon"
     assert console_errors(browser) == []
+
+
+def test_embed_snippet_follows_the_view_and_renders(browser, live_server):
+    browser.get(live_server + "/?theme=EAU")
+    wait_for(lambda: loaded(browser))
+    snippet = wait_for(lambda: browser.find_element(By.ID, "ch-themes-embed").get_attribute("value"))
+    assert f'src="{live_server}/embed/ch-themes?theme=EAU"' in snippet
+    browser.execute_script("""
+        const box = document.createElement('div'); box.id = 'host'; box.innerHTML = arguments[0];
+        document.body.prepend(box);""", snippet)
+    frame = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "#host iframe"))[0]
+    browser.switch_to.frame(frame)
+    wait_for(lambda: browser.execute_script("return document.querySelectorAll('#embed-graph .bars path').length > 0"))
+    assert "Source : Atlas" in browser.find_element(By.CSS_SELECTOR, ".print-source").text
+    browser.switch_to.default_content()
+    assert console_errors(browser) == []

@@ -63,3 +63,16 @@ def test_api_accepts_the_authority_filter(client, snap):
     body = client.get("/api/v1/partnerships?collectivite=COM:69123").json
     n = snap.store.df("SELECT count(*) AS n FROM partnerships WHERE fr_authority_key = 'COM:69123'").iloc[0]["n"]
     assert body["total"] == n and {i["fr_authority_key"] for i in body["items"]} == {"COM:69123"}
+
+
+def test_embed_views_may_be_framed_and_nothing_else(client, snap):
+    embed = client.get("/embed/ch-odd?region=53")
+    assert embed.status_code == 200
+    assert "frame-ancestors *" in embed.headers["Content-Security-Policy"]
+    assert "X-Frame-Options" not in embed.headers
+    home = client.get("/")
+    assert "frame-ancestors 'none'" in home.headers["Content-Security-Policy"]
+    assert home.headers["X-Frame-Options"] == "DENY"
+    view = str(snap.embed_page("ch-odd", {"region": "53"}))
+    assert "Partenariats par ODD" in view and "/?region=53" in view and "Source : Atlas" in view
+    assert "Page introuvable" in str(snap.embed_page("nope", {}))
