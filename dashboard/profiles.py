@@ -119,6 +119,11 @@ def authority_page(snap, key: str, query: dict) -> html.Div:
                                          className="summary")], className="card chart wide"),
             _graph(t("ch_themes", lang), charts.themes_chart(queries.by_theme(store, f), int(k["partnerships"]), lang),
                    "a-themes"),
+            _graph(t("ch_years_count", lang), charts.years_chart(queries.by_year_continent(store, f), "partnerships",
+                                                                 lang), "a-timeline"),
+            _graph(t("ch_budget_dist", lang), charts.budget_distribution(
+                queries.budget_bins(store, f), int(k["budget_known"] or 0), int(k["partnerships"] or 0), lang),
+                "a-budget", 340),
         ], className="charts"),
         html.Div([html.Div(who, className="card"), html.Div(theme_table, className="card")], className="charts"),
         html.Div(table, className="card"),
@@ -254,6 +259,11 @@ def region_page(snap, code: str, query: dict) -> html.Div:
             _graph(t("ch_top_countries", lang), countries, "r-countries", 420),
             _graph(t("ch_themes", lang), themes, "r-themes", 400),
             _graph(t("ch_odd", lang), odd, "r-odd", 480),
+            _graph(t("ch_budget_dist", lang), charts.budget_distribution(
+                queries.budget_bins(snap.store, f), int(k["budget_known"] or 0), int(k["partnerships"] or 0), lang),
+                "r-budget", 340),
+            _graph(t("ch_budget_zone", lang), charts.budget_by_zone(
+                queries.by_zone(snap.store, f), float(k["budget"] or 0), lang), "r-budget-zone", 340),
         ], className="charts"),
         html.Div(table, className="card"),
     ], id="main", tabIndex="-1")

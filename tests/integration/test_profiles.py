@@ -76,3 +76,27 @@ def test_embed_views_may_be_framed_and_nothing_else(client, snap):
     view = str(snap.embed_page("ch-odd", {"region": "53"}))
     assert "Partenariats par ODD" in view and "/?region=53" in view and "Source : Atlas" in view
     assert "Page introuvable" in str(snap.embed_page("nope", {}))
+
+
+def test_region_rank_and_rate_match_sql(snap):
+    s = snap.store
+    counts = s.df("SELECT r.code, r.population, count(p.partnership_id) AS n FROM fr_regions r "
+                  "LEFT JOIN partnerships p ON p.fr_region_code = r.code GROUP BY 1, 2")
+    for code in ("84", "53", "04"):
+        summary = queries.region_summary(s, code)
+        mine = int(counts.loc[counts["code"] == code, "n"].iloc[0])
+        assert summary["partnerships"] == mine
+        assert summary["rank"] == 1 + int((counts["n"] > mine).sum())
+        population = int(counts.loc[counts["code"] == code, "population"].iloc[0])
+        assert summary["per_100k"] == pytest.approx(100_000 * mine / population)
+    page = str(snap.region_page("53", {}))
+    assert "Bretagne" in page and "/export/region/53.pdf" in page and "r-budget-zone" in page
+    authorities = queries.region_authorities(s, "53")
+    assert set(authorities["key"]) == set(s.df("SELECT DISTINCT fr_authority_key AS k FROM partnerships "
+                                               "WHERE fr_region_code = '53'")["k"])
+
+
+def test_authority_page_has_timeline_themes_and_budget(snap):
+    page = str(snap.authority_page("COM:69123", {}))
+    for part in ("a-map", "a-themes", "a-timeline", "a-budget", "who-else"):
+        assert part in page
