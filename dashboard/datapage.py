@@ -8,15 +8,7 @@ from dash import html
 from dashboard import queries
 from dashboard.db import Store
 from dashboard.i18n import number, percent, t
-from dashboard.layout import BuildFacts, frame
-
-
-def _table(caption: str, headers: list[str], rows: list[list]) -> html.Table:
-    return html.Table([
-        html.Caption(caption),
-        html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])),
-        html.Tbody([html.Tr([html.Td(c) for c in row]) for row in rows]),
-    ], className="data-table")
+from dashboard.layout import BuildFacts, data_table, frame
 
 
 def page(store: Store, facts: BuildFacts, lang: str) -> html.Div:
@@ -30,18 +22,18 @@ def page(store: Store, facts: BuildFacts, lang: str) -> html.Div:
         html.H2(t("data_title", lang)),
         html.P(intro),
         html.Div([
-            _table(t("data_inputs", lang), [t("data_file", lang), t("data_records", lang), t("data_loaded", lang),
+            data_table(t("data_inputs", lang), [t("data_file", lang), t("data_records", lang), t("data_loaded", lang),
                                             t("data_rejected", lang), t("data_encoding", lang), "SHA-256"],
                    [[r.source_file, number(r.records, lang), number(r.loaded, lang), number(r.rejected, lang),
                      f"{r.encoding} {r.delimiter or ''}".strip(), html.Code(r.sha256[:16] + "…", title=r.sha256)]
                     for r in inputs.itertuples()]),
         ], className="card"),
         html.Div([
-            _table(t("data_reasons", lang), [t("data_reason", lang), t("data_count", lang)],
+            data_table(t("data_reasons", lang), [t("data_reason", lang), t("data_count", lang)],
                    [[r.kind, number(r.n, lang)] for r in kinds.itertuples()] or [[t("data_none", lang), "0"]]),
         ], className="card"),
         html.Div([
-            _table(t("data_coverage", lang), [t("col_region", lang), t("kpi_partnerships", lang),
+            data_table(t("data_coverage", lang), [t("col_region", lang), t("kpi_partnerships", lang),
                                               t("data_with_budget", lang), t("data_with_odd", lang),
                                               t("data_with_themes", lang), t("data_with_start", lang)],
                    [[r.name, number(r.partnerships, lang), percent(_share(r.with_budget), lang),

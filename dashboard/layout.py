@@ -52,6 +52,15 @@ class BuildFacts:
     geometry_sources: str
 
 
+def data_table(caption: str, headers: list[str], rows: list[list], id_: str | None = None) -> html.Table:
+    """A plain, accessible table (caption, column headers) for figures that read best as text."""
+    return html.Table([
+        html.Caption(caption),
+        html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])),
+        html.Tbody([html.Tr([html.Td(c) for c in row]) for row in rows]),
+    ], className="data-table", **({"id": id_} if id_ else {}))
+
+
 def _field(label: str, control, control_id: str) -> html.Div:
     return html.Div([html.Label(label, htmlFor=control_id), control], className="field")
 

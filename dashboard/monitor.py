@@ -19,7 +19,7 @@ from dashboard.db import Store
 from dashboard.figures import monitor as figures
 from dashboard.filters import Filters, Vocabulary
 from dashboard.i18n import DROPDOWN_LABELS, number, percent, t
-from dashboard.layout import GRAPH_CONFIG, BuildFacts, Options, frame
+from dashboard.layout import GRAPH_CONFIG, BuildFacts, Options, data_table, frame
 
 log = logging.getLogger(__name__)
 _PERIOD = re.compile(r"^(\d{4})-(\d{4})$")
@@ -111,14 +111,6 @@ def view(store: Store, m: Monitor, zone_names: dict[str, str]) -> dict:
     return out
 
 
-def _table(headers: list[str], rows: list[list], caption: str) -> html.Table:
-    return html.Table([
-        html.Caption(caption),
-        html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])),
-        html.Tbody([html.Tr([html.Td(c) for c in row]) for row in rows]),
-    ], className="data-table")
-
-
 def regions_table(df: pd.DataFrame, m: Monitor, lang: str) -> html.Table:
     p1, p2 = f"{m.p1[0]}–{m.p1[1]}", f"{m.p2[0]}–{m.p2[1]}"
     rows = []
@@ -128,7 +120,7 @@ def regions_table(df: pd.DataFrame, m: Monitor, lang: str) -> html.Table:
         rows.append([r.name, number(r.p1_zone, lang), number(r.p2_zone, lang),
                      f"{r.p2_zone - r.p1_zone:+d}", percent(s1, lang), percent(s2, lang)])
     headers = [t("col_region", lang), p1, p2, "Δ", f"% {p1}", f"% {p2}"]
-    return _table(headers, rows, t("mon_regions", lang))
+    return data_table(t("mon_regions", lang), headers, rows)
 
 
 def movers_table(df: pd.DataFrame, lang: str, limit: int = 40) -> html.Table:
@@ -136,7 +128,7 @@ def movers_table(df: pd.DataFrame, lang: str, limit: int = 40) -> html.Table:
     rows = [[r.name, str(r.entered), str(r.last_active) if r.last_active < year else "—", number(r.partnerships, lang)]
             for r in df.head(limit).itertuples()]
     headers = [t("col_authority", lang), t("mon_entered", lang), t("mon_left", lang), t("kpi_partnerships", lang)]
-    return _table(headers, rows, t("mon_movers", lang))
+    return data_table(t("mon_movers", lang), headers, rows)
 
 
 def _chart(id_: str, lang: str) -> html.Figure:

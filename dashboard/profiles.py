@@ -12,7 +12,7 @@ from dashboard import queries
 from dashboard.figures import charts, maps
 from dashboard.filters import Filters
 from dashboard.i18n import euros, number, t
-from dashboard.layout import GRAPH_CONFIG, frame
+from dashboard.layout import GRAPH_CONFIG, data_table, frame
 
 KIND_LABELS = {"collectivite": "kind_authority", "partenaire": "kind_partner", "pays": "kind_country"}
 
@@ -25,12 +25,10 @@ def _link(kind: str, key: str, lang: str) -> str:
     return f"/pays/{iso3}{suffix}" + ("#partenaires" if kind == "partenaire" else "")
 
 
-def _table(caption: str, headers: list[str], rows: list[list], id_: str | None = None) -> html.Table:
-    return html.Table([
-        html.Caption(caption),
-        html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])),
-        html.Tbody([html.Tr([html.Td(c) for c in row]) for row in rows]),
-    ], className="data-table", **({"id": id_} if id_ else {}))
+def _actions(qs: str, lang: str) -> html.P:
+    """Download this page's partnerships, or open them in the dashboard."""
+    return html.P([html.A(t("download_csv", lang), href=f"/telecharger.csv?{qs}", className="button"), " ",
+                   html.A(t("open_dashboard", lang), href=f"/?{qs}")], className="actions")
 
 
 def _graph(title: str, figure_and_text: tuple, id_: str, height: int = 360) -> html.Figure:
@@ -87,19 +85,19 @@ def authority_page(snap, key: str, query: dict) -> html.Div:
     world = maps.world_map(ref.countries, stats, "partenariats", lang, (), ref.world_url, origin)
     rows, _total = queries.partnerships_page(store, f, 0, 500, [{"colId": "start_year", "sort": "desc"}])
     name_col = "country_en" if lang == "en" else "country"
-    table = _table(t("table", lang), [t("year", lang), t("f_pays", lang), t("col_partner", lang),
+    table = data_table(t("table", lang), [t("year", lang), t("f_pays", lang), t("col_partner", lang),
                                       t("col_title", lang), t("budget_eur", lang)],
                    [[r.start_year if r.start_year == r.start_year else "—", getattr(r, name_col),
                      r.partner_authority_name or "—", r.title or "—", euros(r.budget_eur, lang)]
                     for r in rows.itertuples()])
     others = queries.who_else(store, key)
-    who = _table(t("who_else", lang), [t("col_partner", lang), t("f_pays", lang), t("col_authority", lang),
+    who = data_table(t("who_else", lang), [t("col_partner", lang), t("f_pays", lang), t("col_authority", lang),
                                        t("kpi_partnerships", lang)],
                  [[r.partner, r.country, html.A(r.name, href=_link("collectivite", r.key, lang)),
                    number(r.partnerships, lang)] for r in others.itertuples()] or [[t("who_else_none", lang), "", "",
                                                                                     ""]], id_="who-else")
     near = queries.same_country_and_theme(store, key)
-    theme_table = _table(t("same_theme", lang), [t("f_pays", lang), t("f_theme", lang), t("col_authority", lang),
+    theme_table = data_table(t("same_theme", lang), [t("f_pays", lang), t("f_theme", lang), t("col_authority", lang),
                                                  t("kpi_partnerships", lang)],
                          [[r.country, r.theme, html.A(r.name, href=_link("collectivite", r.key, lang)),
                            number(r.partnerships, lang)] for r in near.itertuples()])
@@ -109,8 +107,7 @@ def authority_page(snap, key: str, query: dict) -> html.Div:
     body = html.Main([
         html.H2(info["name"]), html.P(detail, className="subtitle-dark"),
         _kpis(k, lang),
-        html.P([html.A(t("download_csv", lang), href=f"/telecharger.csv?{qs}", className="button"), " ",
-                html.A(t("open_dashboard", lang), href=f"/?{qs}")], className="actions"),
+        _actions(qs, lang),
         html.Div([
             html.Figure([html.H3(t("map_world", lang), id="a-map-title"),
                          dcc.Graph(id="a-map", figure=world, config=GRAPH_CONFIG, className="graph",
@@ -149,8 +146,7 @@ def country_page(snap, iso3: str, query: dict) -> html.Div:
     body = html.Main([
         html.H2(row["name_en" if lang == "en" else "name_fr"]),
         _kpis(k, lang),
-        html.P([html.A(t("download_csv", lang), href=f"/telecharger.csv?{qs}", className="button"), " ",
-                html.A(t("open_dashboard", lang), href=f"/?{qs}")], className="actions"),
+        _actions(qs, lang),
         html.Div([
             html.Figure([html.H3(t("map_france", lang), id="c-map-title"),
                          dcc.Graph(id="c-map", figure=france, config=GRAPH_CONFIG, className="graph",
@@ -161,7 +157,7 @@ def country_page(snap, iso3: str, query: dict) -> html.Div:
             _graph(t("ch_years_count", lang), charts.years_chart(queries.by_year_continent(store, f),
                                                                  "partnerships", lang), "c-years"),
         ], className="charts"),
-        html.Div(_table(t("partners_of_country", lang), [t("col_partner", lang), t("kpi_authorities", lang),
+        html.Div(data_table(t("partners_of_country", lang), [t("col_partner", lang), t("kpi_authorities", lang),
                                                          t("col_authority", lang)],
                         [[r.partner, number(r.authorities, lang), r.names] for r in partners.itertuples()],
                         id_="partenaires"), className="card"),
@@ -229,7 +225,7 @@ def region_page(snap, code: str, query: dict) -> html.Div:
                                    className="kpi") for v, label in _region_headline(summary, k, lang)],
                          className="kpis six")
     authorities = queries.region_authorities(snap.store, code)
-    table = _table(t("region_authorities", lang), [t("col_authority", lang), t("f_type", lang),
+    table = data_table(t("region_authorities", lang), [t("col_authority", lang), t("f_type", lang),
                                                     t("kpi_partnerships", lang), t("kpi_countries", lang),
                                                     t("ch_themes", lang)],
                    [[html.A(r.name, href=_link("collectivite", r.key, lang)), t(f"type_{r.type}", lang),
