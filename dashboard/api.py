@@ -77,7 +77,7 @@ def register(server: Flask, atlas: Atlas) -> None:
         if fmt not in ("json", "csv"):
             raise BadRequest("« format » vaut json ou csv")
         if fmt == "csv":
-            return _cached(csv_response(queries.partnerships_export(snap.store, f), f), snap.version)
+            return _cached(csv_response(snap.store, f), snap.version)
         limit = _int("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
         offset = _int("offset", 0, 0, 100_000_000)
         rows, total = queries.api_page(snap.store, f, offset, limit)

@@ -13,7 +13,7 @@ import dash
 from dash import Dash, html
 from flask import Response, abort, current_app, request, send_file
 
-from dashboard import api, callbacks, queries
+from dashboard import api, callbacks
 from dashboard.db import DatabaseMissing
 from dashboard.export import csv_response
 from dashboard.exports import FORMATS, Exporter, ExportUnavailable
@@ -163,7 +163,7 @@ def _routes(app: Dash, atlas: Atlas) -> None:
     def download():
         snap = atlas.current()
         f = Filters.from_query(request.args.to_dict(flat=True), snap.vocab)
-        return csv_response(queries.partnerships_export(snap.store, f), f)
+        return csv_response(snap.store, f)
 
 
 def serve(db: str, host: str = "127.0.0.1", port: int = 8050, debug: bool = False, workers: int = 0,

@@ -1,39 +1,40 @@
-"""CSV downloads for spreadsheets: UTF-8 with BOM so Excel shows accents, French separators, readable headers,
-and cells that a spreadsheet would run as formulas neutralised."""
+"""CSV downloads for spreadsheets: UTF-8 with BOM so Excel shows accents, French separators (``;`` and a decimal
+comma; ``,`` and a point with ``lang=en``), readable headers, and cells a spreadsheet would run as formulas
+neutralised. DuckDB writes the file itself (``COPY``): a 150,000-row region exports in about a second."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 
-import pandas as pd
 from flask import Response
 
+from dashboard.db import Store
 from dashboard.filters import Filters
-from dashboard.queries import EXPORT_COLUMNS
+from dashboard.queries import export_select
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """A text cell starting like a formula gets a leading apostrophe (OWASP's advice for CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+BOM = b"\xef\xbb\xbf"
 
 
-def to_csv(df: pd.DataFrame, lang: str) -> bytes:
-    out = df.rename(columns=EXPORT_COLUMNS[lang]).copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(neutralise)
-    for col in out.select_dtypes("number").columns:  # whole numbers without ".0"
-        if (out[col].dropna() % 1 == 0).all():
-            out[col] = out[col].astype("Int64")
-    sep, decimal = (";", ",") if lang == "fr" else (",", ".")
-    return out.to_csv(index=False, sep=sep, decimal=decimal, lineterminator="\r\n").encode("utf-8-sig")
+def to_csv(store: Store, f: Filters) -> bytes:
+    sql, params = export_select(f)
+    delimiter = ";" if f.lang == "fr" else ","
+    fd, path = tempfile.mkstemp(prefix="coopatlas-export-", suffix=".csv")
+    os.close(fd)
+    cur = store.con.cursor()
+    try:
+        cur.execute("USE atlas")
+        # the path is ours (mkstemp), the filters are bound parameters
+        cur.execute(f"COPY ({sql}) TO '{path}' (FORMAT csv, HEADER, DELIMITER '{delimiter}', QUOTE '\"')", params)
+        with open(path, "rb") as fh:
+            return BOM + fh.read()
+    finally:
+        cur.close()
+        os.unlink(path)
 
 
-def csv_response(df: pd.DataFrame, f: Filters) -> Response:
+def csv_response(store: Store, f: Filters) -> Response:
     name = f"coopatlas-partenariats-{dt.date.today():%Y-%m-%d}.csv"
-    return Response(to_csv(df, f.lang), content_type="text/csv; charset=utf-8",
+    return Response(to_csv(store, f), content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -216,26 +216,62 @@ EXPORT_COLUMNS = {
 }
 
 
-def partnerships_export(store: Store, f: Filters) -> pd.DataFrame:
-    """Exactly the filtered partnerships, with readable labels, in a stable order."""
+EXPORT_FIELDS = ("partnership_id", "title", "fr_authority_name", "fr_authority_type", "fr_commune_code",
+                 "fr_departement_code", "region_name", "rrma_name", "country_name", "partner_country_iso3",
+                 "partner_authority_name", "themes", "odds", "action_type", "start_year", "end_year", "budget_eur",
+                 "funding", "status", "source_file", "source_row")
+NUMBER_FIELDS = frozenset({"start_year", "end_year", "budget_eur", "source_row"})
+# A text cell starting like a formula gets a leading apostrophe (OWASP's advice against CSV injection).
+NEUTRALISED = "CASE WHEN left({c}, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) THEN chr(39) || {c} ELSE {c} END"
+
+
+def _export_rows(f: Filters) -> tuple[str, list]:
     w, params = where(f)
     en = f.lang == "en"
     label = "label_en" if en else "label_fr"
-    return store.df(f"""
+    return f"""
+        WITH sel AS (SELECT p.*, c.{"name_en" if en else "name_fr"} AS country_name {FROM} WHERE {w}),
+        th AS (SELECT x.partnership_id, string_agg(t.{label}, ' ; ' ORDER BY t.code) AS themes
+               FROM (SELECT partnership_id, unnest(themes) AS code FROM sel) x JOIN themes t USING (code)
+               GROUP BY 1)
         SELECT p.partnership_id, p.title, p.fr_authority_name, aty.{label} AS fr_authority_type, p.fr_commune_code,
-               p.fr_departement_code, r.name AS region_name, rr.name AS rrma_name,
-               c.{"name_en" if en else "name_fr"} AS country_name, p.partner_country_iso3, p.partner_authority_name,
-               (SELECT string_agg(t.{label}, ' ; ' ORDER BY t.code) FROM themes t
-                WHERE list_contains(p.themes, t.code)) AS themes,
-               array_to_string(p.odds, ', ') AS odds, a.{label} AS action_type, p.start_year, p.end_year,
-               p.budget_eur, p.funding, s.{label} AS status, p.source_file, p.source_row
-        {FROM}
+               p.fr_departement_code, r.name AS region_name, rr.name AS rrma_name, p.country_name,
+               p.partner_country_iso3, p.partner_authority_name, th.themes, array_to_string(p.odds, ', ') AS odds,
+               a.{label} AS action_type, p.start_year, p.end_year, p.budget_eur, p.funding, s.{label} AS status,
+               p.source_file, p.source_row
+        FROM sel p
+        LEFT JOIN th ON th.partnership_id = p.partnership_id
         LEFT JOIN fr_regions r ON r.code = p.fr_region_code
         LEFT JOIN rrma rr ON rr.code = p.rrma
         LEFT JOIN authority_types aty ON aty.code = p.fr_authority_type
         LEFT JOIN action_types a ON a.code = p.action_type
         LEFT JOIN statuses s ON s.code = p.status
-        WHERE {w} ORDER BY p.source_file, p.source_row""", params)
+        ORDER BY p.source_file, p.source_row""", params  # labels and names from our constants
+
+
+def partnerships_export(store: Store, f: Filters) -> pd.DataFrame:
+    """Exactly the filtered partnerships, with readable labels, in a stable order."""
+    sql, params = _export_rows(f)
+    return store.df(sql, params)
+
+
+def export_select(f: Filters) -> tuple[str, list]:
+    """The export as spreadsheets want it, computed by DuckDB: readable headers, formula-like text neutralised,
+    amounts with a decimal comma in French and without a useless ``.0``."""
+    rows, params = _export_rows(f)
+    columns = []
+    for col in EXPORT_FIELDS:
+        header = EXPORT_COLUMNS[f.lang][col].replace('"', '""')
+        if col not in NUMBER_FIELDS:
+            expr = NEUTRALISED.format(c=col)
+        elif col == "budget_eur":
+            text = f"CAST({col} AS VARCHAR)"
+            decimal = f"replace({text}, '.', ',')" if f.lang == "fr" else text
+            expr = f"CASE WHEN {col} = trunc({col}) THEN CAST(CAST({col} AS BIGINT) AS VARCHAR) ELSE {decimal} END"
+        else:
+            expr = col
+        columns.append(f'{expr} AS "{header}"')
+    return f"SELECT {', '.join(columns)} FROM ({rows}) e", params
 
 
 # Rebalancing monitor -----------------------------------------------------------------------------------------
