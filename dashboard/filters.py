@@ -150,7 +150,3 @@ class Filters:
                 value = SEP.join(str(v) for v in value)
             pairs.append((f.name, str(value)))
         return urlencode(pairs, safe=SEP)
-
-    def without_view(self) -> Filters:
-        """The same filters without what only changes the presentation (measure, language): a cache key."""
-        return replace(self, mesure="partenariats", lang="fr")

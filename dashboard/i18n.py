@@ -229,9 +229,6 @@ CONTINENTS = {
     "oceanie": {"fr": "Océanie", "en": "Oceania"}, "antarctique": {"fr": "Antarctique", "en": "Antarctica"},
 }
 
-AUTHORITY_TYPES_SHORT = {"commune": "commune", "departement": "département", "region": "région"}
-
-
 def t(key: str, lang: str = "fr", **kwargs) -> str:
     text = STRINGS[key].get(lang) or STRINGS[key]["fr"]
     return text.format(**kwargs) if kwargs else text

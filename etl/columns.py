@@ -24,10 +24,6 @@ def _spec(path: Path = COLUMNS_FILE) -> tuple[dict[str, str], tuple[str, ...], t
     return synonyms, tuple(spec["fields"]), tuple(spec["required"]["fields"])
 
 
-def field_names() -> tuple[str, ...]:
-    return _spec()[1]
-
-
 @dataclass
 class ColumnMap:
     """Which column index holds which field, and which columns are extra."""

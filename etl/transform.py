@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -244,10 +244,3 @@ class Transformer:
         for name, value in zip(PARTNERSHIP_COLUMNS, values):
             out[name].append(value)
         return True
-
-
-def transform(tables: Iterable[RawTable], sink: Sink | None = None) -> Result:
-    t = Transformer(sink)
-    for table in tables:
-        t.add(table)
-    return t.finish()

@@ -13,8 +13,7 @@ Figure = dict
 
 # ColorBrewer YlGnBu: sequential and safe for colour-blind readers.
 SEQUENTIAL = [[0.0, "#edf8b1"], [0.25, "#7fcdbb"], [0.5, "#41b6c4"], [0.75, "#1d91c0"], [1.0, "#0c2c84"]]
-# Okabe–Ito: categorical and safe for colour-blind readers.
-CATEGORICAL = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+# Okabe–Ito colours: categorical and safe for colour-blind readers.
 CONTINENT_COLOURS = {"afrique": "#E69F00", "europe": "#0072B2", "asie": "#009E73", "ameriques": "#CC79A7",
                      "oceanie": "#56B4E9", "antarctique": "#999999"}
 BAR = "#1d6fa5"
