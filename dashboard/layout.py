@@ -123,6 +123,17 @@ def embed_box(id_: str, lang: str) -> html.Details:
     ], className="embed")
 
 
+def _map_card(id_: str, title: str, hint: list, lang: str, class_name: str) -> html.Figure:
+    """A map with its title, how to use it, its one-sentence summary and its embed snippet."""
+    return html.Figure([
+        html.H2(title, id=f"{id_}-title"),
+        html.P(hint, className="hint"),
+        dcc.Graph(id=id_, config=GRAPH_CONFIG, className="graph map", style={"height": f"{HEIGHTS[id_]}px"}),
+        html.Figcaption(id=f"{id_}-summary", className="summary"),
+        embed_box(id_, lang),
+    ], className=class_name, **{"aria-labelledby": f"{id_}-title", "aria-describedby": f"{id_}-summary"})
+
+
 def _chart(id_: str, lang: str) -> html.Figure:
     return html.Figure([
         html.H3(t(CHART_TITLES[id_], lang), id=f"{id_}-title"),
@@ -233,28 +244,12 @@ def page(f: Filters, o: Options, facts: BuildFacts) -> html.Div:
                     ], className="actions"),
                 ], className="toolbar"),
                 html.Div([
-                    html.Figure([
-                        html.H2(t("map_world", lang), id="map-world-title"),
-                        html.P([t("map_hint", lang), " ",
-                                html.Button(t("clear_country", lang), id=Ids.CLEAR_COUNTRY, n_clicks=0,
-                                            className="link")], className="hint"),
-                        dcc.Graph(id=Ids.WORLD, config=GRAPH_CONFIG, className="graph map",
-                                  style={"height": f"{HEIGHTS[Ids.WORLD]}px"}),
-                        html.Figcaption(id=f"{Ids.WORLD}-summary", className="summary"),
-                        embed_box(Ids.WORLD, lang),
-                    ], className="card map-card wide", **{"aria-labelledby": "map-world-title",
-                                                          "aria-describedby": f"{Ids.WORLD}-summary"}),
-                    html.Figure([
-                        html.H2(t("map_france", lang), id="map-france-title"),
-                        html.P([t("map_hint_fr", lang), " ",
-                                html.A(t("region_link", lang), id="region-link", href="/region/",
-                                       hidden=f.region is None)], className="hint"),
-                        dcc.Graph(id=Ids.FRANCE, config=GRAPH_CONFIG, className="graph map",
-                                  style={"height": f"{HEIGHTS[Ids.FRANCE]}px"}),
-                        html.Figcaption(id=f"{Ids.FRANCE}-summary", className="summary"),
-                        embed_box(Ids.FRANCE, lang),
-                    ], className="card map-card", **{"aria-labelledby": "map-france-title",
-                                                     "aria-describedby": f"{Ids.FRANCE}-summary"}),
+                    _map_card(Ids.WORLD, t("map_world", lang), [t("map_hint", lang), " ", html.Button(
+                        t("clear_country", lang), id=Ids.CLEAR_COUNTRY, n_clicks=0, className="link")], lang,
+                        "card map-card wide"),
+                    _map_card(Ids.FRANCE, t("map_france", lang), [t("map_hint_fr", lang), " ", html.A(
+                        t("region_link", lang), id="region-link", href="/region/", hidden=f.region is None)], lang,
+                        "card map-card"),
                 ], className="maps"),
                 html.Div([_chart(c, lang) for c in CHARTS], className="charts"),
                 html.Section([

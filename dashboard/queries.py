@@ -280,13 +280,13 @@ def export_select(f: Filters) -> tuple[str, list]:
 # year only when its status says it ended or is suspended (the year it stopped is not known). Partnerships
 # without a start year are left out of the yearly series (they are counted apart).
 
+# The last year a partnership is active (the one ``?`` is this year): the definition above, written once.
+LAST_ACTIVE = """CASE WHEN p.end_year IS NOT NULL THEN p.end_year
+                WHEN p.status IN ('termine', 'suspendu') THEN p.start_year ELSE ? END"""
+
 ACTIVE = """WITH base AS (
     SELECT p.partnership_id, p.fr_authority_key, any_value(p.fr_authority_name) OVER w AS fr_authority_name,
-           p.fr_region_code, p.budget_eur, p.start_year,
-           CASE WHEN p.end_year IS NOT NULL THEN p.end_year
-                WHEN p.status IN ('termine', 'suspendu') THEN p.start_year
-                ELSE ? END AS last_year,
-           {in_zone} AS in_zone
+           p.fr_region_code, p.budget_eur, p.start_year, {last_active} AS last_year, {in_zone} AS in_zone
     {FROM} WHERE {where} AND p.start_year IS NOT NULL
     WINDOW w AS (PARTITION BY p.fr_authority_key))"""
 
@@ -301,7 +301,8 @@ def _zone_test(f: Filters) -> tuple[str, list]:
 def _active_base(f: Filters, this_year: int) -> tuple[str, list]:
     zone_sql, zone_params = _zone_test(f)
     w, params = where(replace(f, zone=None, pays=()))
-    return ACTIVE.format(in_zone=zone_sql, FROM=FROM, where=w), [this_year, *zone_params, *params]
+    return ACTIVE.format(last_active=LAST_ACTIVE, in_zone=zone_sql, FROM=FROM, where=w), \
+        [this_year, *zone_params, *params]
 
 
 def monitor_years(store: Store, f: Filters, first: int, last: int, this_year: int) -> pd.DataFrame:
@@ -344,9 +345,7 @@ def monitor_periods(store: Store, f: Filters, p1: tuple[int, int], p2: tuple[int
     w, params = where(replace(f, zone=None, pays=()))
     return store.df(f"""
         WITH base AS (
-            SELECT p.partnership_id, c.zones, p.start_year,
-                   CASE WHEN p.end_year IS NOT NULL THEN p.end_year
-                        WHEN p.status IN ('termine', 'suspendu') THEN p.start_year ELSE ? END AS last_year
+            SELECT p.partnership_id, c.zones, p.start_year, {LAST_ACTIVE} AS last_year
             {FROM} WHERE {w} AND p.start_year IS NOT NULL),
         periods AS (SELECT 1 AS period, ? AS lo, ? AS hi UNION ALL SELECT 2, ?, ?),
         active AS (SELECT pe.period, b.* FROM periods pe JOIN base b ON b.start_year <= pe.hi
