@@ -33,15 +33,15 @@ def random_changes(atlas, n: int, seed: int = 7) -> list[dict]:
         if rng.random() < 0.3:
             values[Ids.PAYS] = rng.sample(sorted(v.countries), rng.randint(1, 3))
         if rng.random() < 0.3:
-            values[Ids.ZONE] = rng.choice(sorted(v.zones))
+            values["f-zone"] = rng.choice(sorted(v.codes("zone")))
         if rng.random() < 0.3:
-            values[Ids.THEME] = rng.choice(sorted(v.themes))
+            values["f-theme"] = rng.choice(sorted(v.codes("theme")))
         if rng.random() < 0.3:
-            values[Ids.ODD] = rng.sample(range(1, 18), rng.randint(1, 2))
+            values["f-odd"] = rng.sample(range(1, 18), rng.randint(1, 2))
         if rng.random() < 0.3:
-            values[Ids.DEBUT] = rng.randint(1990, 2015)
+            values["f-debut"] = rng.randint(1990, 2015)
         if rng.random() < 0.2:
-            values[Ids.BUDGET] = rng.choice(["connu", "inconnu"])
+            values["f-budget"] = rng.choice(["connu", "inconnu"])
         values[Ids.METRIC] = rng.choice(["partenariats", "collectivites", "budget"])
         key = json.dumps(values, sort_keys=True, default=str)
         if key not in seen:

@@ -21,7 +21,8 @@ import time
 from collections import defaultdict
 from urllib.parse import urlparse
 
-from dashboard.ids import FILTER_INPUTS, Ids
+from dashboard.ids import Ids
+from dashboard.pages.home import PANEL
 
 REGIONS = ["84", "53", "11", "75", "76", "44", "32", "52", "93", "27", "24", "28"]
 COUNTRIES = ["MLI", "BFA", "SEN", "MAR", "MDG", "BEN", "TUN", "NER", "HTI", "DEU", "VNM", "CMR", "TGO", "LBN"]
@@ -33,8 +34,8 @@ MAX_REQUESTS = 200_000
 def main_callback_body(values: dict, lang: str = "fr") -> dict:
     """The main callback's request body, as dash-renderer sends it (ids and properties only, no app needed)."""
     outputs = [f"{Ids.KPI_PARTNERSHIPS}.children"]  # the server matches on the full output key below
-    inputs = [{"id": str(i), "property": "value", "value": values.get(i, [] if i in (Ids.PAYS, Ids.ODD) else None)}
-              for i in FILTER_INPUTS]
+    inputs = [{"id": str(i), "property": "value", "value": values.get(i, [] if i in (Ids.PAYS, "f-odd") else None)}
+              for i in [s.control_id for s in PANEL] + [Ids.METRIC]]
     inputs[-1]["value"] = values.get(Ids.METRIC, "partenariats")
     return {"inputs": inputs, "state": [{"id": Ids.LANG, "property": "data", "value": lang}],
             "changedPropIds": [f"{Ids.REGION}.value"], "outputs": outputs}
@@ -85,11 +86,11 @@ class Reader(threading.Thread):
         if r.random() < 0.3:
             v[Ids.PAYS] = r.sample(COUNTRIES, r.randint(1, 2))
         if r.random() < 0.25:
-            v[Ids.THEME] = r.choice(THEMES)
+            v["f-theme"] = r.choice(THEMES)
         if r.random() < 0.2:
-            v[Ids.ZONE] = r.choice(ZONES)
+            v["f-zone"] = r.choice(ZONES)
         if r.random() < 0.2:
-            v[Ids.ODD] = [r.randint(1, 17)]
+            v["f-odd"] = [r.randint(1, 17)]
         return v
 
     def run(self) -> None:

@@ -4,7 +4,6 @@ describes them. Read-only, with the dashboard's filter parameters, cache headers
 from __future__ import annotations
 
 import hashlib
-import html
 import math
 from urllib.parse import urlencode
 
@@ -12,13 +11,15 @@ import pandas as pd
 from flask import Flask, Response, jsonify, request
 
 from dashboard import queries
-from dashboard.export import csv_response
+from dashboard.downloads import csv_response
 from dashboard.filters import PARAMETERS, Filters
+from dashboard.i18n import lang_of
 from dashboard.openapi import document
-from dashboard.state import Atlas
+from dashboard.pages.api_docs import describe
+from dashboard.queries import AGGREGATE_BY
 
 DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
-BY = ("country", "region", "theme", "odd", "year")
+OWN_PARAMETERS = ("format", "limit", "offset", "by")
 
 
 class BadRequest(Exception):
@@ -29,7 +30,7 @@ def _int(name: str, default: int, low: int, high: int) -> int:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
         raise BadRequest(f"« {name} » doit être un entier de {low} à {high}")
     return int(raw)
 
@@ -59,7 +60,7 @@ def _cached(response: Response, version: str) -> Response:
     return response.make_conditional(request)
 
 
-def register(server: Flask, atlas: Atlas) -> None:
+def register(server: Flask, atlas) -> None:
     @server.errorhandler(BadRequest)
     def bad_request(exc: BadRequest):
         return jsonify({"error": str(exc)}), 400
@@ -67,7 +68,7 @@ def register(server: Flask, atlas: Atlas) -> None:
     def filters():
         snap = atlas.current()
         f, ignored = Filters.parse(request.args.to_dict(flat=True), snap.vocab)
-        unknown = sorted(set(request.args) - set(PARAMETERS) - {"format", "limit", "offset", "by"})
+        unknown = sorted(set(request.args) - set(PARAMETERS) - set(OWN_PARAMETERS))
         return snap, f, sorted(set(ignored)) + unknown
 
     @server.get("/api/v1/partnerships")
@@ -93,8 +94,8 @@ def register(server: Flask, atlas: Atlas) -> None:
     def aggregates():
         snap, f, ignored = filters()
         by = request.args.get("by", "")
-        if by not in BY:
-            raise BadRequest(f"« by » vaut l'un de : {', '.join(BY)}")
+        if by not in AGGREGATE_BY:
+            raise BadRequest(f"« by » vaut l'un de : {', '.join(AGGREGATE_BY)}")
         rows = queries.aggregate(snap.store, f, by)
         body = {"by": by, "total": int(queries.kpis(snap.store, f)["partnerships"] or 0), "items": _records(rows),
                 "filters": f.to_query(), "ignored": ignored, "build": snap.version}
@@ -102,33 +103,10 @@ def register(server: Flask, atlas: Atlas) -> None:
 
     @server.get("/api/v1/openapi.json")
     def openapi():
-        return _cached(jsonify(document(request.host_url.rstrip("/"))), atlas.current().version)
+        return _cached(jsonify(document(lang_of(request.args.get("lang")))), atlas.current().version)
 
     @server.get("/api/v1/")
     @server.get("/api/v1")
     def api_page():
-        return Response(_describe(document(request.host_url.rstrip("/"))), mimetype="text/html")
-
-
-def _describe(doc: dict) -> str:
-    """A human page generated from the OpenAPI document itself, so the two never disagree."""
-    parts = [f"<h1>{html.escape(doc['info']['title'])}</h1>", f"<p>{html.escape(doc['info']['description'])}</p>",
-             '<p>Document OpenAPI : <a href="/api/v1/openapi.json">/api/v1/openapi.json</a></p>']
-    params = doc["components"]["parameters"]
-    for path, ops in doc["paths"].items():
-        op = ops["get"]
-        parts.append(f"<h2><code>GET {html.escape(path)}</code></h2><p>{html.escape(op['description'])}</p>")
-        rows = []
-        for ref in op.get("parameters", []):
-            p = params[ref["$ref"].rsplit("/", 1)[-1]] if "$ref" in ref else ref
-            rows.append(f"<tr><td><code>{html.escape(p['name'])}</code></td>"
-                        f"<td>{html.escape(p.get('description', ''))}</td></tr>")
-        if rows:
-            parts.append("<table><thead><tr><th>Paramètre</th><th>Signification</th></tr></thead><tbody>"
-                         + "".join(rows) + "</tbody></table>")
-        for example in op.get("x-examples", []):
-            parts.append(f'<p>Exemple : <a href="{html.escape(example)}"><code>{html.escape(example)}</code></a></p>')
-    return ("<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
-            "content=\"width=device-width, initial-scale=1\"><title>API — Atlas de la coopération décentralisée"
-            "</title><link rel=\"stylesheet\" href=\"/assets/style.css\"></head><body><main class=\"doc\">"
-            + "".join(parts) + "</main></body></html>")
+        lang = lang_of(request.args.get("lang"))
+        return Response(describe(document(lang), lang), mimetype="text/html")

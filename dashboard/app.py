@@ -1,25 +1,22 @@
-"""The app factory: ``create_app(settings)`` opens the database read-only and wires everything; nothing happens
-at import time."""
+"""The app factory: ``create_app(settings)`` opens the database read-only and registers every page of
+:data:`dashboard.pages.PAGES`, the downloads and the API; nothing happens at import time."""
 
 from __future__ import annotations
 
+import functools
 import logging
-import os
-import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 import dash
 from dash import Dash, html
-from flask import Response, abort, current_app, request, send_file
+from flask import Response, abort, current_app
 
-from dashboard import api, callbacks
-from dashboard.db import DatabaseMissing
-from dashboard.export import csv_response
-from dashboard.exports import FORMATS, Exporter, ExportUnavailable
-from dashboard.filters import Filters
+from dashboard import api, components, downloads
 from dashboard.http import harden
+from dashboard.i18n import t
+from dashboard.pages import PAGES
 from dashboard.state import Atlas
+from etl.settings import Settings
 
 log = logging.getLogger(__name__)
 ASSETS = Path(__file__).with_name("assets")
@@ -43,52 +40,12 @@ INDEX = """<!DOCTYPE html>
     </body>
 </html>"""
 
-
-@dataclass(frozen=True)
-class Settings:
-    """Settings, each documented in the README; from the environment with :meth:`from_env`."""
-
-    db: str
-    debug: bool = False
-
-    @classmethod
-    def from_env(cls, **overrides) -> Settings:
-        values = {"db": os.environ.get("COOPATLAS_DB", "data/built/demo.duckdb"),
-                  "debug": os.environ.get("COOPATLAS_DEBUG", "") == "1"}
-        values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**values)
+__all__ = ["Settings", "create_app"]
 
 
-def _home_layout(**query) -> html.Div:
-    return current_app.config["coopatlas"].current().page(query)
-
-
-def _monitor_layout(**query) -> html.Div:
-    return current_app.config["coopatlas"].current().monitor_page(query)
-
-
-def _search_layout(**query) -> html.Div:
-    return current_app.config["coopatlas"].current().search_page(query)
-
-
-def _authority_layout(code: str = "", **query) -> html.Div:
-    return current_app.config["coopatlas"].current().authority_page(code, query)
-
-
-def _country_layout(iso3: str = "", **query) -> html.Div:
-    return current_app.config["coopatlas"].current().country_page(iso3, query)
-
-
-def _region_layout(code: str = "", **query) -> html.Div:
-    return current_app.config["coopatlas"].current().region_page(code, query)
-
-
-def _embed_layout(chart: str = "", **query) -> html.Div:
-    return current_app.config["coopatlas"].current().embed_page(chart, query)
-
-
-def _data_layout(**query) -> html.Div:
-    return current_app.config["coopatlas"].current().data_page(query)
+def _layout(page, **kwargs) -> html.Div:
+    """A page's layout for the current build (Dash passes path variables and query parameters)."""
+    return page.layout(current_app.config["coopatlas"].current(), **kwargs)
 
 
 def create_app(settings: Settings) -> Dash:
@@ -96,41 +53,30 @@ def create_app(settings: Settings) -> Dash:
     atlas = Atlas(settings.db)
     app = Dash(
         __name__, use_pages=True, pages_folder="", assets_folder=str(ASSETS), serve_locally=True,
-        title="Atlas de la coopération décentralisée", update_title=None, suppress_callback_exceptions=True,
+        title=t("title"), update_title=None, suppress_callback_exceptions=True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
-                   {"name": "description", "content": "Partenariats des collectivités françaises avec des "
-                                                      "collectivités étrangères : cartes, thèmes, ODD, budgets."}],
+                   {"name": "description", "content": t("meta_description")}],
     )
     app.index_string = INDEX
     app.server.config["coopatlas"] = atlas
-    dash.register_page("accueil", path="/", layout=_home_layout, name="Atlas", order=0)
-    dash.register_page("suivi", path="/suivi", layout=_monitor_layout, name="Suivi des rééquilibrages", order=1,
-                       title="Suivi des rééquilibrages — Atlas de la coopération décentralisée")
-    dash.register_page("recherche", path="/recherche", layout=_search_layout, name="Recherche", order=3,
-                       title="Recherche — Atlas de la coopération décentralisée")
-    dash.register_page("collectivite", path_template="/collectivite/<code>", layout=_authority_layout,
-                       name="Collectivité", order=4, title="Collectivité — Atlas de la coopération décentralisée")
-    dash.register_page("pays", path_template="/pays/<iso3>", layout=_country_layout, name="Pays", order=5,
-                       title="Pays — Atlas de la coopération décentralisée")
-    dash.register_page("region", path_template="/region/<code>", layout=_region_layout, name="Région", order=6,
-                       title="Région — Atlas de la coopération décentralisée")
-    dash.register_page("embed", path_template="/embed/<chart>", layout=_embed_layout, name="Intégration", order=7,
-                       title="Atlas de la coopération décentralisée")
-    dash.register_page("donnees", path="/donnees", layout=_data_layout, name="Les données", order=2,
-                       title="Les données — Atlas de la coopération décentralisée")
+    app.server.config["coopatlas.settings"] = settings
+    for page in PAGES:
+        title = t("title") if page.title == "title" else f"{t(page.title)} — {t('title')}"
+        dash.register_page(page.name, path=page.path, path_template=page.template, name=t(page.title),
+                           title=title, order=page.order, layout=functools.partial(_layout, page))
+        if page.register:
+            page.register(app, atlas)
     app.layout = html.Div([dash.page_container])
-    _routes(app, atlas)
+    components.register_frame(app)
+    _geometry(app, atlas)
+    downloads.register(app.server, atlas)
     api.register(app.server, atlas)
-    callbacks.register(app, atlas)
-    callbacks.register_monitor(app, atlas)
     harden(app)
     return app
 
 
-def _routes(app: Dash, atlas: Atlas) -> None:
-    server = app.server
-
-    @server.get("/geo/<build>/<name>.geojson")
+def _geometry(app: Dash, atlas: Atlas) -> None:
+    @app.server.get("/geo/<build>/<name>.geojson")
     def geometry(build: str, name: str):
         snap = atlas.current()
         body = {"countries": snap.countries_geojson, "regions": snap.regions_geojson}.get(name)
@@ -138,52 +84,3 @@ def _routes(app: Dash, atlas: Atlas) -> None:
             abort(404)
         return Response(body, mimetype="application/geo+json",
                         headers={"Cache-Control": "public, max-age=31536000, immutable"})
-
-    exporter = Exporter()
-
-    @server.get("/export/region/<code>.<fmt>")
-    def export_region(code: str, fmt: str):
-        snap = atlas.current()
-        if fmt not in FORMATS or code not in snap.vocab.regions:
-            abort(404)
-        lang = "en" if request.args.get("lang") == "en" else "fr"
-        base = os.environ.get("COOPATLAS_SELF_URL") or request.host_url
-        try:
-            path = exporter.render(base, snap.version, code, fmt, lang)
-        except ExportUnavailable as exc:
-            return Response(str(exc), status=503, mimetype="text/plain")
-        except (subprocess.SubprocessError, RuntimeError) as exc:
-            log.warning("export impossible : %s", exc)
-            return Response("export impossible pour le moment", status=503, mimetype="text/plain")
-        name = f"coopatlas-region-{code}-{lang}.{fmt}"
-        return send_file(path, mimetype="image/png" if fmt == "png" else "application/pdf", as_attachment=True,
-                         download_name=name, max_age=300)
-
-    @server.get("/telecharger.csv")
-    def download():
-        snap = atlas.current()
-        f = Filters.from_query(request.args.to_dict(flat=True), snap.vocab)
-        return csv_response(snap.store, f)
-
-
-def serve(db: str, host: str = "127.0.0.1", port: int = 8050, debug: bool = False, workers: int = 0,
-          threads: int = 4) -> int:
-    """``workers`` = 0: Flask's development server (one process, for a desk). ``workers`` ≥ 1: gunicorn, the
-    production mode (see the README)."""
-    import sys
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    try:
-        app = create_app(Settings(db=db, debug=debug))  # also checks the database before any worker starts
-    except DatabaseMissing as exc:
-        print(f"coopatlas : {exc}", file=sys.stderr)
-        return 2
-    print(f"coopatlas : tableau de bord sur http://{host}:{port}/", flush=True)
-    if workers:
-        from dashboard import production
-
-        app.server.config["coopatlas"].current().store.close()
-        production.run(db, host, port, workers, threads)
-        return 0
-    app.run(host=host, port=port, debug=debug)
-    return 0

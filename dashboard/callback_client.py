@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dash import Dash
 
-from dashboard.ids import FILTER_INPUTS, Ids
+from dashboard.ids import Ids
+from dashboard.pages.home import PANEL
 
 
 def payload(app: Dash, output_prefix: str, inputs: dict, state: dict | None = None,
@@ -27,7 +28,7 @@ def payload(app: Dash, output_prefix: str, inputs: dict, state: dict | None = No
 
 def main_inputs(**values) -> dict:
     """Inputs of the main callback: defaults, overridden by ``values`` keyed by control id."""
-    base = {f"{i}.value": None for i in FILTER_INPUTS}
-    base.update({f"{Ids.PAYS}.value": [], f"{Ids.ODD}.value": [], f"{Ids.METRIC}.value": "partenariats"})
+    base = {f"{spec.control_id}.value": [] if spec.multi else None for spec in PANEL}
+    base[f"{Ids.METRIC}.value"] = "partenariats"
     base.update({f"{k}.value": v for k, v in values.items()})
     return base

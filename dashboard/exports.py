@@ -10,6 +10,8 @@ import tempfile
 import threading
 from pathlib import Path
 
+from dashboard import links
+
 FORMATS = {"png": ("diapo", (1600, 900)), "pdf": ("a4", (794, 1123))}
 
 
@@ -36,7 +38,7 @@ class Exporter:
         out = self.folder / f"{build}-{code}-{lang}.{fmt}"
         if out.exists():
             return out
-        url = f"{base_url.rstrip('/')}/region/{code}?vue={view}" + ("&lang=en" if lang == "en" else "")
+        url = base_url.rstrip("/") + links.region(code, lang, view)
         with self._lock, tempfile.TemporaryDirectory(prefix="coopatlas-chromium-") as profile:
             tmp = out.with_suffix(f".tmp.{fmt}")
             target = [f"--screenshot={tmp}"] if fmt == "png" else [f"--print-to-pdf={tmp}", "--no-pdf-header-footer"]

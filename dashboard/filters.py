@@ -1,4 +1,7 @@
-"""The view's state: a :class:`Filters` value that round-trips through the URL query string.
+"""The filters, declared once: each :class:`Filter` says its URL parameter, its control, its SQL clause, where its
+choices come from and its words. The view's state (:data:`Filters`), URL parsing and writing, the ``WHERE``
+clause, the filter panel (in this order), reset, the API parameters and the OpenAPI document all loop over
+:data:`FILTERS`.
 
 Only non-default values go in the URL, with short stable codes (``?region=84&pays=MLI~BFA&odd=6~13``). Each
 parameter parses as valid, invalid (logged and ignored) or missing; a link never leads to an error page.
@@ -6,55 +9,210 @@ parameter parses as valid, invalid (logged and ignored) or missing; a link never
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
-from urllib.parse import urlencode
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlencode
 
 log = logging.getLogger(__name__)
 SEP = "~"
-PARAMETERS = ("region", "departement", "type", "pays", "zone", "theme", "odd", "debut", "fin", "action", "budget",
-              "rrma", "collectivite", "mesure", "lang")
-METRICS = ("partenariats", "collectivites", "budget")
-BUDGET_CHOICES = ("connu", "inconnu")
 _CODE = re.compile(r"^[A-Za-z0-9_]{1,40}$")
+
+
+class Invalid(ValueError):
+    """A parameter's value is malformed or unknown."""
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One filter of the partnerships.
+
+    ``sql`` is the clause with one ``?`` for the value (for ``choices``: a clause per choice, without ``?``).
+    ``options`` is the SQL of its vocabulary: ``value, label_fr, label_en`` (and ``parent`` for a list that
+    depends on another filter); it gives both the codes a URL may use and the labels shown.
+    """
+
+    name: str
+    label: str  # key of the control's label in the catalogues
+    sql: str | Mapping[str, str]
+    options: str | None = None
+    control: str | None = "dropdown"  # dropdown | multi | year | radio | None (URL and API only)
+    multi: bool = False
+    integer: bool = False
+    upper: bool = False
+    ordered: bool = False  # keep the SQL's order in the control (else sorted by label)
+    choices: tuple[tuple[str, str], ...] = ()  # (value, label key) of a fixed choice
+    group: str | None = None  # key of the legend of a fieldset holding consecutive controls
+    depends_on: str | None = None  # another filter whose value narrows this one's options (by ``parent``)
+    keys: bool = False  # values are keys holding names (``NOM:73:syndicat des eaux``), not short codes
+    example: str = ""
+
+    @property
+    def control_id(self) -> str:
+        return f"f-{self.name}"
+
+    @property
+    def api_key(self) -> str:
+        """Key of the API's description of this parameter in the catalogues."""
+        return f"api.{self.name}"
+
+    @property
+    def default(self):
+        return () if self.multi else None
+
+    def parse(self, raw: str, vocab: Vocabulary) -> object:
+        """The value of a non-empty URL parameter; :class:`Invalid` when malformed or unknown. A list keeps its
+        valid items (and is reported as invalid if any was dropped)."""
+        if self.choices:
+            if raw in {v for v, _ in self.choices}:
+                return raw
+            raise Invalid(raw)
+        if self.control == "year":
+            if raw.isascii() and raw.isdigit() and len(raw) == 4 and vocab.first_year <= int(raw) <= vocab.last_year:
+                return int(raw)
+            raise Invalid(raw)
+        allowed = vocab.codes(self.name)
+        if self.multi:
+            items = [p.strip() for p in raw.split(SEP)][:50]
+            good = sorted({v for v in (self._code(p, allowed) for p in items) if v is not None})
+            value = tuple(good)
+            if len(good) != len(items):
+                raise Invalid(raw, value)
+            return value
+        value = self._code(raw, allowed)
+        if value is None:
+            raise Invalid(raw)
+        return value
+
+    def _code(self, raw: str, allowed: frozenset) -> object:
+        text = raw.upper() if self.upper else raw
+        if self.integer:
+            return int(text) if text.isascii() and text.isdigit() and int(text) in allowed else None
+        if self.keys:
+            return text if len(text) <= 200 and text in allowed else None
+        return text if _CODE.match(text) and text in allowed else None
+
+    def clause(self, value) -> tuple[str, list]:
+        if self.choices:
+            return self.sql[value], []
+        return self.sql, [list(value) if self.multi else value]
+
+    def encode(self, value) -> str:
+        return SEP.join(str(v) for v in value) if self.multi else str(value)
+
+    def from_control(self, value) -> str | None:
+        """A control's value (as the browser sends it) in the form of a URL parameter."""
+        if isinstance(value, list | tuple):
+            return SEP.join(str(v) for v in value if isinstance(v, str | int)) or None
+        if isinstance(value, bool) or value in (None, ""):
+            return None
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return str(value) if isinstance(value, str | int) else None
+
+
+VOCABULARY = "SELECT code AS value, label_fr, label_en FROM {table} ORDER BY code"
+
+FILTERS: tuple[Filter, ...] = (
+    Filter("region", "f_region", "p.fr_region_code = ?", options="""
+        SELECT r.code AS value, r.name || coalesce(' — ' || rr.name, '') AS label_fr,
+               r.name || coalesce(' — ' || rr.name, '') AS label_en
+        FROM fr_regions r LEFT JOIN rrma rr ON rr.code = r.rrma ORDER BY r.name""", example="84"),
+    Filter("rrma", "f_rrma", "p.rrma = ?", example="resacoop",
+           options="SELECT code AS value, name AS label_fr, name AS label_en FROM rrma ORDER BY name"),
+    Filter("departement", "f_departement", "p.fr_departement_code = ?", upper=True, ordered=True,
+           depends_on="region", example="69", options="""
+        SELECT code AS value, code || ' — ' || name AS label_fr, code || ' — ' || name AS label_en,
+               region_code AS parent FROM fr_departements ORDER BY code"""),
+    Filter("type", "f_type", "p.fr_authority_type = ?", VOCABULARY.format(table="authority_types"),
+           example="commune"),
+    Filter("pays", "f_pays", "list_contains(?::VARCHAR[], p.partner_country_iso3)", multi=True, upper=True,
+           control="multi", example="MLI~BFA", options="""
+        SELECT iso3 AS value, name_fr AS label_fr, name_en AS label_en FROM countries
+        WHERE iso3 IN (SELECT DISTINCT partner_country_iso3 FROM partnerships)"""),
+    Filter("zone", "f_zone", "list_contains(c.zones, ?)", ordered=True, example="sahel",
+           options="SELECT code AS value, label_fr, label_en FROM zones ORDER BY position"),
+    Filter("theme", "f_theme", "list_contains(p.themes, ?)", VOCABULARY.format(table="themes"), upper=True,
+           example="EAU"),
+    Filter("odd", "f_odd", "list_has_any(p.odds, ?::INTEGER[])", multi=True, integer=True, control="multi",
+           ordered=True, example="6~13", options="""
+        SELECT number AS value, number || '. ' || label_fr AS label_fr, number || '. ' || label_en AS label_en
+        FROM odd ORDER BY number"""),
+    Filter("action", "f_action", "p.action_type = ?", VOCABULARY.format(table="action_types"), upper=True,
+           example="COOP_DEC"),
+    Filter("debut", "f_from", "p.start_year >= ?", control="year", group="f_years", example="2012"),
+    Filter("fin", "f_to", "p.start_year <= ?", control="year", group="f_years", example="2020"),
+    Filter("budget", "f_budget", {"connu": "p.budget_eur IS NOT NULL", "inconnu": "p.budget_eur IS NULL"},
+           control="radio", choices=(("connu", "budget_known"), ("inconnu", "budget_unknown")), example="connu"),
+    Filter("collectivite", "f_collectivite", "p.fr_authority_key = ?", control=None, keys=True,
+           example="COM:69123",
+           options="""SELECT fr_authority_key AS value, mode(fr_authority_name) AS label_fr,
+                             mode(fr_authority_name) AS label_en FROM partnerships GROUP BY 1"""),
+)
+
+BY_NAME: dict[str, Filter] = {f.name: f for f in FILTERS}
+
+
+@dataclass(frozen=True)
+class Measure:
+    """What the maps colour by: a URL value, its label and the column of the per-key statistics."""
+
+    value: str
+    label: str
+    column: str
+    money: bool = False
+
+
+MEASURES: tuple[Measure, ...] = (
+    Measure("partenariats", "m_partnerships", "partnerships"),
+    Measure("collectivites", "m_authorities", "authorities"),
+    Measure("budget", "m_budget", "budget", money=True),
+)
+MEASURE: dict[str, Measure] = {m.value: m for m in MEASURES}
+# Parameters of the view that do not select partnerships: (name, allowed values, default).
+VIEW_PARAMETERS = (("mesure", tuple(MEASURE), MEASURES[0].value), ("lang", ("fr", "en"), "fr"))
+PARAMETERS = tuple(f.name for f in FILTERS) + tuple(name for name, _, _ in VIEW_PARAMETERS)
 
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """The codes a URL may use, read from the database at start-up."""
+    """The choices of each filter, read from the database once per build: ``options[name]`` is a tuple of
+    ``(value, label_fr, label_en, parent)`` in the SQL's order."""
 
-    regions: frozenset[str]
-    departements: frozenset[str]
-    types: frozenset[str]
-    countries: frozenset[str]
-    zones: frozenset[str]
-    themes: frozenset[str]
-    actions: frozenset[str]
-    rrmas: frozenset[str]
-    authorities: frozenset[str]
+    options: Mapping[str, tuple[tuple, ...]]
     first_year: int
     last_year: int
+    _codes: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def of(cls, first_year: int = 1945, last_year: int = 2036, **codes) -> Vocabulary:
+        """A vocabulary from bare codes (labels = codes), for tests and tools."""
+        return cls({name: tuple((c, str(c), str(c), None) for c in sorted(values))
+                    for name, values in codes.items()}, first_year, last_year)
+
+    def codes(self, name: str) -> frozenset:
+        if name not in self._codes:
+            self._codes[name] = frozenset(o[0] for o in self.options.get(name, ()))
+        return self._codes[name]
+
+    def label(self, name: str, value, lang: str) -> str:
+        for o in self.options.get(name, ()):
+            if o[0] == value:
+                return o[1 if lang == "fr" else 2]
+        return str(value)
+
+    def choices(self, name: str, lang: str, parent: str | None = None) -> list[dict]:
+        """``{"label", "value"}`` for a control, in the SQL's order or by label, narrowed to ``parent``."""
+        spec = BY_NAME[name]
+        rows = [o for o in self.options.get(name, ()) if parent is None or o[3] == parent]
+        items = [{"label": o[1 if lang == "fr" else 2], "value": o[0]} for o in rows]
+        return items if spec.ordered else sorted(items, key=lambda i: i["label"])
 
 
-@dataclass(frozen=True)
-class Filters:
-    region: str | None = None
-    departement: str | None = None
-    type: str | None = None
-    pays: tuple[str, ...] = ()
-    zone: str | None = None
-    theme: str | None = None
-    odd: tuple[int, ...] = ()
-    debut: int | None = None
-    fin: int | None = None
-    action: str | None = None
-    budget: str | None = None  # "connu" | "inconnu"
-    rrma: str | None = None
-    collectivite: str | None = None  # fr_authority_key, e.g. COM:69123
-    mesure: str = "partenariats"
-    lang: str = "fr"
+class _State:
+    """Methods of :data:`Filters`; its fields are generated from :data:`FILTERS` and :data:`VIEW_PARAMETERS`."""
 
     @classmethod
     def from_query(cls, query: Mapping[str, object], vocab: Vocabulary) -> Filters:
@@ -71,61 +229,18 @@ class Filters:
             log.info("paramètre d'URL ignoré : %s=%r", name, str(raw)[:80])
             ignored.append(name)
 
-        def single(name: str) -> str | None:
-            raw = query.get(name)
-            if isinstance(raw, list | tuple):  # repeated key: the last one wins
-                raw = raw[-1] if raw else None
-            if raw is None or raw == "":
-                return None
-            return str(raw).strip()
-
-        def code(name: str, allowed: frozenset[str], upper: bool = False) -> None:
-            raw = single(name)
-            if raw is None:
-                return
-            value = raw.upper() if upper else raw
-            if _CODE.match(value) and value in allowed:
-                values[name] = value
-            else:
-                bad(name, raw)
-
-        code("region", vocab.regions)
-        code("departement", vocab.departements, upper=True)
-        code("type", vocab.types)
-        code("zone", vocab.zones)
-        code("theme", vocab.themes, upper=True)
-        code("action", vocab.actions, upper=True)
-        code("rrma", vocab.rrmas)
-        raw = single("collectivite")
-        if raw is not None:
-            if len(raw) <= 200 and raw in vocab.authorities:
-                values["collectivite"] = raw
-            else:
-                bad("collectivite", raw)
-        raw = single("pays")
-        if raw:
-            items = [p.strip().upper() for p in raw.split(SEP)][:50]
-            good = tuple(sorted({p for p in items if p in vocab.countries}))
-            if len(good) != len(items):
-                bad("pays", raw)
-            values["pays"] = good
-        raw = single("odd")
-        if raw:
-            items = raw.split(SEP)[:17]
-            good_odd = tuple(sorted({int(x) for x in items if x.strip().isdigit() and 1 <= int(x) <= 17}))
-            if len(good_odd) != len(items):
-                bad("odd", raw)
-            values["odd"] = good_odd
-        for name in ("debut", "fin"):
-            raw = single(name)
+        for spec in FILTERS:
+            raw = _single(query, spec.name)
             if raw is None:
                 continue
-            if raw.isdigit() and len(raw) == 4 and vocab.first_year <= int(raw) <= vocab.last_year:
-                values[name] = int(raw)
-            else:
-                bad(name, raw)
-        for name, allowed in (("budget", BUDGET_CHOICES), ("mesure", METRICS), ("lang", ("fr", "en"))):
-            raw = single(name)
+            try:
+                values[spec.name] = spec.parse(raw, vocab)
+            except Invalid as exc:
+                bad(spec.name, raw)
+                if len(exc.args) > 1:  # a list keeps its valid part
+                    values[spec.name] = exc.args[1]
+        for name, allowed, _default in VIEW_PARAMETERS:
+            raw = _single(query, name)
             if raw is None:
                 continue
             if raw in allowed:
@@ -135,18 +250,62 @@ class Filters:
         f = cls(**values)
         if f.debut and f.fin and f.debut > f.fin:
             bad("fin", f.fin)
-            f = replace(f, fin=None)
+            f = dataclasses.replace(f, fin=None)
         return f, ignored
 
     def to_query(self) -> str:
         """The query string (without ``?``) holding only what differs from the defaults, in a stable order."""
-        default = Filters()
         pairs = []
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if value == getattr(default, f.name) or value in (None, ()):
-                continue
-            if isinstance(value, tuple):
-                value = SEP.join(str(v) for v in value)
-            pairs.append((f.name, str(value)))
+        for spec in FILTERS:
+            value = getattr(self, spec.name)
+            if value not in (None, ()):
+                pairs.append((spec.name, spec.encode(value)))
+        for name, _allowed, default in VIEW_PARAMETERS:
+            value = getattr(self, name)
+            if value != default:
+                pairs.append((name, value))
         return urlencode(pairs, safe=SEP)
+
+    def active(self) -> list[tuple[Filter, object]]:
+        """The filters that are set, with their values, in the catalogue's order."""
+        return [(spec, getattr(self, spec.name)) for spec in FILTERS if getattr(self, spec.name) not in (None, ())]
+
+    def without(self, *names: str) -> Filters:
+        """The same view with some filters cleared (a map drops its own dimension to keep the rest visible)."""
+        return dataclasses.replace(self, **{n: BY_NAME[n].default for n in names})
+
+
+Filters = dataclasses.make_dataclass(
+    "Filters",
+    [(s.name, object, field(default=s.default)) for s in FILTERS]
+    + [(name, str, field(default=default)) for name, _allowed, default in VIEW_PARAMETERS],
+    bases=(_State,), frozen=True,
+)
+Filters.__module__ = __name__
+Filters.__doc__ = "The view's state: every filter's value, the measure and the language."
+
+
+def query_dict(query) -> dict[str, str]:
+    """A query string as a dict; a repeated key keeps its last value; anything but a string is empty."""
+    return {k: v[-1] for k, v in parse_qs(query if isinstance(query, str) else "").items()}
+
+
+def _single(query: Mapping[str, object], name: str) -> str | None:
+    raw = query.get(name)
+    if isinstance(raw, list | tuple):  # repeated key: the last one wins
+        raw = raw[-1] if raw else None
+    if raw is None or raw == "":
+        return None
+    return str(raw).strip() or None
+
+
+def where(f: Filters, skip: tuple[str, ...] = ()) -> tuple[str, list]:
+    """The WHERE clause (with ``?`` placeholders) and its parameters; ``skip`` names filters left out."""
+    clauses, params = ["TRUE"], []
+    for spec, value in f.active():
+        if spec.name in skip:
+            continue
+        sql, values = spec.clause(value)
+        clauses.append(sql)
+        params.extend(values)
+    return " AND ".join(clauses), params

@@ -4,18 +4,10 @@ from enum import StrEnum
 
 
 class Ids(StrEnum):
+    # Filter controls are f"f-{name}" (:attr:`dashboard.filters.Filter.control_id`); a few are named here for
+    # the callbacks that single them out.
     REGION = "f-region"
-    RRMA = "f-rrma"
-    DEPARTEMENT = "f-departement"
-    TYPE = "f-type"
     PAYS = "f-pays"
-    ZONE = "f-zone"
-    THEME = "f-theme"
-    ODD = "f-odd"
-    DEBUT = "f-debut"
-    FIN = "f-fin"
-    ACTION = "f-action"
-    BUDGET = "f-budget"
     METRIC = "f-metric"
     RESET = "reset"
     LANG = "lang-store"
@@ -36,12 +28,4 @@ class Ids(StrEnum):
     SEARCH = "table-search"
     TABLE_COUNT = "table-count"
     EMPTY = "empty-state"
-
-
-# Charts: graph id → summary id is f"{id}-summary"
-CHARTS = ("ch-themes", "ch-odd", "ch-budget-dist", "ch-budget-zone", "ch-years-count", "ch-years-budget",
-          "ch-top-countries", "ch-top-authorities")
-
-# The filter controls, in the order the main callback takes them.
-FILTER_INPUTS = (Ids.REGION, Ids.RRMA, Ids.DEPARTEMENT, Ids.TYPE, Ids.PAYS, Ids.ZONE, Ids.THEME, Ids.ODD, Ids.DEBUT,
-                 Ids.FIN, Ids.ACTION, Ids.BUDGET, Ids.METRIC)
+    WORDS = "words-store"  # the few words the page's scripts write (embed title, "link copied")

@@ -1,26 +1,11 @@
 """The OpenAPI 3.1 document of the open data API (its schemas are JSON Schema 2020-12, used by the contract
-tests)."""
+tests). Its parameters come from :data:`dashboard.filters.FILTERS`, its words from the catalogues."""
 
 from __future__ import annotations
 
-FILTER_PARAMETERS = [
-    ("region", "Code INSEE de la région française (2016), ex. 84", "string"),
-    ("rrma", "Code du réseau régional multi-acteurs, ex. resacoop", "string"),
-    ("collectivite", "Clé d'une collectivité française (fr_authority_key), ex. COM:69123", "string"),
-    ("departement", "Code INSEE du département, ex. 69, 2A, 974", "string"),
-    ("type", "Type de collectivité française : commune, departement, region, epci, metropole, syndicat_mixte, "
-             "autre", "string"),
-    ("pays", "Pays partenaires, codes ISO 3166-1 alpha-3 joints par ~, ex. MLI~BFA", "string"),
-    ("zone", "Zone : sahel, maghreb, afrique_subsaharienne, afrique, europe, ameriques, moyen_orient, asie, "
-             "oceanie", "string"),
-    ("theme", "Code de thématique, ex. EAU", "string"),
-    ("odd", "ODD (1 à 17) joints par ~ ; un partenariat qui en vise au moins un est retenu, ex. 6~13", "string"),
-    ("debut", "Année de début minimale", "integer"),
-    ("fin", "Année de début maximale", "integer"),
-    ("action", "Code de type d'action, ex. COOP_DEC, JUMELAGE", "string"),
-    ("budget", "connu ou inconnu", "string"),
-    ("lang", "fr (défaut) ou en : langue des libellés de l'export CSV", "string"),
-]
+from dashboard.filters import FILTERS
+from dashboard.i18n import LANGS, t
+from dashboard.queries import AGGREGATE_BY
 
 PARTNERSHIP = {
     "type": "object",
@@ -32,8 +17,7 @@ PARTNERSHIP = {
         "fr_authority_name": {"type": "string"},
         "fr_authority_key": {"type": "string", "description": "COM:<insee>, DEP:<code>, REG:<code>, EPCI:<siren> "
                                                               "ou NOM:<dép.>:<nom>"},
-        "fr_authority_type": {"type": "string", "enum": ["commune", "departement", "region", "epci", "metropole",
-                                                         "syndicat_mixte", "autre"]},
+        "fr_authority_type": {"type": "string"},
         "fr_commune_code": {"type": ["string", "null"]},
         "fr_departement_code": {"type": ["string", "null"]},
         "fr_region_code": {"type": "string"},
@@ -79,33 +63,33 @@ COMMON = {
 }
 
 
-def document(server: str = "") -> dict:
-    params = {name: {"name": name, "in": "query", "required": False, "description": desc,
-                     "schema": {"type": kind}} for name, desc, kind in FILTER_PARAMETERS}
-    params["limit"] = {"name": "limit", "in": "query", "required": False, "description": "taille de page (1–1000, "
-                       "défaut 100)", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}}
-    params["offset"] = {"name": "offset", "in": "query", "required": False, "description": "rang du premier "
-                        "élément (défaut 0)", "schema": {"type": "integer", "minimum": 0}}
-    params["format"] = {"name": "format", "in": "query", "required": False, "description": "json (défaut) ou "
-                        "csv (toutes les lignes filtrées, UTF-8 avec BOM, formules neutralisées)",
-                        "schema": {"type": "string", "enum": ["json", "csv"]}}
-    params["by"] = {"name": "by", "in": "query", "required": True, "description": "dimension : country, region, "
-                    "theme, odd ou year", "schema": {"type": "string",
-                                                     "enum": ["country", "region", "theme", "odd", "year"]}}
-    refs = [{"$ref": f"#/components/parameters/{n}"} for n, _d, _k in FILTER_PARAMETERS]
+def _parameter(name: str, lang: str, schema: dict, required: bool = False, description: str | None = None) -> dict:
+    return {"name": name, "in": "query", "required": required,
+            "description": description or t(f"api.{name}", lang), "schema": schema}
+
+
+def document(lang: str = "fr") -> dict:
+    """The document, its descriptions in ``lang``. Its server is this site (a relative URL): the document is
+    cached publicly and must not depend on the request's Host."""
+    params = {spec.name: _parameter(spec.name, lang, {"type": "integer" if spec.control == "year" else "string"})
+              for spec in FILTERS}
+    params["lang"] = _parameter("lang", lang, {"type": "string", "enum": list(LANGS)})
+    params["limit"] = _parameter("limit", lang, {"type": "integer", "minimum": 1, "maximum": 1000})
+    params["offset"] = _parameter("offset", lang, {"type": "integer", "minimum": 0})
+    params["format"] = _parameter("format", lang, {"type": "string", "enum": ["json", "csv"]})
+    params["by"] = _parameter("by", lang, {"type": "string", "enum": list(AGGREGATE_BY)}, required=True)
+    filters = [spec.name for spec in FILTERS] + ["lang"]
+    refs = [{"$ref": f"#/components/parameters/{n}"} for n in filters]
     error = {"description": "paramètre invalide", "content": {"application/json": {"schema": {
         "$ref": "#/components/schemas/Error"}}}}
     return {
         "openapi": "3.1.0",
-        "info": {"title": "API de l'Atlas de la coopération décentralisée", "version": "1",
-                 "description": "Données ouvertes des partenariats des collectivités françaises avec des "
-                                "collectivités étrangères, avec les mêmes filtres que le tableau de bord. "
-                                "Lecture seule ; réponses en cache cinq minutes, ETag lié à la base."},
-        "servers": [{"url": server or "/"}],
+        "info": {"title": t("api.title", lang), "version": "1", "description": t("api.description", lang)},
+        "servers": [{"url": "/"}],
         "paths": {
             "/api/v1/partnerships": {"get": {
                 "operationId": "listPartnerships",
-                "description": "Les partenariats filtrés, par pages (JSON) ou tous (CSV).",
+                "description": t("api.partnerships", lang),
                 "parameters": [*refs, {"$ref": "#/components/parameters/limit"},
                                {"$ref": "#/components/parameters/offset"}, {"$ref": "#/components/parameters/format"}],
                 "x-examples": ["/api/v1/partnerships?zone=sahel&limit=5",
@@ -118,9 +102,7 @@ def document(server: str = "") -> dict:
                     "400": error}}},
             "/api/v1/aggregates": {"get": {
                 "operationId": "aggregate",
-                "description": "Partenariats, collectivités françaises distinctes et budget connu par pays, "
-                               "région, thématique, ODD ou année de début (un partenariat à deux thématiques compte "
-                               "dans les deux).",
+                "description": t("api.aggregates", lang),
                 "parameters": [{"$ref": "#/components/parameters/by"}, *refs],
                 "x-examples": ["/api/v1/aggregates?by=country&zone=sahel", "/api/v1/aggregates?by=year&pays=MLI"],
                 "responses": {

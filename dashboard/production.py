@@ -6,7 +6,14 @@ Workers are threaded (``gthread``): DuckDB releases the GIL while it runs a quer
 
 from __future__ import annotations
 
+import logging
+import sys
+
 from gunicorn.app.base import BaseApplication
+
+from dashboard.app import create_app
+from dashboard.db import DatabaseMissing
+from etl.settings import Settings
 
 
 class _Gunicorn(BaseApplication):
@@ -20,9 +27,7 @@ class _Gunicorn(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        from dashboard.app import Settings, create_app
-
-        return create_app(Settings(db=self.db)).server
+        return create_app(Settings.from_env(db=self.db)).server
 
 
 def run(db: str, host: str, port: int, workers: int, threads: int = 4, timeout: int = 60) -> None:
@@ -31,3 +36,22 @@ def run(db: str, host: str, port: int, workers: int, threads: int = 4, timeout: 
         "timeout": timeout, "graceful_timeout": 20, "keepalive": 5, "accesslog": "-",
         "max_requests": 5000, "max_requests_jitter": 500,  # recycle workers now and then: no slow leak lives long
     }).run()
+
+
+def serve(db: str, host: str = "127.0.0.1", port: int = 8050, debug: bool = False, workers: int = 0,
+          threads: int = 4) -> int:
+    """``workers`` = 0: Flask's development server (one process, for a desk). ``workers`` ≥ 1: gunicorn, the
+    production mode (see the README)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        app = create_app(Settings.from_env(db=db, debug=debug or None))  # checks the database before any worker
+    except DatabaseMissing as exc:
+        print(f"coopatlas : {exc}", file=sys.stderr)
+        return 2
+    print(f"coopatlas : tableau de bord sur http://{host}:{port}/", flush=True)
+    if workers:
+        app.server.config["coopatlas"].current().store.close()
+        run(db, host, port, workers, threads)
+        return 0
+    app.run(host=host, port=port, debug=debug)
+    return 0

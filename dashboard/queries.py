@@ -7,54 +7,14 @@ visible among the rest.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pandas as pd
 
 from dashboard.db import Store
-from dashboard.filters import Filters, Vocabulary
+from dashboard.filters import FILTERS, Filters, Vocabulary, where
+from dashboard.i18n import t
 
 FROM = "FROM partnerships p JOIN countries c ON c.iso3 = p.partner_country_iso3"
 BUDGET_BINS = (0, 10_000, 50_000, 100_000, 250_000, 500_000, 1_000_000)
-
-
-def where(f: Filters) -> tuple[str, list]:
-    """The WHERE clause (with ``?`` placeholders) and its parameters for a set of filters."""
-    clauses, params = ["TRUE"], []
-
-    def add(sql: str, *values) -> None:
-        clauses.append(sql)
-        params.extend(values)
-
-    if f.region:
-        add("p.fr_region_code = ?", f.region)
-    if f.departement:
-        add("p.fr_departement_code = ?", f.departement)
-    if f.rrma:
-        add("p.rrma = ?", f.rrma)
-    if f.collectivite:
-        add("p.fr_authority_key = ?", f.collectivite)
-    if f.type:
-        add("p.fr_authority_type = ?", f.type)
-    if f.pays:
-        add("list_contains(?::VARCHAR[], p.partner_country_iso3)", list(f.pays))
-    if f.zone:
-        add("list_contains(c.zones, ?)", f.zone)
-    if f.theme:
-        add("list_contains(p.themes, ?)", f.theme)
-    if f.odd:
-        add("list_has_any(p.odds, ?::INTEGER[])", list(f.odd))
-    if f.debut:
-        add("p.start_year >= ?", f.debut)
-    if f.fin:
-        add("p.start_year <= ?", f.fin)
-    if f.action:
-        add("p.action_type = ?", f.action)
-    if f.budget == "connu":
-        add("p.budget_eur IS NOT NULL")
-    elif f.budget == "inconnu":
-        add("p.budget_eur IS NULL")
-    return " AND ".join(clauses), params
 
 
 def _q(store: Store, select: str, f: Filters, tail: str = "", extra: list | None = None) -> pd.DataFrame:
@@ -75,7 +35,7 @@ METRIC_SQL = """count(*) AS partnerships, count(DISTINCT p.fr_authority_key) AS 
 
 def by_country(store: Store, f: Filters) -> pd.DataFrame:
     """Per partner country, ignoring the country filter itself."""
-    return _q(store, f"p.partner_country_iso3 AS iso3, {METRIC_SQL}", replace(f, pays=()),
+    return _q(store, f"p.partner_country_iso3 AS iso3, {METRIC_SQL}", f.without("pays"),
               "GROUP BY 1 ORDER BY partnerships DESC")
 
 
@@ -87,7 +47,7 @@ def top_countries(store: Store, f: Filters, n: int = 15) -> pd.DataFrame:
 
 def by_region(store: Store, f: Filters) -> pd.DataFrame:
     """Per French region, ignoring the region, département and network filters."""
-    return _q(store, f"p.fr_region_code AS code, {METRIC_SQL}", replace(f, region=None, departement=None, rrma=None),
+    return _q(store, f"p.fr_region_code AS code, {METRIC_SQL}", f.without("region", "departement", "rrma"),
               "GROUP BY 1")
 
 
@@ -149,7 +109,7 @@ SORTABLE = {"partnership_id": "p.partnership_id", "title": "p.title", "fr_author
             "region": "p.fr_region_code", "country": "c.name_fr", "partner_authority_name": "p.partner_authority_name",
             "start_year": "p.start_year", "end_year": "p.end_year", "budget_eur": "p.budget_eur"}
 TABLE_SELECT = """p.partnership_id, p.title, p.fr_authority_name, p.fr_authority_type, p.fr_region_code AS region,
-    c.name_fr AS country, c.name_en AS country_en, p.partner_country_iso3 AS iso3, p.partner_authority_name,
+    c.name_fr AS country_fr, c.name_en AS country_en, p.partner_country_iso3 AS iso3, p.partner_authority_name,
     array_to_string(p.themes, ', ') AS themes, array_to_string(p.odds, ', ') AS odds, p.action_type,
     p.start_year, p.end_year, p.budget_eur, p.status"""
 
@@ -183,7 +143,8 @@ def partnerships_page(store: Store, f: Filters, start: int, end: int, sort: list
     """Rows ``start``–``end`` of the filtered partnerships, sorted by whitelisted columns; and the total."""
     order = []
     for s in sort if isinstance(sort, list) else []:
-        col = SORTABLE.get(s.get("colId")) if isinstance(s, dict) else None
+        col_id = s.get("colId") if isinstance(s, dict) else None
+        col = SORTABLE.get(col_id) if isinstance(col_id, str) else None
         if col:
             order.append(f"{col} {'DESC' if s.get('sort') == 'desc' else 'ASC'} NULLS LAST")
     order.append("p.partnership_id")
@@ -194,26 +155,6 @@ def partnerships_page(store: Store, f: Filters, start: int, end: int, sort: list
               sparams + [limit, start])
     total = int(_q(store, "count(*) AS n", f, clause, sparams).iloc[0]["n"])
     return rows, total
-
-
-EXPORT_COLUMNS = {
-    "fr": {"partnership_id": "Identifiant", "title": "Intitulé", "fr_authority_name": "Collectivité française",
-           "fr_authority_type": "Type de collectivité", "fr_commune_code": "Code INSEE de la commune",
-           "fr_departement_code": "Département", "region_name": "Région", "rrma_name": "Réseau régional (RRMA)",
-           "country_name": "Pays partenaire", "partner_country_iso3": "Code pays (ISO 3166)",
-           "partner_authority_name": "Collectivité partenaire", "themes": "Thématiques", "odds": "ODD",
-           "action_type": "Type d'action", "start_year": "Année de début", "end_year": "Année de fin",
-           "budget_eur": "Budget (€)", "funding": "Financements", "status": "Statut",
-           "source_file": "Fichier source", "source_row": "Ligne source"},
-    "en": {"partnership_id": "Identifier", "title": "Title", "fr_authority_name": "French authority",
-           "fr_authority_type": "Type of authority", "fr_commune_code": "Commune INSEE code",
-           "fr_departement_code": "Département", "region_name": "Region", "rrma_name": "Regional network (RRMA)",
-           "country_name": "Partner country", "partner_country_iso3": "Country code (ISO 3166)",
-           "partner_authority_name": "Partner authority", "themes": "Themes", "odds": "SDGs",
-           "action_type": "Type of action", "start_year": "Start year", "end_year": "End year",
-           "budget_eur": "Budget (€)", "funding": "Funding", "status": "Status",
-           "source_file": "Source file", "source_row": "Source row"},
-}
 
 
 EXPORT_FIELDS = ("partnership_id", "title", "fr_authority_name", "fr_authority_type", "fr_commune_code",
@@ -261,13 +202,14 @@ def export_select(f: Filters) -> tuple[str, list]:
     rows, params = _export_rows(f)
     columns = []
     for col in EXPORT_FIELDS:
-        header = EXPORT_COLUMNS[f.lang][col].replace('"', '""')
+        header = t(f"csv.{col}", f.lang).replace('"', '""')
         if col not in NUMBER_FIELDS:
             expr = NEUTRALISED.format(c=col)
         elif col == "budget_eur":
             text = f"CAST({col} AS VARCHAR)"
             decimal = f"replace({text}, '.', ',')" if f.lang == "fr" else text
-            expr = f"CASE WHEN {col} = trunc({col}) THEN CAST(CAST({col} AS BIGINT) AS VARCHAR) ELSE {decimal} END"
+            whole = f"{col} = trunc({col}) AND abs({col}) < 1e15"  # beyond, BIGINT would overflow: keep the text
+            expr = f"CASE WHEN {whole} THEN CAST(CAST({col} AS BIGINT) AS VARCHAR) ELSE {decimal} END"
         else:
             expr = col
         columns.append(f'{expr} AS "{header}"')
@@ -300,7 +242,7 @@ def _zone_test(f: Filters) -> tuple[str, list]:
 
 def _active_base(f: Filters, this_year: int) -> tuple[str, list]:
     zone_sql, zone_params = _zone_test(f)
-    w, params = where(replace(f, zone=None, pays=()))
+    w, params = where(f.without("zone", "pays"))
     return ACTIVE.format(last_active=LAST_ACTIVE, in_zone=zone_sql, FROM=FROM, where=w), \
         [this_year, *zone_params, *params]
 
@@ -342,7 +284,7 @@ def monitor_periods(store: Store, f: Filters, p1: tuple[int, int], p2: tuple[int
                     this_year: int) -> pd.DataFrame:
     """Per zone: the share of partnerships active during each period (active at any time in it), and the change
     in points. The other filters apply; the monitored zone itself does not restrict this table."""
-    w, params = where(replace(f, zone=None, pays=()))
+    w, params = where(f.without("zone", "pays"))
     return store.df(f"""
         WITH base AS (
             SELECT p.partnership_id, c.zones, p.start_year, {LAST_ACTIVE} AS last_year
@@ -440,12 +382,13 @@ def who_else(store: Store, key: str) -> pd.DataFrame:
     return store.df("""
         WITH mine AS (SELECT DISTINCT partner_country_iso3, partner_authority_name FROM partnerships
                       WHERE fr_authority_key = ? AND partner_authority_name IS NOT NULL)
-        SELECT m.partner_authority_name AS partner, c.name_fr AS country, p.fr_authority_key AS key,
+        SELECT m.partner_authority_name AS partner, c.name_fr AS country_fr, c.name_en AS country_en,
+               p.fr_authority_key AS key,
                any_value(p.fr_authority_name) AS name, count(*) AS partnerships
         FROM mine m JOIN partnerships p ON p.partner_country_iso3 = m.partner_country_iso3
              AND p.partner_authority_name = m.partner_authority_name AND p.fr_authority_key <> ?
         JOIN countries c ON c.iso3 = m.partner_country_iso3
-        GROUP BY 1, 2, 3 ORDER BY 1, partnerships DESC, name""", [key, key])
+        GROUP BY ALL ORDER BY 1, partnerships DESC, name""", [key, key])
 
 
 def same_country_and_theme(store: Store, key: str, limit: int = 30) -> pd.DataFrame:
@@ -453,12 +396,22 @@ def same_country_and_theme(store: Store, key: str, limit: int = 30) -> pd.DataFr
     return store.df("""
         WITH mine AS (SELECT DISTINCT partner_country_iso3 AS iso3, unnest(themes) AS theme FROM partnerships
                       WHERE fr_authority_key = ?)
-        SELECT c.name_fr AS country, t.label_fr AS theme, p.fr_authority_key AS key,
-               any_value(p.fr_authority_name) AS name, count(*) AS partnerships
+        SELECT c.name_fr AS country_fr, c.name_en AS country_en, t.label_fr AS theme_fr, t.label_en AS theme_en,
+               p.fr_authority_key AS key, any_value(p.fr_authority_name) AS name, count(*) AS partnerships
         FROM mine m JOIN partnerships p ON p.partner_country_iso3 = m.iso3 AND list_contains(p.themes, m.theme)
              AND p.fr_authority_key <> ?
         JOIN countries c ON c.iso3 = m.iso3 JOIN themes t ON t.code = m.theme
-        GROUP BY 1, 2, 3 ORDER BY partnerships DESC, country, theme, name LIMIT ?""", [key, key, limit])
+        GROUP BY ALL ORDER BY partnerships DESC, country_fr, theme_fr, name LIMIT ?""", [key, key, limit])
+
+
+def authority_info(store: Store, key: str) -> dict:
+    """Name, type, département, region and network of a French authority."""
+    return store.df("""SELECT mode(fr_authority_name) AS name, any_value(fr_authority_type) AS type,
+                              any_value(d.name) AS dep, any_value(r.name) AS region, any_value(rr.name) AS rrma,
+                              any_value(p.fr_region_code) AS region_code
+                       FROM partnerships p LEFT JOIN fr_departements d ON d.code = p.fr_departement_code
+                       LEFT JOIN fr_regions r ON r.code = p.fr_region_code LEFT JOIN rrma rr ON rr.code = p.rrma
+                       WHERE fr_authority_key = ?""", [key]).iloc[0].to_dict()
 
 
 def partners_of_country(store: Store, iso3: str, limit: int = 60) -> pd.DataFrame:
@@ -493,21 +446,28 @@ def region_summary(store: Store, code: str) -> dict:
 
 
 def region_authorities(store: Store, code: str) -> pd.DataFrame:
-    """The region's French authorities and what each does: partnerships, countries and main themes."""
+    """The region's French authorities and what each does: partnerships, countries and main themes (names in
+    both languages)."""
     return store.df("""
         WITH a AS (
             SELECT p.fr_authority_key AS key, mode(p.fr_authority_name) AS name, any_value(p.fr_authority_type) AS type,
                    count(*) AS partnerships, coalesce(sum(p.budget_eur), 0) AS budget,
-                   list(DISTINCT c.name_fr ORDER BY c.name_fr) AS countries,
+                   list(DISTINCT c.name_fr ORDER BY c.name_fr) AS countries_fr,
+                   list(DISTINCT c.name_en ORDER BY c.name_en) AS countries_en,
                    flatten(list(p.themes)) AS all_themes
             FROM partnerships p JOIN countries c ON c.iso3 = p.partner_country_iso3
-            WHERE p.fr_region_code = ? GROUP BY 1)
-        SELECT key, name, type, partnerships, budget, countries,
-               (SELECT list(t.label_fr ORDER BY n DESC, t.label_fr)[1:3] FROM (
-                    SELECT unnest(all_themes) AS th, count(*) AS n GROUP BY 1) x JOIN themes t ON t.code = x.th)
-                   AS top_themes
-        FROM a ORDER BY CASE type WHEN 'region' THEN 0 WHEN 'departement' THEN 1 WHEN 'metropole' THEN 2
-                                  WHEN 'epci' THEN 3 WHEN 'commune' THEN 4 ELSE 5 END, partnerships DESC, name""",
+            WHERE p.fr_region_code = ? GROUP BY 1),
+        th AS (
+            SELECT a.key, x.th, count(*) AS n FROM a, unnest(a.all_themes) AS x(th) GROUP BY 1, 2)
+        SELECT a.key, a.name, a.type, a.partnerships, a.budget, a.countries_fr, a.countries_en,
+               (list(t.label_fr ORDER BY th.n DESC, t.label_fr) FILTER (WHERE t.code IS NOT NULL))[1:3]
+                   AS top_themes_fr,
+               (list(t.label_en ORDER BY th.n DESC, t.label_fr) FILTER (WHERE t.code IS NOT NULL))[1:3]
+                   AS top_themes_en
+        FROM a LEFT JOIN th ON th.key = a.key LEFT JOIN themes t ON t.code = th.th
+        GROUP BY a.key, a.name, a.type, a.partnerships, a.budget, a.countries_fr, a.countries_en
+        ORDER BY CASE a.type WHEN 'region' THEN 0 WHEN 'departement' THEN 1 WHEN 'metropole' THEN 2
+                             WHEN 'epci' THEN 3 WHEN 'commune' THEN 4 ELSE 5 END, a.partnerships DESC, a.name""",
                     [code])
 
 
@@ -552,6 +512,7 @@ def api_page(store: Store, f: Filters, offset: int, limit: int) -> tuple[pd.Data
     return rows, total
 
 
+AGGREGATE_BY = ("country", "region", "theme", "odd", "year")  # the dimensions of /api/v1/aggregates
 AGGREGATES = {
     "country": ("p.partner_country_iso3", "any_value(c.name_fr)", "any_value(c.name_en)", "", "key"),
     "region": ("p.fr_region_code", "any_value(r.name)", "any_value(r.name)",
@@ -603,17 +564,18 @@ def vocabulary_table(store: Store, table: str) -> pd.DataFrame:
 
 
 def vocabulary(store: Store) -> Vocabulary:
+    """Every filter's choices (codes and labels in both languages), from the SQL its declaration gives."""
+    options = {}
+    for spec in FILTERS:
+        if spec.options:
+            df = store.df(spec.options)
+            parents = df["parent"] if "parent" in df else [None] * len(df)
+            options[spec.name] = tuple(
+                (int(v) if spec.integer else str(v), str(fr), str(en), None if p is None else str(p))
+                for v, fr, en, p in zip(df["value"], df["label_fr"], df["label_en"], parents))
     years = store.df("SELECT min(start_year) AS lo, max(start_year) AS hi FROM partnerships").iloc[0]
-    codes = lambda df, col="code": frozenset(df[col].dropna().astype(str))  # noqa: E731
-    return Vocabulary(
-        regions=codes(regions(store)), departements=codes(departements(store)),
-        types=codes(vocabulary_table(store, "authority_types")), countries=codes(countries(store), "iso3"),
-        zones=codes(vocabulary_table(store, "zones")), themes=codes(vocabulary_table(store, "themes")),
-        actions=codes(vocabulary_table(store, "action_types")), rrmas=codes(vocabulary_table(store, "rrma")),
-        authorities=codes(store.df("SELECT DISTINCT fr_authority_key AS k FROM partnerships"), "k"),
-        first_year=int(years["lo"]) if pd.notna(years["lo"]) else 1945,
-        last_year=int(years["hi"]) if pd.notna(years["hi"]) else 2036,
-    )
+    return Vocabulary(options, first_year=int(years["lo"]) if pd.notna(years["lo"]) else 1945,
+                      last_year=int(years["hi"]) if pd.notna(years["hi"]) else 2036)
 
 
 def geometry_features(store: Store, table: str) -> list[dict]:

@@ -3,29 +3,50 @@ snapshot when a new build replaces the database file, without a restart and with
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import threading
 import time
+from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import shapely
-from dash import html
 
-from dashboard import datapage, monitor, profiles, queries, views
+from dashboard import links, queries
+from dashboard.catalogue import Reference
+from dashboard.components import BuildFacts
 from dashboard.db import DatabaseMissing, Store
-from dashboard.filters import Filters
 from dashboard.i18n import LANGS
-from dashboard.layout import BuildFacts, Options, page
-from dashboard.views import Reference
 from geo.insets import inset, inset_frames
 
 log = logging.getLogger(__name__)
 FRANCE_CENTRE = (2.4, 46.6)
 CHECK_EVERY_S = 1.0
-RENDER_CACHE = 256  # main views kept per worker (≈ 100 KB each)
+MEMO_SIZE = 256  # views kept per worker (≈ 100 KB each)
+
+
+class Memo:
+    """A bounded, thread-safe memo of computed views for one build: the default view and popular links are
+    computed once per worker, not once per reader."""
+
+    def __init__(self, size: int = MEMO_SIZE):
+        self._items: OrderedDict = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def __call__(self, key, compute: Callable[[], object]):
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = compute()
+        with self._lock:
+            self._items[key] = value
+            if len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return value
 
 
 class Snapshot:
@@ -34,6 +55,7 @@ class Snapshot:
     def __init__(self, store: Store):
         self.store = store
         self.vocab = queries.vocabulary(store)
+        self.version = version = store.checksum[:12]
         self.countries_geojson = json.dumps(
             {"type": "FeatureCollection", "features": queries.geometry_features(store, "countries")},
             separators=(",", ":")).encode()
@@ -51,90 +73,19 @@ class Snapshot:
         regions = queries.regions(store).copy()
         for i, col in enumerate(("label_lon", "label_lat", "centre_lon", "centre_lat")):
             regions[col] = regions["code"].map(lambda c, i=i: labels.get(c, (None,) * 4)[i])
-        self.version = version = store.checksum[:12]
+        zones = queries.vocabulary_table(store, "zones")
         self.reference = Reference(
             countries=queries.countries(store), regions=regions, frames=inset_frames(), france_centre=FRANCE_CENTRE,
-            world_url=f"/geo/{version}/countries.geojson", regions_url=f"/geo/{version}/regions.geojson",
+            continents={lang: dict(zip(zones["code"], zones[f"label_{lang}"])) for lang in LANGS},
+            world_url=links.geometry(version, "countries"), regions_url=links.geometry(version, "regions"),
         )
-        self.options = self._options()
         queries.build_search_index(store)
-        reference = self.reference
-        self._render = functools.lru_cache(maxsize=RENDER_CACHE)(lambda f: views.dashboard(store, f, reference))
+        self.memo = Memo()
         self.facts = BuildFacts(
-            is_demo=store.is_demo, built_at=pd.Timestamp(store.built_at).strftime("%d/%m/%Y %H:%M UTC"),
-            built_at_en=pd.Timestamp(store.built_at).strftime("%d %B %Y %H:%M UTC"),
-            source_files=store.source_files, loaded=int(store.loaded), rejected=int(store.rejected),
+            is_demo=store.is_demo, built_at=pd.Timestamp(store.built_at).to_pydatetime(),
+            source_files=tuple(store.source_files), loaded=int(store.loaded), rejected=int(store.rejected),
             geometry_sources=store.geometry_sources,
         )
-
-    def _options(self) -> Options:
-        s = self.store
-        used = set(s.df("SELECT DISTINCT partner_country_iso3 AS iso3 FROM partnerships")["iso3"])
-        countries = self.reference.countries
-        countries = countries[countries["iso3"].isin(used)]
-
-        def per_lang(df: pd.DataFrame, value: str, fr: str, en: str) -> dict[str, list[dict]]:
-            return {lang: [{"label": str(r[fr if lang == "fr" else en]), "value": r[value]}
-                           for _, r in df.sort_values(fr if lang == "fr" else en).iterrows()] for lang in LANGS}
-
-        regions = self.reference.regions.copy()
-        regions["label"] = [f"{n} — {r}" if isinstance(r, str) else n
-                            for n, r in zip(regions["name"], regions["rrma_name"])]
-        deps = queries.departements(s)
-        odd = s.df("SELECT number, number || '. ' || label_fr AS fr, number || '. ' || label_en AS en FROM odd "
-                   "ORDER BY number")
-        zones = queries.vocabulary_table(s, "zones")
-        return Options(
-            regions=per_lang(regions, "code", "label", "label"),
-            rrmas=[{"label": r["name"], "value": r["code"]}
-                   for _, r in queries.vocabulary_table(s, "rrma").sort_values("name").iterrows()],
-            departements=[{"label": f"{r.code} — {r.name}", "value": r.code, "region": r.region_code}
-                          for r in deps.itertuples()],
-            types=per_lang(queries.vocabulary_table(s, "authority_types"), "code", "label_fr", "label_en"),
-            countries=per_lang(countries, "iso3", "name_fr", "name_en"),
-            zones={lang: [{"label": r[f"label_{lang}"], "value": r["code"]} for _, r in zones.iterrows()]
-                   for lang in LANGS},
-            themes=per_lang(queries.vocabulary_table(s, "themes"), "code", "label_fr", "label_en"),
-            odds={lang: [{"label": r[lang], "value": int(r["number"])} for _, r in odd.iterrows()] for lang in LANGS},
-            actions=per_lang(queries.vocabulary_table(s, "action_types"), "code", "label_fr", "label_en"),
-            first_year=self.vocab.first_year, last_year=self.vocab.last_year,
-        )
-
-    def render(self, f: Filters) -> tuple:
-        """The main view's outputs for a set of filters, memoised for this build: the default view and popular
-        links are computed once per worker, not once per reader."""
-        return self._render(f)
-
-    def search_page(self, query: dict) -> html.Div:
-        return profiles.search_page(self, query)
-
-    def authority_page(self, key: str, query: dict) -> html.Div:
-        return profiles.authority_page(self, key, query)
-
-    def embed_page(self, chart: str, query: dict) -> html.Div:
-        return profiles.embed_page(self, chart, query)
-
-    def region_page(self, code: str, query: dict) -> html.Div:
-        return profiles.region_page(self, code, query)
-
-    def country_page(self, iso3: str, query: dict) -> html.Div:
-        return profiles.country_page(self, iso3, query)
-
-    def data_page(self, query: dict) -> html.Div:
-        return datapage.page(self.store, self.facts, "en" if query.get("lang") == "en" else "fr")
-
-    def monitor_page(self, query: dict) -> html.Div:
-        return monitor.page(monitor.Monitor.from_query(query, self.vocab), self.options, self.facts)
-
-    @functools.cached_property
-    def zone_names(self) -> dict[str, dict[str, str]]:
-        """Display names of zones and countries, per language, for sentences."""
-        names = {lang: {o["value"]: o["label"] for o in self.options.zones[lang] + self.options.countries[lang]}
-                 for lang in LANGS}
-        return names
-
-    def page(self, query: dict) -> html.Div:
-        return page(Filters.from_query(query, self.vocab), self.options, self.facts)
 
 
 def _identity(path: Path) -> tuple[int, int, int] | None:

@@ -3,7 +3,8 @@
 Each worker process opens the database read-only; workers share nothing and can be multiplied or replicated.
 """
 
-from dashboard.app import Settings, create_app
+from dashboard.app import create_app
+from etl.settings import Settings
 
 app = create_app(Settings.from_env())
 server = app.server

@@ -62,7 +62,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from dashboard.app import serve
+    from dashboard.production import serve
 
     return serve(args.db, host=args.host, port=args.port, debug=args.debug, workers=args.workers,
                  threads=args.threads)

@@ -11,7 +11,7 @@ import html
 import pandas as pd
 
 from dashboard.figures.common import BAR, CONTINENT_COLOURS, GRID, Figure, empty_figure, figure, values
-from dashboard.i18n import CONTINENTS, euros, number, percent, t
+from dashboard.i18n import euros, number, percent, t
 
 
 def _hbar(labels: list[str], amounts: list[float], lang: str, colours=None, money: bool = False,
@@ -27,11 +27,10 @@ def _hbar(labels: list[str], amounts: list[float], lang: str, colours=None, mone
                   xaxis={"showgrid": True, "gridcolor": GRID, "zeroline": False})
 
 
-def _lead(label: str, value: float, total: float, lang: str, what: str) -> str:
-    share = percent(value / total if total else None, lang)
-    if lang == "en":
-        return f"{label} comes first with {number(value, lang)} {what} ({share})."
-    return f"{label} arrive en tête avec {number(value, lang)} {what} ({share})."
+def _lead(label: str, value: float, total: float, lang: str) -> str:
+    """Who comes first, with how many partnerships and what share of all."""
+    return t("lead", lang, label=label, value=number(value, lang), share=percent(value / total if total else None,
+                                                                               lang))
 
 
 def _ranking(df: pd.DataFrame, label: str, key: str, total: int, lang: str) -> tuple[Figure, str]:
@@ -40,24 +39,23 @@ def _ranking(df: pd.DataFrame, label: str, key: str, total: int, lang: str) -> t
         return empty_figure(t("empty", lang), lang), t("empty", lang)
     labels = list(df[label])
     fig = _hbar(labels, values(df["partnerships"]), lang, customdata=values(df[key]))
-    return fig, _lead(labels[0], df["partnerships"].iloc[0], total, lang, t("kpi_partnerships", lang))
+    return fig, _lead(labels[0], df["partnerships"].iloc[0], total, lang)
 
 
 def themes_chart(df: pd.DataFrame, total: int, lang: str) -> tuple[Figure, str]:
-    return _ranking(df, "label_en" if lang == "en" else "label_fr", "code", total, lang)
+    return _ranking(df, f"label_{lang}", "code", total, lang)
 
 
 def odd_chart(df: pd.DataFrame, total: int, lang: str) -> tuple[Figure, str]:
     """All 17 goals in their official colours, with their French (or English) short names."""
-    labels = [f"{n}. {lab}" for n, lab in zip(df["number"], df["label_en" if lang == "en" else "label_fr"])]
+    labels = [f"{n}. {lab}" for n, lab in zip(df["number"], df[f"label_{lang}"])]
     labels = [lab if len(lab) <= 42 else lab[:40] + "…" for lab in labels]
     fig = _hbar(labels, values(df["partnerships"]), lang, colours=values(df["colour"]),
                 customdata=values(df["number"]))
     if df["partnerships"].sum() == 0:
         return fig, t("empty", lang)
     top = df.nlargest(1, "partnerships").iloc[0]
-    with_odd = f" {'ODD' if lang == 'fr' else 'SDG'} {top['number']}"
-    return fig, _lead(with_odd.strip(), top["partnerships"], total, lang, t("kpi_partnerships", lang))
+    return fig, _lead(t("odd_short", lang, n=top["number"]), top["partnerships"], total, lang)
 
 
 def _bin_label(low: float, high: float | None, lang: str) -> str:
@@ -83,36 +81,34 @@ def budget_distribution(bins: pd.DataFrame, known: int, count: int, lang: str) -
                                "showarrow": False, "xanchor": "left", "font": {"size": 12, "color": "#52606d"}}])
     top = bins.nlargest(1, "partnerships").iloc[0]
     lead = _bin_label(top["low"], top["high"], lang)
-    sentence = (f"Most known budgets are {lead}. " if lang == "en" else f"La tranche la plus fréquente est {lead}. ")
-    return fig, sentence + unknown_note
+    return fig, f"{t('budget_mode', lang, bin=lead)} {unknown_note}"
 
 
 def budget_by_zone(df: pd.DataFrame, total_budget: float, lang: str) -> tuple[Figure, str]:
     """Known budget per zone. Zones overlap, so the bars are not stacked and need not add up."""
     if not df["budget_known"].sum():
         return empty_figure(t("empty", lang), lang), t("empty", lang)
-    labels = values(df["label_en" if lang == "en" else "label_fr"])
+    labels = values(df[f"label_{lang}"])
     fig = _hbar(labels, values(df["budget"]), lang, money=True, customdata=values(df["code"]))
     shares = {code: (b / total_budget if total_budget else None) for code, b in zip(df["code"], df["budget"])}
     parts = []
     for code in ("sahel", "maghreb", "afrique"):
         if code in shares:
-            label = df.loc[df["code"] == code, "label_en" if lang == "en" else "label_fr"].iloc[0]
+            label = df.loc[df["code"] == code, f"label_{lang}"].iloc[0]
             parts.append(f"{label} {percent(shares[code], lang)}")
-    if lang == "en":
-        return fig, f"Share of the known budget: {', '.join(parts)} (zones overlap)."
-    return fig, f"Part du budget connu : {', '.join(parts)} (les zones se recouvrent)."
+    return fig, t("zone_budget_summary", lang, parts=", ".join(parts))
 
 
-def years_chart(df: pd.DataFrame, value: str, lang: str) -> tuple[Figure, str]:
-    """Stacked bars by start year and continent; ``value`` is ``partnerships`` or ``budget``."""
+def years_chart(df: pd.DataFrame, value: str, continents: dict[str, str], lang: str) -> tuple[Figure, str]:
+    """Stacked bars by start year and continent; ``value`` is ``partnerships`` or ``budget``; ``continents``:
+    code → name in ``lang`` (from the zones table)."""
     if df.empty:
         return empty_figure(t("empty", lang), lang), t("empty", lang)
     fmt = (lambda v: euros(v, lang)) if value == "budget" else (lambda v: number(v, lang))
     traces = []
     for continent in [c for c in CONTINENT_COLOURS if c in set(df["continent"])]:
         part = df[df["continent"] == continent]
-        name = CONTINENTS[continent][lang]
+        name = continents.get(continent) or t("other", lang)
         traces.append({"type": "bar", "name": name, "x": values(part["year"]), "y": values(part[value]),
                        "marker": {"color": CONTINENT_COLOURS[continent]}, "hoverinfo": "text",
                        "hovertext": [f"{name} {y} : {fmt(v)}" for y, v in zip(part["year"], part[value])]})
@@ -124,15 +120,13 @@ def years_chart(df: pd.DataFrame, value: str, lang: str) -> tuple[Figure, str]:
     peak = int(per_year.idxmax())
     amount = euros(per_year.max(), lang) if value == "budget" else number(per_year.max(), lang)
     first, last = int(per_year.index.min()), int(per_year.index.max())
-    if lang == "en":
-        return fig, f"From {first} to {last}; the peak is {peak} with {amount}."
-    return fig, f"De {first} à {last} ; le maximum est atteint en {peak} avec {amount}."
+    return fig, t("years_summary", lang, first=first, last=last, peak=peak, amount=amount)
 
 
 def top_countries(stats: pd.DataFrame, countries: pd.DataFrame, total: int, lang: str,
                   n: int = 15) -> tuple[Figure, str]:
     data = stats.nlargest(n, "partnerships").merge(countries, on="iso3")
-    return _ranking(data, "name_en" if lang == "en" else "name_fr", "iso3", total, lang)
+    return _ranking(data, f"name_{lang}", "iso3", total, lang)
 
 
 def top_authorities(df: pd.DataFrame, total: int, lang: str) -> tuple[Figure, str]:

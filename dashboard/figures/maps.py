@@ -11,15 +11,11 @@ import html
 import pandas as pd
 
 from dashboard.figures.common import NO_DATA, SEQUENTIAL, Figure, figure, values
-from dashboard.i18n import euros, number, t
+from dashboard.filters import MEASURE
+from dashboard.i18n import euros, number, t, tn
 
-METRIC_COLUMNS = {"partenariats": "partnerships", "collectivites": "authorities", "budget": "budget"}
 SMALL_KM2 = 12_000
 FLOW_LIMIT = 80
-
-
-def _metric_label(metric: str, lang: str) -> str:
-    return t({"partenariats": "m_partnerships", "collectivites": "m_authorities", "budget": "m_budget"}[metric], lang)
 
 
 def _hovers(names, df: pd.DataFrame, lang: str) -> list[str]:
@@ -36,9 +32,9 @@ def world_map(countries: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: s
               geojson_url: str, origin: tuple[float, float] | None = None) -> Figure:
     """Choropleth of partner countries. ``countries``: iso3, name_fr, name_en, area_km2, label_lon, label_lat,
     drawn. ``stats``: :func:`dashboard.queries.by_country`. Countries without partnership stay drawn, in grey."""
-    col = METRIC_COLUMNS[metric]
+    col = MEASURE[metric].column
     drawn = countries[countries["drawn"]]
-    name_col = "name_en" if lang == "en" else "name_fr"
+    name_col = f"name_{lang}"
     data = stats.merge(countries, on="iso3", how="inner")
     data = data[data[col] > 0]
     sel = set(selected)
@@ -76,7 +72,7 @@ def world_map(countries: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: s
     return figure(
         traces, lang,
         coloraxis={"colorscale": SEQUENTIAL, "colorbar": {
-            "title": {"text": _metric_label(metric, lang), "side": "right"}, "thickness": 10, "len": 0.7}},
+            "title": {"text": t(MEASURE[metric].label, lang), "side": "right"}, "thickness": 10, "len": 0.7}},
         geo={"visible": False, "showframe": False, "projection": {"type": "natural earth"},
              "lataxis": {"range": [-58, 84]}, "bgcolor": "rgba(0,0,0,0)"},
     )
@@ -86,7 +82,7 @@ def france_map(regions: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: st
                geojson_url: str, frames: list[tuple[float, float, float, float]]) -> Figure:
     """The 18 regions (overseas as insets) coloured by the metric and labelled with their network.
     ``regions``: code, name, rrma_name, label_lon, label_lat. ``stats``: :func:`dashboard.queries.by_region`."""
-    col = METRIC_COLUMNS[metric]
+    col = MEASURE[metric].column
     data = regions.merge(stats, on="code", how="left").fillna({"partnerships": 0, "authorities": 0, "budget": 0,
                                                                 "budget_known": 0})
     names = [f"{n} — {r}" if isinstance(r, str) else n for n, r in zip(data["name"], data["rrma_name"])]
@@ -119,25 +115,20 @@ def france_map(regions: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: st
 
 
 def summary_world(stats: pd.DataFrame, countries: pd.DataFrame, metric: str, lang: str) -> str:
-    col = METRIC_COLUMNS[metric]
+    col = MEASURE[metric].column
     data = stats[stats[col] > 0]
     if data.empty:
         return t("empty", lang)
     top = data.nlargest(1, col).merge(countries, on="iso3").iloc[0]
-    name = top["name_en" if lang == "en" else "name_fr"]
-    value = euros(top[col], lang) if metric == "budget" else number(top[col], lang)
-    if lang == "en":
-        return f"{number(len(data), lang)} partner countries; {name} leads with {value}."
-    return f"{number(len(data), lang)} pays partenaires ; {name} arrive en tête avec {value}."
+    value = euros(top[col], lang) if MEASURE[metric].money else number(top[col], lang)
+    return tn("world_summary", len(data), lang, name=top[f"name_{lang}"], value=value)
 
 
 def summary_france(regions: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: str) -> str:
-    col = METRIC_COLUMNS[metric]
+    col = MEASURE[metric].column
     data = stats[stats[col] > 0].merge(regions, on="code")
     if data.empty:
         return t("empty", lang)
     top = data.nlargest(1, col).iloc[0]
-    value = euros(top[col], lang) if metric == "budget" else number(top[col], lang)
-    if lang == "en":
-        return f"{number(len(data), lang)} regions with partnerships; {top['name']} leads with {value}."
-    return f"{number(len(data), lang)} régions ont des partenariats ; {top['name']} arrive en tête avec {value}."
+    value = euros(top[col], lang) if MEASURE[metric].money else number(top[col], lang)
+    return tn("france_summary", len(data), lang, name=top["name"], value=value)

@@ -7,7 +7,7 @@ import html
 import pandas as pd
 
 from dashboard.figures.common import BAR, GRID, Figure, empty_figure, figure, values
-from dashboard.i18n import euros, number, percent, t
+from dashboard.i18n import euros, number, percent, signed, t
 
 ACCENT = "#D55E00"
 
@@ -33,13 +33,9 @@ def share_chart(years: pd.DataFrame, zone_label: str, lang: str) -> tuple[Figure
     first, last = valid.iloc[0], valid.iloc[-1]
     first_year, last_year = int(first["year"]), int(last["year"])
     delta = 100 * (last["zone_share"] - first["zone_share"])
-    if lang == "en":
-        text = (f"{zone_label}: {percent(first['zone_share'], lang)} of active partnerships in {first_year}, "
-                f"{percent(last['zone_share'], lang)} in {last_year} ({delta:+.1f} points).")
-    else:
-        text = (f"{zone_label} : {percent(first['zone_share'], lang)} des partenariats actifs en {first_year}, "
-                f"{percent(last['zone_share'], lang)} en {last_year} ({number(delta, lang, 1)} points).")
-    return fig, text
+    return fig, t("mon_share_summary", lang, zone=zone_label, first=percent(first["zone_share"], lang),
+                  first_year=first_year, last=percent(last["zone_share"], lang), last_year=last_year,
+                  delta=signed(delta, lang))
 
 
 def budget_share_chart(years: pd.DataFrame, zone_label: str, lang: str) -> tuple[Figure, str]:
@@ -59,11 +55,8 @@ def budget_share_chart(years: pd.DataFrame, zone_label: str, lang: str) -> tuple
                 "showgrid": False, "automargin": True, "tickformat": ".0f"})
     last = years[years["all_budget"] > 0].iloc[-1]
     year = int(last["year"])
-    if lang == "en":
-        return fig, (f"In {year}, {zone_label} holds {percent(last['budget_share'], lang)} of the known "
-                     f"budget of active partnerships ({euros(last['zone_budget'], lang)}).")
-    return fig, (f"En {year}, {zone_label} représente {percent(last['budget_share'], lang)} du budget connu "
-                 f"des partenariats actifs ({euros(last['zone_budget'], lang)}).")
+    return fig, t("mon_budget_summary", lang, year=year, zone=zone_label, share=percent(last["budget_share"], lang),
+                  amount=euros(last["zone_budget"], lang))
 
 
 def flows_chart(years: pd.DataFrame, lang: str) -> tuple[Figure, str]:
@@ -82,10 +75,7 @@ def flows_chart(years: pd.DataFrame, lang: str) -> tuple[Figure, str]:
     ], lang, barmode="relative", showlegend=True, legend={"orientation": "h", "y": -0.2},
         yaxis={"gridcolor": GRID, "zeroline": True, "zerolinecolor": "#52606d"})
     entries, exits = int(years["entries"].sum()), int(years["exits"].sum())
-    if lang == "en":
-        return fig, f"{number(entries, lang)} partnerships started and {number(exits, lang)} ended over the period."
-    return fig, (f"{number(entries, lang)} partenariats ont commencé et {number(exits, lang)} ont pris fin "
-                 "sur la période.")
+    return fig, t("mon_flows_summary", lang, entries=number(entries, lang), exits=number(exits, lang))
 
 
 def periods_chart(periods: pd.DataFrame, p1: tuple[int, int], p2: tuple[int, int],
@@ -93,18 +83,16 @@ def periods_chart(periods: pd.DataFrame, p1: tuple[int, int], p2: tuple[int, int
     """Change of each zone's share of active partnerships between two periods, in points."""
     if periods.empty or periods["p1_share"].isna().all():
         return empty_figure(t("empty", lang), lang), t("empty", lang)
-    labels = [html.escape(x) for x in periods["label_en" if lang == "en" else "label_fr"]]
+    labels = [html.escape(x) for x in periods[f"label_{lang}"]]
     delta = [round(100 * ((b if b == b else 0) - (a if a == a else 0)), 2)
              for a, b in zip(periods["p1_share"], periods["p2_share"])]
     hover = [f"{lab} : {percent(a, lang)} ({p1[0]}–{p1[1]}) → {percent(b, lang)} ({p2[0]}–{p2[1]})"
              for lab, a, b in zip(labels, periods["p1_share"], periods["p2_share"])]
     fig = figure([{"type": "bar", "orientation": "h", "x": delta, "y": labels, "hovertext": hover,
                    "hoverinfo": "text", "marker": {"color": [BAR if d >= 0 else ACCENT for d in delta]},
-                   "text": [f"{d:+.1f}" for d in delta], "textposition": "auto"}], lang,
+                   "text": [signed(d, lang) for d in delta], "textposition": "auto"}], lang,
                  yaxis={"autorange": "reversed", "automargin": True},
                  xaxis={"title": {"text": t("mon_points", lang)}, "gridcolor": GRID, "zeroline": True})
     i = max(range(len(delta)), key=lambda k: abs(delta[k]))
-    if lang == "en":
-        return fig, f"Largest change: {labels[i]}, {delta[i]:+.1f} points between {p1[0]}–{p1[1]} and {p2[0]}–{p2[1]}."
-    return fig, (f"Plus forte évolution : {labels[i]}, {number(delta[i], lang, 1)} points entre {p1[0]}–{p1[1]} "
-                 f"et {p2[0]}–{p2[1]}.")
+    return fig, t("mon_periods_summary", lang, zone=labels[i], delta=signed(delta[i], lang),
+                  p1=f"{p1[0]}–{p1[1]}", p2=f"{p2[0]}–{p2[1]}")

@@ -5,7 +5,8 @@ import io
 import json
 
 from dashboard.callback_client import main_inputs, payload
-from dashboard.ids import CHARTS, Ids
+from dashboard.catalogue import CHARTS
+from dashboard.ids import Ids
 
 
 def call(client, app, output_prefix: str, inputs: dict, state: dict | None = None, changed=None):
@@ -38,7 +39,7 @@ def test_main_callback_reflects_all_filters(client, app):
     resp = call(client, app, Ids.KPI_PARTNERSHIPS, main_inputs(), {f"{Ids.LANG}.data": "fr"})
     assert resp[Ids.KPI_PARTNERSHIPS]["children"] == "29"
     assert resp[Ids.PERMALINK]["data"] == ""
-    resp = call(client, app, Ids.KPI_PARTNERSHIPS, main_inputs(**{Ids.REGION: "53", Ids.THEME: "GOUV"}),
+    resp = call(client, app, Ids.KPI_PARTNERSHIPS, main_inputs(**{Ids.REGION: "53", "f-theme": "GOUV"}),
                 {f"{Ids.LANG}.data": "fr"})
     assert resp[Ids.KPI_PARTNERSHIPS]["children"] == "2"
     assert resp[Ids.PERMALINK]["data"] == "region=53&theme=GOUV"
@@ -47,12 +48,12 @@ def test_main_callback_reflects_all_filters(client, app):
     world = resp[Ids.WORLD]["figure"]
     assert all(isinstance(tr.get("geojson", ""), str) for tr in world["data"])  # a URL, not the geometry
     assert len(json.dumps(resp)) < 200_000
-    for chart in CHARTS:
+    for chart in (c.id for c in CHARTS):
         assert resp[f"{chart}-summary"]["children"]
 
 
 def test_main_callback_in_english_and_empty_state(client, app):
-    resp = call(client, app, Ids.KPI_PARTNERSHIPS, main_inputs(**{Ids.PAYS: ["MLI"], Ids.THEME: "SPORT"}),
+    resp = call(client, app, Ids.KPI_PARTNERSHIPS, main_inputs(**{Ids.PAYS: ["MLI"], "f-theme": "SPORT"}),
                 {f"{Ids.LANG}.data": "en"})
     assert resp[Ids.KPI_PARTNERSHIPS]["children"] == "0"
     assert resp[Ids.EMPTY]["children"] == "No partnership matches these filters."

@@ -6,7 +6,7 @@ import io
 import pytest
 
 from dashboard.db import Store
-from dashboard.export import to_csv
+from dashboard.downloads import to_csv
 from dashboard.filters import Filters
 
 

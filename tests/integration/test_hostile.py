@@ -7,7 +7,9 @@ from urllib.parse import quote
 import pytest
 
 from dashboard.callback_client import main_inputs, payload
-from dashboard.ids import FILTER_INPUTS, Ids
+from dashboard.ids import Ids
+from dashboard.pages import authority, country, home, monitor, region, search
+from dashboard.pages.home import PANEL
 
 PARAMS = ["region", "departement", "type", "pays", "zone", "theme", "odd", "debut", "fin", "action", "budget",
           "rrma", "mesure", "lang", "nimporte"]
@@ -62,13 +64,13 @@ def test_repeated_keys_take_the_last_value(client):
 def test_page_layout_with_nasty_query(app, value):
     snap = app.server.config["coopatlas"].current()
     for name in [*PARAMS, "p1", "p2"]:
-        snap.page({name: value})  # the layout of a permalink never raises
-        snap.monitor_page({name: value})
+        home.layout(snap, **{name: value})  # the layout of a permalink never raises
+        monitor.layout(snap, **{name: value})
 
 
 @pytest.mark.parametrize("value", CONTROL_VALUES)
 def test_main_callback_with_any_control_value(client, app, value):
-    for control in FILTER_INPUTS:
+    for control in [s.control_id for s in PANEL] + [Ids.METRIC]:
         body = payload(app, Ids.KPI_PARTNERSHIPS, main_inputs(**{control: value}), {f"{Ids.LANG}.data": value})
         assert_clean(client.post("/_dash-update-component", json=body))
 
@@ -93,7 +95,7 @@ def test_table_and_clicks_with_any_value(client, app, value):
 
 @pytest.mark.parametrize("value", CONTROL_VALUES)
 def test_monitor_callback_with_any_value(client, app, value):
-    from dashboard.monitor import INPUTS
+    from dashboard.pages.monitor import INPUTS
 
     for control in INPUTS:
         inputs = {f"{i}.value": None for i in INPUTS}
@@ -107,10 +109,10 @@ def test_monitor_callback_with_any_value(client, app, value):
 @pytest.mark.parametrize("value", NASTY)
 def test_search_and_profile_pages(app, client, value):
     snap = app.server.config["coopatlas"].current()
-    snap.search_page({"q": value})
-    snap.authority_page(value, {"lang": value})
-    snap.country_page(value, {})
-    snap.region_page(value, {"vue": value})
+    search.layout(snap, **{"q": value})
+    authority.layout(snap, code=value, **{"lang": value})
+    country.layout(snap, iso3=value, **{})
+    region.layout(snap, code=value, **{"vue": value})
     for path in (f"/recherche?q={q(value)}", f"/collectivite/{q(value)}", f"/pays/{q(value)}",
                  f"/region/{q(value)}", f"/export/region/{q(value)}.png", f"/export/region/84.{q(value)}"):
         assert_clean(client.get(path))

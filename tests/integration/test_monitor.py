@@ -8,7 +8,7 @@ import pytest
 from dashboard import queries
 from dashboard.callback_client import payload
 from dashboard.filters import Filters
-from dashboard.monitor import Monitor, this_year
+from dashboard.pages.monitor import Monitor, this_year
 
 YEAR = 2026
 
@@ -92,7 +92,7 @@ def test_url_state_round_trip(store):
 
 
 def test_monitor_callback(client, app):
-    from dashboard.monitor import INPUTS
+    from dashboard.pages.monitor import INPUTS
 
     values = {"m-zone": "afrique", "m-pays": [], "m-region": None, "m-debut": 2000, "m-fin": 2024,
               "m-p1a": 2012, "m-p1b": 2016, "m-p2a": 2019, "m-p2b": 2023}

@@ -3,6 +3,7 @@
 import pytest
 
 from dashboard import queries
+from dashboard.pages import authority, country, embed, region, search
 
 
 @pytest.fixture(scope="module")
@@ -32,10 +33,10 @@ def test_search_ranks_exact_before_fuzzy_and_ignores_short_queries(snap):
 
 def test_search_page_links_to_profiles(client, snap):
     assert client.get("/recherche?q=lyon").status_code == 200
-    text = str(snap.search_page({"q": "lyon"}))
+    text = str(search.layout(snap, **{"q": "lyon"}))
     assert "/collectivite/COM:69123" in text
-    assert "/pays/MLI" in str(snap.search_page({"q": "mali"}))
-    assert "/pays/MLI?lang=en#partenaires" in str(snap.search_page({"q": "kayes", "lang": "en"}))
+    assert "/pays/MLI" in str(search.layout(snap, **{"q": "mali"}))
+    assert "/pays/MLI?lang=en#partenaires" in str(search.layout(snap, **{"q": "kayes", "lang": "en"}))
 
 
 def test_who_else_works_with_the_same_partner(snap):
@@ -51,12 +52,12 @@ def test_who_else_works_with_the_same_partner(snap):
 
 
 def test_profile_pages_render_and_unknown_keys_say_so(snap):
-    page = snap.authority_page("COM:69123", {})
+    page = authority.layout(snap, code="COM:69123", **{})
     text = str(page)
     assert "Lyon" in text and "who-else" in text
-    assert "Mali" in str(snap.country_page("mli", {"lang": "en"}))
-    assert "Page introuvable" in str(snap.authority_page("COM:00000", {}))
-    assert "Page not found" in str(snap.country_page("<script>", {"lang": "en"}))
+    assert "Mali" in str(country.layout(snap, iso3="mli", **{"lang": "en"}))
+    assert "Page introuvable" in str(authority.layout(snap, code="COM:00000", **{}))
+    assert "Page not found" in str(country.layout(snap, iso3="<script>", **{"lang": "en"}))
 
 
 def test_api_accepts_the_authority_filter(client, snap):
@@ -66,16 +67,16 @@ def test_api_accepts_the_authority_filter(client, snap):
 
 
 def test_embed_views_may_be_framed_and_nothing_else(client, snap):
-    embed = client.get("/embed/ch-odd?region=53")
-    assert embed.status_code == 200
-    assert "frame-ancestors *" in embed.headers["Content-Security-Policy"]
-    assert "X-Frame-Options" not in embed.headers
-    home = client.get("/")
-    assert "frame-ancestors 'none'" in home.headers["Content-Security-Policy"]
-    assert home.headers["X-Frame-Options"] == "DENY"
-    view = str(snap.embed_page("ch-odd", {"region": "53"}))
+    framed = client.get("/embed/ch-odd?region=53")
+    assert framed.status_code == 200
+    assert "frame-ancestors *" in framed.headers["Content-Security-Policy"]
+    assert "X-Frame-Options" not in framed.headers
+    page = client.get("/")
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    assert page.headers["X-Frame-Options"] == "DENY"
+    view = str(embed.layout(snap, chart="ch-odd", **{"region": "53"}))
     assert "Partenariats par ODD" in view and "/?region=53" in view and "Source : Atlas" in view
-    assert "Page introuvable" in str(snap.embed_page("nope", {}))
+    assert "Page introuvable" in str(embed.layout(snap, chart="nope", **{}))
 
 
 def test_region_rank_and_rate_match_sql(snap):
@@ -89,7 +90,7 @@ def test_region_rank_and_rate_match_sql(snap):
         assert summary["rank"] == 1 + int((counts["n"] > mine).sum())
         population = int(counts.loc[counts["code"] == code, "population"].iloc[0])
         assert summary["per_100k"] == pytest.approx(100_000 * mine / population)
-    page = str(snap.region_page("53", {}))
+    page = str(region.layout(snap, code="53", **{}))
     assert "Bretagne" in page and "/export/region/53.pdf" in page and "r-budget-zone" in page
     authorities = queries.region_authorities(s, "53")
     assert set(authorities["key"]) == set(s.df("SELECT DISTINCT fr_authority_key AS k FROM partnerships "
@@ -97,6 +98,6 @@ def test_region_rank_and_rate_match_sql(snap):
 
 
 def test_authority_page_has_timeline_themes_and_budget(snap):
-    page = str(snap.authority_page("COM:69123", {}))
+    page = str(authority.layout(snap, code="COM:69123", **{}))
     for part in ("a-map", "a-themes", "a-timeline", "a-budget", "who-else"):
         assert part in page

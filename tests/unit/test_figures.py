@@ -50,7 +50,7 @@ def test_odd_chart_uses_official_colours_and_french_names():
     valid(fig)
     assert fig["data"][0]["marker"]["color"] == ["#FF3A21", "#26BDE2"]
     assert fig["data"][0]["y"] == ["5. Égalité entre les sexes", "6. Eau propre et assainissement"]
-    assert text == "ODD 6 arrive en tête avec 7 partenariats (70\u202f%)."
+    assert text == "ODD 6 arrive en tête avec 7 partenariats (70\u00a0%)."
     assert fig["layout"]["separators"] == ",\u202f"
 
 
@@ -59,8 +59,8 @@ def test_budget_distribution_states_the_unknown_share():
                          "budget": [20_000.0, 90_000.0]})
     fig, text = charts.budget_distribution(bins, known=6, count=10, lang="fr")
     valid(fig)
-    assert "Budget inconnu pour 40\u202f% des partenariats affichés (4)." in text
-    assert fig["data"][0]["x"] == ["< 10\u202fk€", "≥ 10\u202fk€"]
+    assert "Budget inconnu pour 40\u00a0% des partenariats affichés (4)." in text
+    assert fig["data"][0]["x"] == ["< 10\u00a0k\u00a0€", "≥ 10\u00a0k\u00a0€"]
     fig, text = charts.budget_distribution(bins, known=0, count=3, lang="en")
     assert "Budget unknown for 100% of the partnerships shown (3)." == text
 
@@ -69,7 +69,7 @@ def test_years_chart_stacks_by_continent():
     df = pd.DataFrame({"year": [2010, 2010, 2011], "continent": ["afrique", "europe", "afrique"],
                        "partnerships": [3, 1, 5], "authorities": [3, 1, 4], "budget": [1e5, 2e4, 3e5],
                        "budget_known": [2, 1, 3]})
-    fig, text = charts.years_chart(df, "partnerships", "en")
+    fig, text = charts.years_chart(df, "partnerships", {"afrique": "Africa", "europe": "Europe"}, "en")
     valid(fig)
     assert [tr["name"] for tr in fig["data"]] == ["Africa", "Europe"] and fig["layout"]["barmode"] == "stack"
     assert text == "From 2010 to 2011; the peak is 2011 with 5."
@@ -78,7 +78,7 @@ def test_years_chart_stacks_by_continent():
 @pytest.mark.parametrize("builder", [
     lambda: charts.themes_chart(pd.DataFrame(columns=["code", "label_fr", "label_en", "partnerships"]), 0, "fr"),
     lambda: charts.top_authorities(pd.DataFrame(columns=["key", "name", "partnerships"]), 0, "fr"),
-    lambda: charts.years_chart(pd.DataFrame(columns=["year", "continent", "partnerships"]), "partnerships", "fr"),
+    lambda: charts.years_chart(pd.DataFrame(columns=["year", "continent", "partnerships"]), "partnerships", {}, "fr"),
 ])
 def test_empty_data_gives_a_message_not_an_error(builder):
     fig, text = builder()

@@ -2,13 +2,13 @@ import logging
 
 import pytest
 
-from dashboard.filters import Filters, Vocabulary
+from dashboard.filters import FILTERS, Filters, Vocabulary, where
 
-VOCAB = Vocabulary(
-    regions=frozenset({"84", "53", "11"}), departements=frozenset({"69", "2A", "974"}),
-    types=frozenset({"commune", "region"}), countries=frozenset({"MLI", "BFA", "SEN", "XKX"}),
-    zones=frozenset({"sahel", "maghreb"}), themes=frozenset({"EAU", "SANTE"}), actions=frozenset({"COOP_DEC"}),
-    rrmas=frozenset({"resacoop"}), authorities=frozenset({"COM:69123"}), first_year=1950, last_year=2030,
+VOCAB = Vocabulary.of(
+    region={"84", "53", "11"}, departement={"69", "2A", "974"}, type={"commune", "region"},
+    pays={"MLI", "BFA", "SEN", "XKX"}, zone={"sahel", "maghreb"}, theme={"EAU", "SANTE"}, action={"COOP_DEC"},
+    rrma={"resacoop"}, collectivite={"COM:69123", "NOM:73:syndicat des eaux"}, odd=set(range(1, 18)),
+    first_year=1950, last_year=2030,
 )
 
 
@@ -21,10 +21,16 @@ def test_round_trip_with_short_stable_codes():
     f = Filters(region="84", departement="69", type="commune", pays=("BFA", "MLI"), zone="sahel", theme="EAU",
                 odd=(6, 13), debut=2012, fin=2016, action="COOP_DEC", budget="connu", mesure="budget", lang="en")
     q = f.to_query()
-    assert q == ("region=84&departement=69&type=commune&pays=BFA~MLI&zone=sahel&theme=EAU&odd=6~13&debut=2012"
-                 "&fin=2016&action=COOP_DEC&budget=connu&mesure=budget&lang=en")
+    assert q == ("region=84&departement=69&type=commune&pays=BFA~MLI&zone=sahel&theme=EAU&odd=6~13"
+                 "&action=COOP_DEC&debut=2012&fin=2016&budget=connu&mesure=budget&lang=en")
     parsed = dict(p.split("=") for p in q.split("&"))
     assert Filters.from_query(parsed, VOCAB) == f
+
+
+def test_old_permalinks_in_any_order_open_the_same_view():
+    old = {"region": "84", "departement": "69", "pays": "BFA~MLI", "debut": "2012", "fin": "2016", "action":
+           "COOP_DEC", "budget": "connu", "rrma": "resacoop", "collectivite": "COM:69123", "mesure": "budget"}
+    assert Filters.from_query(dict(reversed(old.items())), VOCAB) == Filters.from_query(old, VOCAB)
 
 
 def test_codes_are_normalised_and_sorted():
@@ -32,11 +38,16 @@ def test_codes_are_normalised_and_sorted():
     assert f.pays == ("BFA", "MLI") and f.odd == (6, 13) and f.departement == "2A"
 
 
+def test_keys_with_spaces_are_accepted():
+    assert Filters.from_query({"collectivite": "NOM:73:syndicat des eaux"}, VOCAB).collectivite == \
+        "NOM:73:syndicat des eaux"
+
+
 @pytest.mark.parametrize("query", [
     {"region": "99"}, {"region": "84' OR 1=1 --"}, {"pays": "ATL"}, {"odd": "18"}, {"odd": "abc"},
     {"debut": "1800"}, {"debut": "20x0"}, {"fin": "99999999999999999999"}, {"zone": "../../etc/passwd"},
     {"lang": "de"}, {"mesure": "<script>"}, {"budget": "peut-être"}, {"inconnu": "1"}, {"theme": "\u0000"},
-    {"region": "８４"}, {"pays": "~" * 5000},
+    {"region": "８４"}, {"pays": "~" * 5000}, {"debut": "２０１２"}, {"odd": "²"},
 ])
 def test_malformed_parameters_are_ignored_and_logged(query, caplog):
     with caplog.at_level(logging.INFO, logger="dashboard.filters"):
@@ -58,3 +69,19 @@ def test_repeated_key_keeps_the_last_value():
 def test_inverted_year_range_drops_the_end():
     f = Filters.from_query({"debut": "2020", "fin": "2010"}, VOCAB)
     assert (f.debut, f.fin) == (2020, None)
+
+
+def test_every_filter_has_a_field_a_clause_and_its_words():
+    from dashboard.i18n import LANGS, t
+
+    for spec in FILTERS:
+        assert hasattr(Filters(), spec.name)
+        for lang in LANGS:
+            assert t(spec.label, lang) and t(spec.api_key, lang), spec.name
+    sql, params = where(Filters(region="84", pays=("MLI",), budget="inconnu", odd=(6,)))
+    assert sql.count("?") == len(params) == 3 and "budget_eur IS NULL" in sql
+
+
+def test_where_skips_named_filters():
+    sql, params = where(Filters(region="84", pays=("MLI",)), skip=("pays",))
+    assert params == ["84"] and "partner_country_iso3" not in sql

@@ -1,6 +1,15 @@
+"""The catalogues: every key in both languages and used somewhere; formats from Babel's locales."""
+
+import ast
+import datetime as dt
+import string
+from pathlib import Path
+
 import pytest
 
-from dashboard.i18n import STRINGS, euros, number, percent, t
+from dashboard.i18n import LANGS, catalogue, date, euros, number, percent, signed, t, timestamp, tn
+
+DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard"
 
 
 @pytest.mark.parametrize("value, fr, en", [
@@ -10,13 +19,82 @@ def test_numbers(value, fr, en):
 
 
 @pytest.mark.parametrize("value, fr, en", [
-    (8500, "8\u202f500\u202f€", "€8,500"), (15000, "15\u202fk€", "€15k"), (1_200_000, "1,2\u202fM€", "€1.2M"),
-    (953_000_000, "953\u202fM€", "€953M"), (2.5e9, "2,5\u202fMd€", "€2.5bn")])
+    (8500, "8\u202f500\u00a0€", "€8,500"), (15000, "15\u00a0k\u00a0€", "€15K"),
+    (1_200_000, "1,2\u00a0M\u00a0€", "€1.2M"), (953_000_000, "953\u00a0M\u00a0€", "€953M"),
+    (2.5e9, "2,5\u00a0Md\u00a0€", "€2.5B"), (float("inf"), "—", "—")])
 def test_euros(value, fr, en):
     assert euros(value, "fr") == fr and euros(value, "en") == en
 
 
-def test_percent_and_every_string_in_both_languages():
-    assert percent(0.618, "fr") == "62\u202f%" and percent(0.618, "en") == "62%"
-    assert all(set(v) == {"fr", "en"} for v in STRINGS.values())
+def test_percent_signed_dates_and_plurals():
+    assert percent(0.618, "fr") == "62\u00a0%" and percent(0.618, "en") == "62%"
+    assert percent(0.6183, "fr", 1) == "61,8\u00a0%"
+    assert signed(-2.1, "fr") == "-2,1" and signed(0, "en") == "+0.0"
+    when = dt.datetime(2026, 3, 5, 14, 3)
+    assert date(when, "fr") == "5 mars 2026" and date(when, "en") == "March 5, 2026"
+    assert timestamp(when, "fr") == "5 mars 2026 14:03 UTC"
+    assert tn("n_partnerships", 0, "fr") == "0 partenariat" and tn("n_partnerships", 1, "en") == "1 partnership"
+    assert tn("n_partnerships", 1200, "fr") == "1\u202f200 partenariats"
+    assert tn("search_count", 1, "fr", q="x") == "1 résultat pour « x »"
     assert t("kpi_budget_note", "fr", share="62 %") == "connu pour 62 % des partenariats"
+
+
+def _fields(text) -> set[str]:
+    values = text.values() if isinstance(text, dict) else [text]
+    return {name for v in values for _, name, _, _ in string.Formatter().parse(v) if name}
+
+
+def test_every_key_in_both_languages_with_the_same_fields():
+    fr, en = catalogue("fr"), catalogue("en")
+    assert set(fr) == set(en), set(fr) ^ set(en)
+    for key in fr:
+        assert type(fr[key]) is type(en[key]), key
+        assert _fields(fr[key]) == _fields(en[key]), key
+
+
+def _literals() -> set[str]:
+    found = set()
+    for path in DASHBOARD.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                found.add(node.value)
+    return found
+
+
+def test_every_key_is_used():
+    from dashboard.api import OWN_PARAMETERS
+    from dashboard.components import DROPDOWN_WORDS
+    from dashboard.filters import FILTERS
+    from dashboard.pages.home import AGGRID_LOCALE, TABLE_COLUMNS
+    from dashboard.queries import EXPORT_FIELDS
+
+    built = ({f"csv.{c}" for c in EXPORT_FIELDS} | {f"grid.{c[0]}" for c in TABLE_COLUMNS}
+             | {f"aggrid.{k}" for k in AGGRID_LOCALE} | {f"dropdown.{k}" for k in DROPDOWN_WORDS}
+             | {s.api_key for s in FILTERS} | {f"api.{p}" for p in (*OWN_PARAMETERS, "lang")})
+    unused = sorted(set(catalogue("fr")) - _literals() - built)
+    assert not unused, f"keys used nowhere: {unused}"
+
+
+def _about_lang(test) -> bool:
+    return isinstance(test, ast.Compare) and any(
+        (isinstance(n, ast.Name) and n.id == "lang") or (isinstance(n, ast.Attribute) and n.attr == "lang")
+        for n in ast.walk(test))
+
+
+def _words(node) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) and any(c.isalpha() for c in node.value) \
+        and node.value not in LANGS
+
+
+def test_no_words_are_chosen_by_language_in_the_code():
+    """Sentences come from the catalogues: no ``if lang == …`` block, no ``"word" if lang … else "mot"``."""
+    offenders = []
+    for path in DASHBOARD.rglob("*.py"):
+        if path.name == "i18n.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.If) and _about_lang(node.test):
+                offenders.append(f"{path.name}:{node.lineno}")
+            if isinstance(node, ast.IfExp) and _about_lang(node.test) and (_words(node.body) or _words(node.orelse)):
+                offenders.append(f"{path.name}:{node.lineno}")
+    assert not offenders

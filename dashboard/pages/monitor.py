@@ -12,21 +12,32 @@ from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 import pandas as pd
-from dash import dcc, html
+from dash import Dash, Input, Output, State, html
 
 from dashboard import queries
+from dashboard.catalogue import Chart
+from dashboard.components import chart_card, data_table, filter_controls, frame, year_input
 from dashboard.db import Store
 from dashboard.figures import monitor as figures
-from dashboard.filters import Filters, Vocabulary
-from dashboard.i18n import DROPDOWN_LABELS, number, percent, t
-from dashboard.layout import GRAPH_CONFIG, BuildFacts, Options, data_table, frame
+from dashboard.filters import BY_NAME, Filters, Vocabulary
+from dashboard.i18n import lang_of, number, other, percent, signed, t
+from dashboard.ids import Ids
+from dashboard.pages.registry import Page
 
 log = logging.getLogger(__name__)
 _PERIOD = re.compile(r"^(\d{4})-(\d{4})$")
-CHARTS = ("mon-share", "mon-budget", "mon-flows", "mon-periods")
-TITLES = {"mon-share": "mon_ch_share", "mon-budget": "mon_ch_budget", "mon-flows": "mon_ch_flows",
-          "mon-periods": "mon_ch_periods"}
-INPUTS = ("m-zone", "m-pays", "m-region", "m-debut", "m-fin", "m-p1a", "m-p1b", "m-p2a", "m-p2b")
+# The monitor's charts; ``build`` takes the view's data: (years, periods, zone label, monitor state).
+CHARTS = (
+    Chart("mon-share", "mon_ch_share", 380, lambda d: figures.share_chart(d.years, d.label, d.lang)),
+    Chart("mon-budget", "mon_ch_budget", 380, lambda d: figures.budget_share_chart(d.years, d.label, d.lang)),
+    Chart("mon-flows", "mon_ch_flows", 380, lambda d: figures.flows_chart(d.years, d.lang)),
+    Chart("mon-periods", "mon_ch_periods", 380,
+          lambda d: figures.periods_chart(d.periods, d.m.p1, d.m.p2, d.lang)),
+)
+CONTROLS = tuple(BY_NAME[name] for name in ("zone", "pays", "region"))  # filters the monitor offers
+LABELS = {"zone": "mon_zone", "pays": "mon_countries"}
+YEARS = ("m-debut", "m-fin", "m-p1a", "m-p1b", "m-p2a", "m-p2b")
+INPUTS = (*(f"m-{spec.name}" for spec in CONTROLS), *YEARS)
 
 
 def this_year() -> int:
@@ -93,21 +104,33 @@ class Monitor:
         return cls(f, first, max(first, last), periods[0], periods[1])
 
 
-def view(store: Store, m: Monitor, zone_names: dict[str, str]) -> dict:
-    """Every output of the monitor for one state (queries then figures)."""
+@dataclass(frozen=True)
+class _Data:
+    years: pd.DataFrame
+    periods: pd.DataFrame
+    label: str
+    m: Monitor
+
+    @property
+    def lang(self) -> str:
+        return self.m.filters.lang
+
+
+def view(store: Store, m: Monitor, vocab: Vocabulary) -> dict:
+    """Every output of the monitor for one state (queries then figures), keyed by "component.property"."""
     lang, year = m.filters.lang, this_year()
     f = m.filters
-    label = ", ".join(zone_names.get(c, c) for c in f.pays) if f.pays else zone_names.get(f.zone or "sahel", "")
-    years = queries.monitor_years(store, f, m.first, m.last, year)
-    periods = queries.monitor_periods(store, f, m.p1, m.p2, year)
+    label = (", ".join(vocab.label("pays", c, lang) for c in f.pays) if f.pays
+             else vocab.label("zone", f.zone or "sahel", lang))
+    data = _Data(queries.monitor_years(store, f, m.first, m.last, year),
+                 queries.monitor_periods(store, f, m.p1, m.p2, year), label, m)
     out = {}
-    for chart, (fig, text) in zip(CHARTS, (
-            figures.share_chart(years, label, lang), figures.budget_share_chart(years, label, lang),
-            figures.flows_chart(years, lang), figures.periods_chart(periods, m.p1, m.p2, lang))):
-        out[chart] = fig
-        out[f"{chart}-summary"] = text
-    out["mon-regions"] = regions_table(queries.monitor_regions(store, f, m.p1, m.p2, year), m, lang)
-    out["mon-movers"] = movers_table(queries.monitor_movers(store, f, m.first, m.last, year), lang)
+    for chart in CHARTS:
+        out[f"{chart.id}.figure"], out[f"{chart.id}-summary.children"] = chart.build(data)
+    out["mon-regions.children"] = regions_table(queries.monitor_regions(store, f, m.p1, m.p2, year), m, lang)
+    out["mon-movers.children"] = movers_table(queries.monitor_movers(store, f, m.first, m.last, year), lang)
+    out[f"{Ids.PERMALINK}.data"] = m.to_query()
+    out[f"{Ids.LANG_LINK}.href"] = f"?{replace(m, filters=replace(f, lang=other(lang))).to_query()}"
     return out
 
 
@@ -118,7 +141,7 @@ def regions_table(df: pd.DataFrame, m: Monitor, lang: str) -> html.Table:
         s1 = r.p1_zone / r.p1_all if r.p1_all else None
         s2 = r.p2_zone / r.p2_all if r.p2_all else None
         rows.append([r.name, number(r.p1_zone, lang), number(r.p2_zone, lang),
-                     f"{r.p2_zone - r.p1_zone:+d}", percent(s1, lang), percent(s2, lang)])
+                     signed(r.p2_zone - r.p1_zone, lang, 0), percent(s1, lang), percent(s2, lang)])
     headers = [t("col_region", lang), p1, p2, "Δ", f"% {p1}", f"% {p2}"]
     return data_table(t("mon_regions", lang), headers, rows)
 
@@ -131,37 +154,22 @@ def movers_table(df: pd.DataFrame, lang: str, limit: int = 40) -> html.Table:
     return data_table(t("mon_movers", lang), headers, rows)
 
 
-def _chart(id_: str, lang: str) -> html.Figure:
-    return html.Figure([
-        html.H3(t(TITLES[id_], lang), id=f"{id_}-title"),
-        dcc.Graph(id=id_, config=GRAPH_CONFIG, className="graph", style={"height": "380px"}),
-        html.Figcaption(id=f"{id_}-summary", className="summary"),
-    ], className="card chart", **{"aria-labelledby": f"{id_}-title", "aria-describedby": f"{id_}-summary"})
-
-
 def _years(legend: str, first: tuple[str, int], last: tuple[str, int], lang: str) -> html.Fieldset:
     """Two year inputs (from, to) under one legend."""
     cells = []
     for (id_, value), word in ((first, "f_from"), (last, "f_to")):
-        cells += [html.Label(t(word, lang), htmlFor=id_),
-                  dcc.Input(id=id_, type="number", min=1945, max=this_year() + 10, step=1, value=value,
-                            debounce=True, className="year")]
+        cells += [html.Label(t(word, lang), htmlFor=id_), year_input(id_, value, 1945, this_year() + 10)]
     return html.Fieldset([html.Legend(legend), html.Div(cells, className="years")])
 
 
-def page(m: Monitor, o: Options, facts: BuildFacts) -> html.Div:
+def layout(snap, **query) -> html.Div:
+    m = Monitor.from_query(query, snap.vocab)
     lang = m.filters.lang
     f = m.filters
-    dd = dict(clearable=True, searchable=True, labels=DROPDOWN_LABELS[lang], placeholder=t("all", lang))
+    values = {"zone": f.zone or "sahel", "pays": f.pays, "region": f.region}
     controls = html.Aside([
         html.H2(t("filters", lang)),
-        html.Div([html.Label(t("mon_zone", lang), htmlFor="m-zone"),
-                  dcc.Dropdown(id="m-zone", options=o.zones[lang], value=f.zone or "sahel", **dd)], className="field"),
-        html.Div([html.Label(t("mon_countries", lang), htmlFor="m-pays"),
-                  dcc.Dropdown(id="m-pays", options=o.countries[lang], value=list(f.pays), multi=True, **dd)],
-                 className="field"),
-        html.Div([html.Label(t("f_region", lang), htmlFor="m-region"),
-                  dcc.Dropdown(id="m-region", options=o.regions[lang], value=f.region, **dd)], className="field"),
+        *filter_controls(CONTROLS, values, snap.vocab, lang, prefix="m-", labels=LABELS),
         _years(t("mon_years", lang), ("m-debut", m.first), ("m-fin", m.last), lang),
         _years(t("mon_p1", lang), ("m-p1a", m.p1[0]), ("m-p1b", m.p1[1]), lang),
         _years(t("mon_p2", lang), ("m-p2a", m.p2[0]), ("m-p2b", m.p2[1]), lang),
@@ -174,11 +182,11 @@ def page(m: Monitor, o: Options, facts: BuildFacts) -> html.Div:
     main = html.Main([
         html.H2(t("mon_title", lang)), html.P(t("mon_intro", lang), className="subtitle-dark"),
         definitions,
-        html.Div([_chart(c, lang) for c in CHARTS], className="charts"),
+        html.Div([chart_card(c.id, t(c.title, lang), c.height, lang) for c in CHARTS], className="charts"),
         html.Div([html.Div(id="mon-regions", className="card"), html.Div(id="mon-movers", className="card")],
                  className="charts tables"),
     ], id="main", tabIndex="-1")
-    return frame(lang, facts, m.to_query(), html.Div([controls, main], className="body"), "/suivi")
+    return frame(lang, snap.facts, m.to_query(), html.Div([controls, main], className="body"), "/suivi")
 
 
 def state_from_controls(values: dict, lang: str, vocab: Vocabulary) -> Monitor:
@@ -195,3 +203,23 @@ def state_from_controls(values: dict, lang: str, vocab: Vocabulary) -> Monitor:
     if m.filters.zone == "sahel":  # the default zone stays out of the URL
         m = replace(m, filters=replace(m.filters, zone=None))
     return m
+
+
+def register(app: Dash, atlas) -> None:
+    outputs = {f"{i}.{prop}": Output(i, prop) for c in CHARTS
+               for i, prop in ((c.id, "figure"), (f"{c.id}-summary", "children"))}
+    outputs.update({"mon-regions.children": Output("mon-regions", "children"),
+                    "mon-movers.children": Output("mon-movers", "children"),
+                    f"{Ids.PERMALINK}.data": Output(Ids.PERMALINK, "data", allow_duplicate=True),
+                    f"{Ids.LANG_LINK}.href": Output(Ids.LANG_LINK, "href", allow_duplicate=True)})
+
+    @app.callback(output=outputs, inputs={"values": {i: Input(i, "value") for i in INPUTS},
+                                          "lang": State(Ids.LANG, "data")},
+                  prevent_initial_call="initial_duplicate")
+    def update_monitor(values, lang):
+        snap = atlas.current()
+        m = state_from_controls(values, lang_of(lang), snap.vocab)
+        return snap.memo(("monitor", m), lambda: view(snap.store, m, snap.vocab))
+
+
+PAGE = Page("suivi", "nav_monitor", layout, path="/suivi", order=1, register=register)

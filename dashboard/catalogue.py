@@ -1,0 +1,128 @@
+"""The charts and maps, declared once: each :class:`Chart` says its id, its title, its height and how it is made
+(a query composed with a figure builder). The dashboard, the profile pages, the embeds and the exports loop over
+:data:`CHARTS`; a page names the charts it shows. Filters and measures are declared in :mod:`dashboard.filters`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+import pandas as pd
+
+from dashboard import queries
+from dashboard.db import Store
+from dashboard.figures import charts, maps
+from dashboard.filters import Filters
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Reference data of a build, read once when it is opened."""
+
+    countries: pd.DataFrame
+    regions: pd.DataFrame  # with label_lon / label_lat of the inset layout and centre_lon / centre_lat
+    continents: dict[str, dict[str, str]]  # lang → continent code → name
+    frames: list
+    france_centre: tuple[float, float]
+    world_url: str
+    regions_url: str
+
+    def origin(self, region: str | None) -> tuple[float, float]:
+        """Where flow lines start: the region's centre, else France's."""
+        row = self.regions[self.regions["code"] == region] if region else self.regions.iloc[0:0]
+        if len(row):
+            return float(row["centre_lon"].iloc[0]), float(row["centre_lat"].iloc[0])
+        return self.france_centre
+
+
+@dataclass
+class Context:
+    """What a chart is made from: the build's store and reference, a view's filters, and the key figures of that
+    view (computed once however many charts use them)."""
+
+    store: Store
+    ref: Reference
+    f: Filters
+    origin_region: str | None = None  # flow lines from this region (default: the region filter)
+    top: int | None = None  # rankings keep this many (default 15; themes: all)
+
+    @property
+    def lang(self) -> str:
+        return self.f.lang
+
+    @cached_property
+    def kpis(self) -> dict:
+        return queries.kpis(self.store, self.f)
+
+    @property
+    def count(self) -> int:
+        return int(self.kpis["partnerships"] or 0)
+
+    @property
+    def known(self) -> int:
+        return int(self.kpis["budget_known"] or 0)
+
+    @property
+    def budget(self) -> float:
+        return float(self.kpis["budget"] or 0)
+
+    @property
+    def rank(self) -> int:
+        return self.top or 15
+
+    @property
+    def origin(self) -> tuple[float, float]:
+        return self.ref.origin(self.origin_region or self.f.region)
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    title: str  # key in the catalogues
+    height: int
+    build: Callable[[Context], tuple[dict, str]]  # (figure, one-sentence summary)
+    kind: str = "chart"  # chart | map
+
+
+def _world(v: Context):
+    stats = queries.by_country(v.store, v.f)
+    fig = maps.world_map(v.ref.countries, stats, v.f.mesure, v.lang, v.f.pays, v.ref.world_url, v.origin)
+    return fig, maps.summary_world(stats, v.ref.countries, v.f.mesure, v.lang)
+
+
+def _france(v: Context):
+    stats = queries.by_region(v.store, v.f)
+    fig = maps.france_map(v.ref.regions, stats, v.f.mesure, v.lang, v.f.region, v.ref.regions_url, v.ref.frames)
+    return fig, maps.summary_france(v.ref.regions, stats, v.f.mesure, v.lang)
+
+
+def _years(value: str):
+    def build(v: Context):
+        df = queries.by_year_continent(v.store, v.f)
+        if value == "budget":
+            df = df[df["budget_known"] > 0]
+        return charts.years_chart(df, value, v.ref.continents[v.lang], v.lang)
+    return build
+
+
+CHARTS: tuple[Chart, ...] = (
+    Chart("map-world", "map_world", 460, _world, kind="map"),
+    Chart("map-france", "map_france", 460, _france, kind="map"),
+    Chart("ch-themes", "ch_themes", 560,
+          lambda v: charts.themes_chart(queries.by_theme(v.store, v.f).head(v.top or None), v.count, v.lang)),
+    Chart("ch-odd", "ch_odd", 500, lambda v: charts.odd_chart(queries.by_odd(v.store, v.f), v.count, v.lang)),
+    Chart("ch-budget-dist", "ch_budget_dist", 340,
+          lambda v: charts.budget_distribution(queries.budget_bins(v.store, v.f), v.known, v.count, v.lang)),
+    Chart("ch-budget-zone", "ch_budget_zone", 300,
+          lambda v: charts.budget_by_zone(queries.by_zone(v.store, v.f), v.budget, v.lang)),
+    Chart("ch-years-count", "ch_years_count", 380, _years("partnerships")),
+    Chart("ch-years-budget", "ch_years_budget", 380, _years("budget")),
+    Chart("ch-top-countries", "ch_top_countries", 440,
+          lambda v: charts.top_countries(queries.top_countries(v.store, v.f, v.rank), v.ref.countries, v.count,
+                                         v.lang, v.rank)),
+    Chart("ch-top-authorities", "ch_top_authorities", 440,
+          lambda v: charts.top_authorities(queries.top_authorities(v.store, v.f, v.rank), v.count, v.lang)),
+)
+CHART: dict[str, Chart] = {c.id: c for c in CHARTS}

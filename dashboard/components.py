@@ -1,0 +1,196 @@
+"""Pieces every page is built from: the frame (header, navigation, search, banner, footer), key-figure cards,
+chart cards, plain tables, embed snippets and filter controls. Pure layout: data comes in as arguments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dash import Dash, Input, Output, State, dcc, html
+
+from dashboard import i18n, links
+from dashboard.filters import Filter, Vocabulary
+from dashboard.i18n import number, t, timestamp
+from dashboard.ids import Ids
+
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "topojsonURL": "/assets/topojson/",
+                "modeBarButtonsToRemove": ["select2d", "lasso2d"], "toImageButtonOptions": {"scale": 2}}
+STATIC_GRAPH = {**GRAPH_CONFIG, "staticPlot": True}
+# Dash's dropdown words (its ``labels`` keys), ``dropdown.<key>`` in the catalogues.
+DROPDOWN_WORDS = ("select_all", "deselect_all", "selected_count", "search", "clear_search", "clear_selection",
+                  "no_options_found")
+
+
+@dataclass(frozen=True)
+class BuildFacts:
+    """What every page says about the database it shows."""
+
+    is_demo: bool
+    built_at: object  # datetime, UTC
+    source_files: tuple[str, ...]
+    loaded: int
+    rejected: int
+    geometry_sources: str
+
+    def source_line(self, lang: str) -> str:
+        return t("source_line", lang, date=timestamp(self.built_at, lang), files=", ".join(self.source_files))
+
+
+def data_table(caption: str, headers: list[str], rows: list[list], id_: str | None = None) -> html.Table:
+    """A plain, accessible table (caption, column headers) for figures that read best as text."""
+    return html.Table([
+        html.Caption(caption),
+        html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])),
+        html.Tbody([html.Tr([html.Td(c) for c in row]) for row in rows]),
+    ], className="data-table", **({"id": id_} if id_ else {}))
+
+
+def kpi_cards(cards: list[tuple], class_name: str = "kpis", live: bool = False) -> html.Section:
+    """Key figures: ``(value, label)`` or ``(value, label, id, note_id)`` where the callback fills the value."""
+    items = []
+    for value, label, *ids in cards:
+        value_id, note_id = (ids + [None, None])[:2]
+        children = [html.Div(value, className="kpi-value", **({"id": value_id} if value_id else {})),
+                    html.Div(label, className="kpi-label")]
+        if note_id:
+            children.append(html.Div(id=note_id, className="kpi-note"))
+        items.append(html.Div(children, className="kpi"))
+    return html.Section(items, className=class_name, **({"aria-live": "polite"} if live else {}))
+
+
+def embed_box(id_: str, lang: str) -> html.Details:
+    """"Intégrer": the <iframe> snippet of this chart's embed view, kept in step with the view's URL."""
+    return html.Details([
+        html.Summary(t("embed", lang)),
+        html.Label(t("embed_help", lang), htmlFor=f"{id_}-embed", className="hint"),
+        dcc.Textarea(id=f"{id_}-embed", readOnly=True, className="embed-code", rows=3),
+    ], className="embed")
+
+
+def chart_card(id_: str, title: str, height: int, lang: str, figure=None, summary=None, extra=None,
+               class_name: str = "card chart", heading=html.H3, embed: bool = False) -> html.Figure:
+    """A graph with its title, an optional hint or control line, its one-sentence summary and, on the
+    dashboard, its embed snippet. Without ``figure`` a callback fills the graph and the summary."""
+    graph = dcc.Graph(id=id_, config=GRAPH_CONFIG, className="graph", style={"height": f"{height}px"},
+                      **({"figure": figure} if figure is not None else {}))
+    return html.Figure([
+        heading(title, id=f"{id_}-title"),
+        html.P(extra, className="hint") if extra else None,
+        graph,
+        html.Figcaption(summary, id=f"{id_}-summary", className="summary"),
+        embed_box(id_, lang) if embed else None,
+    ], className=class_name, **{"aria-labelledby": f"{id_}-title", "aria-describedby": f"{id_}-summary"})
+
+
+def dropdown(id_: str, options: list[dict], value, lang: str, multi: bool = False, clearable: bool = True):
+    labels = {k: t(f"dropdown.{k}", lang) for k in DROPDOWN_WORDS}
+    return dcc.Dropdown(id=id_, options=options, value=value, multi=multi, clearable=clearable,
+                        placeholder=t("all", lang), searchable=True, optionHeight=40, labels=labels)
+
+
+def year_input(id_: str, value, first: int, last: int) -> dcc.Input:
+    return dcc.Input(id=id_, type="number", min=first, max=last, step=1, value=value, placeholder=str(first),
+                     debounce=True, className="year")
+
+
+def field(label: str, control, control_id: str) -> html.Div:
+    return html.Div([html.Label(label, htmlFor=control_id), control], className="field")
+
+
+def filter_controls(specs: tuple[Filter, ...], values: dict, vocab: Vocabulary, lang: str,
+                    prefix: str = "f-", labels: dict[str, str] | None = None) -> list:
+    """The controls of a set of filters, in order; consecutive filters of one ``group`` share a fieldset.
+    ``labels`` replaces some filters' label keys (the monitor words its controls its own way)."""
+    labels = labels or {}
+    out: list = []
+    group: list = []
+
+    def close_group(legend: str | None) -> None:
+        if group:
+            out.append(html.Fieldset([html.Legend(t(legend, lang)), html.Div(list(group), className="years")]))
+            group.clear()
+
+    current = None
+    for spec in specs:
+        if spec.group != current:
+            close_group(current)
+            current = spec.group
+        id_ = f"{prefix}{spec.name}"
+        value = values.get(spec.name, spec.default)
+        if spec.control == "year":
+            group.extend([html.Label(t(spec.label, lang), htmlFor=id_),
+                          year_input(id_, value, vocab.first_year, vocab.last_year)])
+        elif spec.control == "radio":
+            choices = [{"label": t("budget_all", lang), "value": ""}] + [
+                {"label": t(label, lang), "value": v} for v, label in spec.choices]
+            out.append(html.Fieldset([html.Legend(t(spec.label, lang)),
+                                      dcc.RadioItems(id=id_, value=value or "", inline=True, options=choices)]))
+        else:
+            parent = values.get(spec.depends_on) if spec.depends_on else None
+            options = vocab.choices(spec.name, lang, parent)
+            current_value = list(value) if spec.multi else value
+            out.append(field(t(labels.get(spec.name, spec.label), lang),
+                             dropdown(id_, options, current_value, lang, multi=spec.multi), id_))
+    close_group(current)
+    return out
+
+
+NAV = (("/", "nav_home"), ("/suivi", "nav_monitor"), ("/donnees", "nav_data"), ("/api/v1/", "nav_api"))
+
+
+def frame(lang: str, facts: BuildFacts, permalink: str, body, current: str, search: str = "") -> html.Div:
+    """What every page shares: skip link, header with navigation, search and language, demo banner, the state
+    stores, the footer with the build's facts."""
+    banner = html.Div(t("demo_banner", lang), className="demo-banner", role="status", id="demo-banner") \
+        if facts.is_demo else None
+    footer_text = t("footer", lang, date=timestamp(facts.built_at, lang), files=", ".join(facts.source_files),
+                    loaded=number(facts.loaded, lang), rejected=number(facts.rejected, lang),
+                    geo=facts.geometry_sources)
+    nav = html.Nav([html.A(t(key, lang), href=path if path.startswith("/api") else links.page(path, lang),
+                           className="current" if path == current else None,
+                           **({"aria-current": "page"} if path == current else {}))
+                    for path, key in NAV], className="nav", **{"aria-label": t("nav_label", lang)})
+    other = i18n.other(lang)
+    return html.Div([
+        html.A(t("skip", lang), href="#main", className="skip"),
+        html.Header([
+            html.Div([html.H1(t("title", lang)),
+                      html.P(t("subtitle", lang), className="subtitle"), nav]),
+            html.Form([
+                html.Label(t("search_label", lang), htmlFor="site-search", className="visually-hidden"),
+                dcc.Input(id="site-search", name="q", type="search", value=search, placeholder=t("search_label", lang),
+                          className="search", minLength=2, maxLength=100),
+                *[dcc.Input(type="hidden", name=k, value=v) for k, v in links.lang_params(lang).items()],
+                html.Button(t("search_button", lang), type="submit"),
+            ], action="/recherche", method="get", role="search", className="site-search"),
+            html.A(t("language", lang), id=Ids.LANG_LINK, href=links.switch_language(links.lang_query(other)),
+                   hrefLang=other, className="lang"),
+        ], className="top"),
+        banner,
+        dcc.Store(id=Ids.LANG, data=lang),
+        dcc.Store(id=Ids.PERMALINK, data=permalink),
+        dcc.Store(id=Ids.WORDS, data={"title": t("title", lang), "copied": t("link_copied", lang)}),
+        html.Div(id="url-sync", hidden=True),
+        body,
+        html.Footer(html.P(footer_text), className="footer"),
+    ], lang=lang, className="page")
+
+
+def register_frame(app: Dash) -> None:
+    """The frame's one callback: the address bar and the document's language follow the view without a reload."""
+    app.clientside_callback(
+        """function(query, lang) {
+            document.documentElement.lang = lang || 'fr';
+            const url = window.location.pathname + (query ? '?' + query : '');
+            if (url !== window.location.pathname + window.location.search) {
+                window.history.replaceState(null, '', url);
+            }
+            return '';
+        }""",
+        Output("url-sync", "children"), Input(Ids.PERMALINK, "data"), State(Ids.LANG, "data"),
+    )
+
+
+def page_main(children: list, class_name: str | None = None) -> html.Div:
+    """The main landmark of a single-column page."""
+    return html.Div(html.Main(children, id="main", tabIndex="-1", **({"className": class_name} if class_name
+                                                                          else {})), className="body single")

@@ -1,0 +1,73 @@
+"""Every address the app writes, in one place. Links keep the language (``lang=en``); French is the default and
+stays out of URLs."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+
+def lang_params(lang: str) -> dict[str, str]:
+    return {"lang": "en"} if lang == "en" else {}
+
+
+def lang_query(lang: str) -> str:
+    """The query string of a page without filters: ``lang=en`` or nothing."""
+    return urlencode(lang_params(lang))
+
+
+def _with(path: str, query: str | dict, anchor: str = "") -> str:
+    if isinstance(query, dict):
+        query = urlencode({k: v for k, v in query.items() if v not in (None, "")})
+    return f"{path}?{query}{anchor}" if query else f"{path}{anchor}"
+
+
+def page(path: str, lang: str) -> str:
+    """A page without filters (navigation)."""
+    return _with(path, lang_params(lang))
+
+
+def home(query: str) -> str:
+    """The dashboard for a view's query string (:meth:`Filters.to_query`)."""
+    return _with("/", query)
+
+
+def csv(query: str) -> str:
+    """The CSV of exactly the partnerships of a view."""
+    return _with("/telecharger.csv", query)
+
+
+def embed(chart: str, query: str) -> str:
+    return _with(f"/embed/{chart}", query)
+
+
+def search(text: str, lang: str) -> str:
+    return _with("/recherche", {"q": text, **lang_params(lang)})
+
+
+def authority(key: str, lang: str) -> str:
+    """An authority's page; keys may hold names with spaces (``NOM:73:syndicat des eaux``)."""
+    return _with(f"/collectivite/{quote(key, safe=':')}", lang_params(lang))
+
+
+def country(iso3: str, lang: str, anchor: str = "") -> str:
+    return _with(f"/pays/{iso3}", lang_params(lang), f"#{anchor}" if anchor else "")
+
+
+def region(code: str, lang: str, view: str | None = None) -> str:
+    return _with(f"/region/{code}", {"vue": view, **lang_params(lang)})
+
+
+def export(code: str, fmt: str, lang: str) -> str:
+    """A region's 16:9 slide (``png``) or A4 page (``pdf``)."""
+    return _with(f"/export/region/{code}.{fmt}", lang_params(lang))
+
+
+def geometry(build: str, name: str) -> str:
+    """A build's geometry layer: immutable, cached for a year."""
+    return f"/geo/{build}/{name}.geojson"
+
+
+def switch_language(query: str) -> str:
+    """The same view in the other language, as a relative link (``?…``); ``query`` already holds the other
+    language's ``lang`` (or none for French)."""
+    return f"?{query}"

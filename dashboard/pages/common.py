@@ -1,0 +1,37 @@
+"""What the profile pages (authority, country, region) share: their charts taken from the catalogue, and the
+actions row (download this page's partnerships, open them in the dashboard)."""
+
+from __future__ import annotations
+
+from dash import html
+
+from dashboard import links
+from dashboard.catalogue import CHART, Context
+from dashboard.components import chart_card, kpi_cards
+from dashboard.i18n import euros, number, t
+
+
+def cards(v: Context, items: tuple[tuple[str, str, int | None, str], ...]) -> list[html.Figure]:
+    """``items``: (graph id on this page, chart id in the catalogue, height or None for the chart's own, class)."""
+    out = []
+    for graph_id, chart_id, height, class_name in items:
+        chart = CHART[chart_id]
+        figure, summary = chart.build(v)
+        out.append(chart_card(graph_id, t(chart.title, v.lang), height or chart.height, v.lang, figure=figure,
+                              summary=summary, class_name=class_name))
+    return out
+
+
+def headline(v: Context, extra: list[tuple[str, str]] = (), class_name: str = "kpis") -> html.Section:
+    """The four key figures of a profile (and ``extra`` ones)."""
+    k, lang = v.kpis, v.lang
+    return kpi_cards([(number(k["partnerships"] or 0, lang), t("kpi_partnerships", lang)),
+                      (number(k["authorities"] or 0, lang), t("kpi_authorities", lang)),
+                      (number(k["countries"] or 0, lang), t("kpi_countries", lang)),
+                      (euros(k["budget"] or 0, lang), t("kpi_budget", lang)), *extra], class_name=class_name)
+
+
+def actions(query: str, lang: str, before: list = ()) -> html.P:
+    """Download this page's partnerships, or open them in the dashboard."""
+    return html.P([*before, html.A(t("download_csv", lang), href=links.csv(query), className="button"), " ",
+                   html.A(t("open_dashboard", lang), href=links.home(query))], className="actions")

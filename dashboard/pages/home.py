@@ -1,0 +1,260 @@
+"""The dashboard (``/``): filters, key figures, the two maps, the charts of :data:`CHARTS`, the table and the CSV.
+Its state is the URL; one callback turns the controls into a :class:`Filters` value and returns every output,
+keyed by component id."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import dash_ag_grid as dag
+from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
+
+from dashboard import components, links, queries
+from dashboard.catalogue import CHARTS, Context
+from dashboard.components import chart_card, filter_controls, frame
+from dashboard.filters import FILTERS, MEASURES, Filters, query_dict
+from dashboard.i18n import LOCALES, euros, lang_of, number, other, percent, t, tn
+from dashboard.ids import Ids
+from dashboard.pages.registry import Page
+
+PANEL = tuple(spec for spec in FILTERS if spec.control)
+CARD_CLASSES = {"map-world": "card map-card wide", "map-france": "card map-card"}
+# The partnerships table: (field, width, extra column options); headers are ``grid.<field>`` in the catalogues.
+TABLE_COLUMNS = (
+    ("partnership_id", 120, {}), ("fr_authority_name", 210, {}), ("country", 140, {}),
+    ("partner_authority_name", 200, {}), ("title", 260, {}), ("themes", 150, {"sortable": False}),
+    ("odds", 90, {"sortable": False}), ("start_year", 90, {}), ("end_year", 80, {}),
+    ("budget_eur", 130, {"type": "rightAligned", "money": True}),
+)
+AGGRID_LOCALE = ("page", "of", "to", "next", "previous", "first", "last", "loadingOoo", "noRowsToShow")
+
+# Every output of the main view, keyed by "component.property".
+KPI_OUTPUTS = (Ids.KPI_PARTNERSHIPS, Ids.KPI_AUTHORITIES, Ids.KPI_COUNTRIES, Ids.KPI_BUDGET, Ids.KPI_BUDGET_NOTE)
+OUTPUTS: dict[str, tuple[str, str]] = {
+    **{f"{i}.children": (i, "children") for i in KPI_OUTPUTS},
+    f"{Ids.EMPTY}.children": (Ids.EMPTY, "children"),
+    **{key: pair for c in CHARTS for key, pair in ((f"{c.id}.figure", (c.id, "figure")),
+                                                     (f"{c.id}-summary.children", (f"{c.id}-summary", "children")))},
+    f"{Ids.CSV_LINK}.href": (Ids.CSV_LINK, "href"), f"{Ids.PERMALINK}.data": (Ids.PERMALINK, "data"),
+    f"{Ids.LANG_LINK}.href": (Ids.LANG_LINK, "href"), "region-link.href": ("region-link", "href"),
+    "region-link.hidden": ("region-link", "hidden"),
+}
+
+
+def view(snap, f: Filters) -> dict:
+    """Every output of the main view for a set of filters (queries composed with figure builders)."""
+    v = Context(snap.store, snap.reference, f)
+    lang, n = f.lang, v.count
+    out = {
+        f"{Ids.KPI_PARTNERSHIPS}.children": number(n, lang),
+        f"{Ids.KPI_AUTHORITIES}.children": number(v.kpis["authorities"] or 0, lang),
+        f"{Ids.KPI_COUNTRIES}.children": number(v.kpis["countries"] or 0, lang),
+        f"{Ids.KPI_BUDGET}.children": euros(v.budget, lang),
+        f"{Ids.KPI_BUDGET_NOTE}.children": t("kpi_budget_note", lang, share=percent(v.known / n if n else None,
+                                                                                     lang)),
+        f"{Ids.EMPTY}.children": "" if n else t("empty", lang),
+    }
+    for chart in CHARTS:
+        out[f"{chart.id}.figure"], out[f"{chart.id}-summary.children"] = chart.build(v)
+    query = f.to_query()
+    out[f"{Ids.CSV_LINK}.href"] = links.csv(query)
+    out[f"{Ids.PERMALINK}.data"] = query
+    out[f"{Ids.LANG_LINK}.href"] = links.switch_language(replace(f, lang=other(lang)).to_query())
+    out["region-link.href"] = links.region(f.region, lang) if f.region else "/region/"
+    out["region-link.hidden"] = f.region is None
+    return out
+
+
+def controls_to_query(values: dict, metric, lang: str) -> dict:
+    """Control values in the form of URL parameters, so they go through the same validation as a link."""
+    return {**{spec.name: spec.from_control(values.get(spec.control_id)) for spec in PANEL},
+            "mesure": metric, "lang": lang}
+
+
+def _grid(lang: str) -> dag.AgGrid:
+    money = ("params.value == null ? '—' : new Intl.NumberFormat('" + LOCALES[lang].replace("_", "-")
+             + "', {maximumFractionDigits: 0, style: 'currency', currency: 'EUR'}).format(params.value)")
+    column_defs = []
+    for name, width, extra in TABLE_COLUMNS:
+        col = {"field": f"country_{lang}" if name == "country" else name, "colId": name,
+               "headerName": t(f"grid.{name}", lang), "width": width, "sortable": True,
+               **{k: v for k, v in extra.items() if k != "money"}}
+        if extra.get("money"):
+            col["valueFormatter"] = {"function": money}
+        column_defs.append(col)
+    return dag.AgGrid(
+        id=Ids.GRID, rowModelType="infinite", columnDefs=column_defs,
+        defaultColDef={"resizable": True, "filter": False},
+        dashGridOptions={"pagination": True, "paginationPageSize": 20, "cacheBlockSize": 20, "rowBuffer": 0,
+                         "maxBlocksInCache": 20, "infiniteInitialRowCount": 20, "suppressCellFocus": False,
+                         "localeText": {k: t(f"aggrid.{k}", lang) for k in AGGRID_LOCALE}},
+        style={"height": "520px", "width": "100%"}, className="ag-theme-quartz",
+    )
+
+
+def layout(snap, **query) -> html.Div:
+    f = Filters.from_query(query, snap.vocab)
+    lang = f.lang
+    panel = html.Aside([
+        html.H2(t("filters", lang)),
+        *filter_controls(PANEL, vars(f), snap.vocab, lang),
+        html.Button(t("reset", lang), id=Ids.RESET, n_clicks=0, className="secondary"),
+    ], className="filters", **{"aria-label": t("filters", lang)})
+    extras = {
+        "map-world": [t("map_hint", lang), " ", html.Button(t("clear_country", lang), id=Ids.CLEAR_COUNTRY,
+                                                             n_clicks=0, className="link")],
+        "map-france": [t("map_hint_fr", lang), " ", html.A(t("region_link", lang), id="region-link",
+                                                            href="/region/", hidden=f.region is None)],
+    }
+    maps = [chart_card(c.id, t(c.title, lang), c.height, lang, extra=extras.get(c.id), heading=html.H2,
+                       class_name=CARD_CLASSES[c.id], embed=True) for c in CHARTS if c.kind == "map"]
+    cards = [chart_card(c.id, t(c.title, lang), c.height, lang, embed=True) for c in CHARTS if c.kind == "chart"]
+    main = html.Main([
+        components.kpi_cards([("…", t("kpi_partnerships", lang), Ids.KPI_PARTNERSHIPS),
+                              ("…", t("kpi_authorities", lang), Ids.KPI_AUTHORITIES),
+                              ("…", t("kpi_countries", lang), Ids.KPI_COUNTRIES),
+                              ("…", t("kpi_budget", lang), Ids.KPI_BUDGET, Ids.KPI_BUDGET_NOTE)], live=True),
+        html.Div(id=Ids.EMPTY, className="empty", role="status"),
+        html.Div([
+            html.Fieldset([
+                html.Legend(t("metric", lang)),
+                dcc.RadioItems(id=Ids.METRIC, value=f.mesure, inline=True,
+                               options=[{"label": t(m.label, lang), "value": m.value} for m in MEASURES]),
+            ], className="metric"),
+            html.Div([
+                html.Button(t("copy_link", lang), id=Ids.COPY_LINK, n_clicks=0),
+                html.Span(id=Ids.COPY_STATUS, role="status", className="copy-status"),
+                html.A(t("download_csv", lang), id=Ids.CSV_LINK, href=links.csv(""), download="",
+                       className="button"),
+            ], className="actions"),
+        ], className="toolbar"),
+        html.Div(maps, className="maps"),
+        html.Div(cards, className="charts"),
+        html.Section([
+            html.H2(t("table", lang)),
+            html.Div([
+                html.Label(t("search_table", lang), htmlFor=Ids.SEARCH, className="visually-hidden"),
+                dcc.Input(id=Ids.SEARCH, type="search", debounce=0.4, placeholder=t("search_table", lang),
+                          className="search"),
+                html.Span(id=Ids.TABLE_COUNT, className="table-count", role="status"),
+            ], className="table-tools"),
+            _grid(lang),
+        ], className="card table-card"),
+    ], id="main", tabIndex="-1")
+    body = html.Div([html.Div(id="grid-sync", hidden=True), html.Div([panel, main], className="body")])
+    return frame(lang, snap.facts, f.to_query(), body, "/")
+
+
+def _clicked(click) -> str | None:
+    try:
+        return str(click["points"][0]["customdata"])
+    except (TypeError, KeyError, IndexError):
+        return None
+
+
+def _codes(value) -> list[str]:
+    """A multi-select's value as a list of strings, whatever the browser sent."""
+    return [str(v) for v in value if isinstance(v, str | int)] if isinstance(value, list) else []
+
+
+def register(app: Dash, atlas) -> None:
+    """Every callback reads the atlas's current snapshot, so a new build is picked up without a restart."""
+    inputs = {spec.control_id: Input(spec.control_id, "value") for spec in PANEL}
+
+    @app.callback(output={k: Output(*pair) for k, pair in OUTPUTS.items()},
+                  inputs={"values": inputs, "metric": Input(Ids.METRIC, "value"), "lang": State(Ids.LANG, "data")})
+    def update(values, metric, lang):
+        snap = atlas.current()
+        f = Filters.from_query(controls_to_query(values, metric, lang_of(lang)), snap.vocab)
+        return snap.memo(("home", f), lambda: view(snap, f))
+
+    @app.callback(Output(Ids.PAYS, "value"), Input(Ids.WORLD, "clickData"), Input(Ids.CLEAR_COUNTRY, "n_clicks"),
+                  State(Ids.PAYS, "value"), prevent_initial_call=True)
+    def click_country(click, _clear, current):
+        if ctx.triggered_id == Ids.CLEAR_COUNTRY:
+            return []
+        iso3 = _clicked(click)
+        if not iso3 or iso3 not in atlas.current().vocab.codes("pays"):
+            return no_update
+        current = _codes(current)
+        return [c for c in current if c != iso3] if iso3 in current else [*current, iso3]
+
+    @app.callback(Output(Ids.REGION, "value"), Input(Ids.FRANCE, "clickData"), State(Ids.REGION, "value"),
+                  prevent_initial_call=True)
+    def click_region(click, current):
+        code = _clicked(click)
+        if not code or code not in atlas.current().vocab.codes("region"):
+            return no_update
+        return None if isinstance(current, str) and code == current else code
+
+    for spec in PANEL:
+        if spec.depends_on:
+            _register_dependent(app, atlas, spec)
+
+    @app.callback({spec.control_id: Output(spec.control_id, "value", allow_duplicate=True) for spec in PANEL},
+                  Input(Ids.RESET, "n_clicks"), prevent_initial_call=True)
+    def reset(_n):
+        return {spec.control_id: "" if spec.control == "radio" else ([] if spec.multi else None) for spec in PANEL}
+
+    @app.callback(Output(Ids.GRID, "getRowsResponse"), Output(Ids.TABLE_COUNT, "children"),
+                  Input(Ids.GRID, "getRowsRequest"), State(Ids.PERMALINK, "data"), State(Ids.SEARCH, "value"),
+                  State(Ids.LANG, "data"), prevent_initial_call=True)
+    def rows(request, query, search, lang):
+        if not isinstance(request, dict):
+            return no_update, no_update
+        lang = lang_of(lang)
+        snap = atlas.current()
+        f = Filters.from_query(query_dict(query), snap.vocab)
+        df, total = queries.partnerships_page(snap.store, f, request.get("startRow", 0), request.get("endRow", 20),
+                                              request.get("sortModel"), search)
+        records = df.astype(object).where(df.notna(), None).to_dict("records")
+        return {"rowData": records, "rowCount": total}, tn("n_partnerships", total, lang)
+
+    app.clientside_callback(
+        """async function(query, search) {
+            const api = await dash_ag_grid.getApiAsync('grid');
+            api.purgeInfiniteCache();
+            return window.dash_clientside.no_update;
+        }""",
+        Output("grid-sync", "children"), Input(Ids.PERMALINK, "data"), Input(Ids.SEARCH, "value"),
+        prevent_initial_call=True,
+    )
+    # "Intégrer": every chart's <iframe> snippet follows the current view.
+    snippet_js = ("function(query, words) { const ids = " + json.dumps([c.id for c in CHARTS]) + """;
+            const base = window.location.origin + '/embed/';
+            return ids.map(id => '<iframe src="' + base + id + (query ? '?' + query : '') +
+                '" width="100%" height="480" style="border:0" loading="lazy" title="' + words.title +
+                '"></iframe>');
+        }""")
+    app.clientside_callback(snippet_js, [Output(f"{c.id}-embed", "value") for c in CHARTS],
+                            Input(Ids.PERMALINK, "data"), State(Ids.WORDS, "data"))
+    app.clientside_callback(
+        """async function(n, words) {
+            if (!n) { return ''; }
+            try {
+                await navigator.clipboard.writeText(window.location.href);
+                return words.copied;
+            } catch (e) {
+                return window.location.href;
+            }
+        }""",
+        Output(Ids.COPY_STATUS, "children"), Input(Ids.COPY_LINK, "n_clicks"), State(Ids.WORDS, "data"),
+    )
+
+
+def _register_dependent(app: Dash, atlas, spec) -> None:
+    """A control whose choices narrow to the value of another (départements of the chosen region)."""
+    parent_id = f"f-{spec.depends_on}"
+
+    @app.callback(Output(spec.control_id, "options"), Output(spec.control_id, "value", allow_duplicate=True),
+                  Input(parent_id, "value"), State(spec.control_id, "value"), State(Ids.LANG, "data"),
+                  prevent_initial_call=True)
+    def narrow(parent, current, lang):
+        parent = parent if isinstance(parent, str) else None
+        options = atlas.current().vocab.choices(spec.name, lang_of(lang), parent)
+        keep = current if isinstance(current, str) and current in {o["value"] for o in options} else None
+        return options, keep
+
+
+PAGE = Page("accueil", "title", layout, path="/", order=0, register=register)

@@ -1,0 +1,16 @@
+"""What an unknown authority, country, region or chart shows: the frame, a title and a way back."""
+
+from __future__ import annotations
+
+from dash import html
+
+from dashboard import links
+from dashboard.components import frame, page_main
+from dashboard.i18n import lang_of, t
+
+
+def layout(snap, **query) -> html.Div:
+    lang = lang_of(query.get("lang"))
+    return frame(lang, snap.facts, "", page_main([html.H2(t("not_found", lang)),
+                                                   html.P(html.A(t("nav_home", lang), href=links.page("/", lang)))]),
+                 "")
