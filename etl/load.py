@@ -19,13 +19,13 @@ import shapely
 
 from etl import __version__
 from etl.normalise.countries import KOSOVO
+from etl.paths import SCHEMA
 from etl.read import RawTable, read_table
 from etl.transform import Batch, Result, Sink, Transformer
 from etl.vocab import action_types, authority_types, odd_rows, rrma_rows, statuses, theme_odds, themes, zones
 from geo.prepare import Layers, load_layers
 from geo.zones import country_zones
 
-SCHEMA = Path(__file__).with_name("schema.sql")
 # Continents of the few ISO entries Natural Earth does not draw.
 CONTINENT_FALLBACK = {"BES": "ameriques", "BVT": "antarctique", "CCK": "oceanie", "CXR": "oceanie",
                       "SJM": "europe", "TKL": "oceanie", "GLP": "ameriques", "MTQ": "ameriques",
