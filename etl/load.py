@@ -87,6 +87,7 @@ def _countries_frame(layers: Layers) -> pd.DataFrame:
     drawn = layers.countries.set_index("iso3")
     fr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
     rows = []
+    zone_defs = zones()
     codes = sorted({c.alpha_3 for c in pycountry.countries} | {KOSOVO} | set(drawn.index))
     for iso3 in codes:
         if iso3 in drawn.index:
@@ -99,7 +100,7 @@ def _countries_frame(layers: Layers) -> pd.DataFrame:
             name = getattr(c, "common_name", None) or c.name
             row = dict(iso3=iso3, name_fr=fr.gettext(c.name), name_en=name, continent=CONTINENT_FALLBACK.get(iso3),
                        subregion=None, area_km2=None, label_lon=None, label_lat=None, geometry=None)
-        row["zones"] = country_zones(iso3, row["continent"], row["subregion"])
+        row["zones"] = country_zones(iso3, row["continent"], row["subregion"], zone_defs)
         rows.append(row)
     return pd.DataFrame(rows)
 
