@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import hashlib
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -19,10 +20,11 @@ import shapely
 
 from etl import __version__
 from etl.normalise.countries import KOSOVO
-from etl.paths import SCHEMA
+from etl.paths import SCHEMA, mapping_files
 from etl.read import RawTable, read_table
 from etl.transform import Batch, Result, Sink, Transformer
 from etl.vocab import action_types, authority_types, odd_rows, rrma_rows, statuses, theme_odds, themes, zones
+from geo.insets import INSET_BOXES
 from geo.prepare import Layers, load_layers
 from geo.zones import country_zones
 
@@ -149,10 +151,32 @@ def _db_sink(con: duckdb.DuckDBPyConnection) -> Sink:
     return sink
 
 
+def build_id(input_sha256: Sequence[str], geometry_key: str) -> str:
+    """The id of a build's content (``build_info.checksum``; its first 12 characters key the app's geometry URLs,
+    export cache and API ETags): a sha256 over the package version, ``schema.sql``, every mapping file of the
+    data folder (names and contents), the geometry sources and parameters (``geo.prepare.cache_key``, the inset
+    boxes) and the input files' checksums, in order. Anything else changing must bump the version."""
+    h = hashlib.sha256()
+
+    def part(label: str, content: bytes) -> None:
+        h.update(f"{label}\0{len(content)}\0".encode())
+        h.update(content)
+
+    part("version", __version__.encode())
+    part("schema.sql", SCHEMA.read_bytes())
+    for f in mapping_files():
+        part(f"data/{f.name}", f.read_bytes())
+    part("geometry", geometry_key.encode())
+    part("insets", json.dumps(INSET_BOXES, sort_keys=True).encode())
+    for sha in input_sha256:
+        part("input", sha.encode())
+    return h.hexdigest()
+
+
 def _write_build_info(con: duckdb.DuckDBPyConnection, tables: list[RawTable], result: Result, layers: Layers,
                       source_kind: str) -> None:
     _insert(con, "build_inputs", pd.DataFrame([vars(f) for f in result.files]))
-    checksum = hashlib.sha256("\n".join([__version__, *(t.sha256 for t in tables)]).encode()).hexdigest()
+    checksum = build_id([t.sha256 for t in tables], layers.key)
     _insert(con, "build_info", pd.DataFrame([{
         "source_kind": source_kind,
         "built_at": dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),

@@ -97,7 +97,7 @@ CREATE TABLE build_info (
     records_read   INTEGER NOT NULL,
     records_loaded INTEGER NOT NULL,
     records_rejected INTEGER NOT NULL,
-    checksum       VARCHAR NOT NULL,              -- sha256 over the inputs' checksums and the code version
+    checksum       VARCHAR NOT NULL,              -- build id (etl.load.build_id): inputs, data/, schema, geometry, version
     geometry_sources VARCHAR NOT NULL
 );
 
