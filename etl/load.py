@@ -9,7 +9,7 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from etl.paths import SCHEMA, mapping_files
 from etl.read import RawTable, read_table
 from etl.transform import Batch, Result, Sink, Transformer
 from etl.vocab import action_types, authority_types, odd_rows, rrma_rows, statuses, theme_odds, themes, zones
-from geo.insets import INSET_BOXES
+from geo.insets import INSET_BOXES, region_layout
 from geo.prepare import Layers, load_layers
 from geo.zones import country_zones
 
@@ -79,10 +79,14 @@ def transform_files(paths: Sequence[Path], sink: Sink | None = None,
     return tables, transformer.finish()
 
 
+def _oriented(geom):
+    """Outer rings clockwise, as stored (d3/plotly)."""
+    return None if geom is None or geom.is_empty else shapely.orient_polygons(geom, exterior_cw=True)
+
+
 def _wkb(geom) -> bytes | None:
-    if geom is None or geom.is_empty:
-        return None
-    return shapely.to_wkb(shapely.orient_polygons(geom, exterior_cw=True))
+    geom = _oriented(geom)
+    return None if geom is None else shapely.to_wkb(geom)
 
 
 def _countries_frame(layers: Layers) -> pd.DataFrame:
@@ -107,9 +111,10 @@ def _countries_frame(layers: Layers) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame, geometry: bool = False) -> None:
+def _insert(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame, geometry: Collection[str] = ()) -> None:
+    """Append a frame to a table; the columns named in ``geometry`` hold WKB."""
     cols = ", ".join(df.columns)
-    select = ", ".join("ST_GeomFromWKB(geometry)" if geometry and c == "geometry" else c for c in df.columns)
+    select = ", ".join(f"ST_GeomFromWKB({c})" if c in geometry else c for c in df.columns)
     con.register("frame", df)
     con.execute(f"INSERT INTO {table} ({cols}) SELECT {select} FROM frame")  # table/columns are our constants
     con.unregister("frame")
@@ -130,15 +135,27 @@ def _write_reference(con: duckdb.DuckDBPyConnection, layers: Layers) -> None:
                         ("authority_types", authority_types())):
         _insert(con, name, pd.DataFrame([(t.code, t.label_fr, t.label_en) for t in terms],
                                         columns=["code", "label_fr", "label_en"]))
-    _insert(con, "countries", _countries_frame(layers), geometry=True)
+    _insert(con, "countries", _countries_frame(layers), geometry=["geometry"])
+    _insert(con, "fr_regions", _regions_frame(layers), geometry=["geometry", "inset_geometry"])
+    deps = pd.DataFrame(layers.departements.drop(columns="geometry"))
+    shapes = [_oriented(g) for g in layers.departements.geometry]
+    points = [g.representative_point() for g in shapes]
+    deps["label_lon"], deps["label_lat"] = [p.x for p in points], [p.y for p in points]
+    deps["geometry"] = [shapely.to_wkb(g) for g in shapes]
+    _insert(con, "fr_departements", deps, geometry=["geometry"])
+
+
+def _regions_frame(layers: Layers) -> pd.DataFrame:
+    """The 18 regions with their network and their layout on the France map (overseas as insets), computed
+    here once rather than by every app process at start."""
     regional_rrma = {r["region_code"]: r["code"] for r in rrma_rows() if not r["departement_code"]}
     regions = pd.DataFrame(layers.regions.drop(columns="geometry"))
     regions["rrma"] = regions["code"].map(regional_rrma)
-    regions["geometry"] = [_wkb(g) for g in layers.regions.geometry]
-    _insert(con, "fr_regions", regions, geometry=True)
-    deps = pd.DataFrame(layers.departements.drop(columns="geometry"))
-    deps["geometry"] = [_wkb(g) for g in layers.departements.geometry]
-    _insert(con, "fr_departements", deps, geometry=True)
+    shapes = [_oriented(g) for g in layers.regions.geometry]
+    layout = pd.DataFrame([region_layout(c, g) for c, g in zip(regions["code"], shapes)], index=regions.index)
+    regions["geometry"] = [shapely.to_wkb(g) for g in shapes]
+    regions["inset_geometry"] = [_wkb(g) for g in layout.pop("inset_geometry")]
+    return pd.concat([regions, layout], axis=1)
 
 
 def _db_sink(con: duckdb.DuckDBPyConnection) -> Sink:
