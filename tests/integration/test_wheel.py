@@ -80,6 +80,7 @@ def test_wheel_runs_outside_the_checkout(tmp_path):
     mapping = {p.name for pattern in ("*.csv", "*.toml") for p in (ROOT / "data").glob(pattern)}
     assert {f"etl/data/{n}" for n in mapping} <= names
     assert {"etl/schema.sql", "dashboard/assets/style.css", "dashboard/figures/__init__.py"} <= names
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
 
     venv = tmp_path / "venv"
     _run(sys.executable, "-m", "venv", venv, cwd=tmp_path, env=env)
