@@ -8,14 +8,12 @@ from functools import cache
 from pathlib import Path
 
 from etl.normalise.text import fold_compact
-from etl.paths import DATA_DIR
-
-COLUMNS_FILE = DATA_DIR / "columns.toml"
+from etl.paths import data_file
 
 
 @cache
-def _spec(path: Path = COLUMNS_FILE) -> tuple[dict[str, str], tuple[str, ...], tuple[str, ...]]:
-    with path.open("rb") as f:
+def _spec(path: Path | None = None) -> tuple[dict[str, str], tuple[str, ...], tuple[str, ...]]:
+    with (path or data_file("columns.toml")).open("rb") as f:
         spec = tomllib.load(f)
     synonyms: dict[str, str] = {}
     for name, headers in spec["fields"].items():

@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import hashlib
+import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,13 +20,14 @@ import shapely
 
 from etl import __version__
 from etl.normalise.countries import KOSOVO
+from etl.paths import SCHEMA, mapping_files
 from etl.read import RawTable, read_table
 from etl.transform import Batch, Result, Sink, Transformer
 from etl.vocab import action_types, authority_types, odd_rows, rrma_rows, statuses, theme_odds, themes, zones
+from geo.insets import INSET_BOXES, region_layout
 from geo.prepare import Layers, load_layers
 from geo.zones import country_zones
 
-SCHEMA = Path(__file__).with_name("schema.sql")
 # Continents of the few ISO entries Natural Earth does not draw.
 CONTINENT_FALLBACK = {"BES": "ameriques", "BVT": "antarctique", "CCK": "oceanie", "CXR": "oceanie",
                       "SJM": "europe", "TKL": "oceanie", "GLP": "ameriques", "MTQ": "ameriques",
@@ -77,16 +79,21 @@ def transform_files(paths: Sequence[Path], sink: Sink | None = None,
     return tables, transformer.finish()
 
 
+def _oriented(geom):
+    """Outer rings clockwise, as stored (d3/plotly)."""
+    return None if geom is None or geom.is_empty else shapely.orient_polygons(geom, exterior_cw=True)
+
+
 def _wkb(geom) -> bytes | None:
-    if geom is None or geom.is_empty:
-        return None
-    return shapely.to_wkb(shapely.orient_polygons(geom, exterior_cw=True))
+    geom = _oriented(geom)
+    return None if geom is None else shapely.to_wkb(geom)
 
 
 def _countries_frame(layers: Layers) -> pd.DataFrame:
     drawn = layers.countries.set_index("iso3")
     fr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
     rows = []
+    zone_defs = zones()
     codes = sorted({c.alpha_3 for c in pycountry.countries} | {KOSOVO} | set(drawn.index))
     for iso3 in codes:
         if iso3 in drawn.index:
@@ -99,14 +106,15 @@ def _countries_frame(layers: Layers) -> pd.DataFrame:
             name = getattr(c, "common_name", None) or c.name
             row = dict(iso3=iso3, name_fr=fr.gettext(c.name), name_en=name, continent=CONTINENT_FALLBACK.get(iso3),
                        subregion=None, area_km2=None, label_lon=None, label_lat=None, geometry=None)
-        row["zones"] = country_zones(iso3, row["continent"], row["subregion"])
+        row["zones"] = country_zones(iso3, row["continent"], row["subregion"], zone_defs)
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame, geometry: bool = False) -> None:
+def _insert(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame, geometry: Collection[str] = ()) -> None:
+    """Append a frame to a table; the columns named in ``geometry`` hold WKB."""
     cols = ", ".join(df.columns)
-    select = ", ".join("ST_GeomFromWKB(geometry)" if geometry and c == "geometry" else c for c in df.columns)
+    select = ", ".join(f"ST_GeomFromWKB({c})" if c in geometry else c for c in df.columns)
     con.register("frame", df)
     con.execute(f"INSERT INTO {table} ({cols}) SELECT {select} FROM frame")  # table/columns are our constants
     con.unregister("frame")
@@ -127,15 +135,27 @@ def _write_reference(con: duckdb.DuckDBPyConnection, layers: Layers) -> None:
                         ("authority_types", authority_types())):
         _insert(con, name, pd.DataFrame([(t.code, t.label_fr, t.label_en) for t in terms],
                                         columns=["code", "label_fr", "label_en"]))
-    _insert(con, "countries", _countries_frame(layers), geometry=True)
+    _insert(con, "countries", _countries_frame(layers), geometry=["geometry"])
+    _insert(con, "fr_regions", _regions_frame(layers), geometry=["geometry", "inset_geometry"])
+    deps = pd.DataFrame(layers.departements.drop(columns="geometry"))
+    shapes = [_oriented(g) for g in layers.departements.geometry]
+    points = [g.representative_point() for g in shapes]
+    deps["label_lon"], deps["label_lat"] = [p.x for p in points], [p.y for p in points]
+    deps["geometry"] = [shapely.to_wkb(g) for g in shapes]
+    _insert(con, "fr_departements", deps, geometry=["geometry"])
+
+
+def _regions_frame(layers: Layers) -> pd.DataFrame:
+    """The 18 regions with their network and their layout on the France map (overseas as insets), computed
+    here once rather than by every app process at start."""
     regional_rrma = {r["region_code"]: r["code"] for r in rrma_rows() if not r["departement_code"]}
     regions = pd.DataFrame(layers.regions.drop(columns="geometry"))
     regions["rrma"] = regions["code"].map(regional_rrma)
-    regions["geometry"] = [_wkb(g) for g in layers.regions.geometry]
-    _insert(con, "fr_regions", regions, geometry=True)
-    deps = pd.DataFrame(layers.departements.drop(columns="geometry"))
-    deps["geometry"] = [_wkb(g) for g in layers.departements.geometry]
-    _insert(con, "fr_departements", deps, geometry=True)
+    shapes = [_oriented(g) for g in layers.regions.geometry]
+    layout = pd.DataFrame([region_layout(c, g) for c, g in zip(regions["code"], shapes)], index=regions.index)
+    regions["geometry"] = [shapely.to_wkb(g) for g in shapes]
+    regions["inset_geometry"] = [_wkb(g) for g in layout.pop("inset_geometry")]
+    return pd.concat([regions, layout], axis=1)
 
 
 def _db_sink(con: duckdb.DuckDBPyConnection) -> Sink:
@@ -148,10 +168,32 @@ def _db_sink(con: duckdb.DuckDBPyConnection) -> Sink:
     return sink
 
 
+def build_id(input_sha256: Sequence[str], geometry_key: str) -> str:
+    """The id of a build's content (``build_info.checksum``; its first 12 characters key the app's geometry URLs,
+    export cache and API ETags): a sha256 over the package version, ``schema.sql``, every mapping file of the
+    data folder (names and contents), the geometry sources and parameters (``geo.prepare.cache_key``, the inset
+    boxes) and the input files' checksums, in order. Anything else changing must bump the version."""
+    h = hashlib.sha256()
+
+    def part(label: str, content: bytes) -> None:
+        h.update(f"{label}\0{len(content)}\0".encode())
+        h.update(content)
+
+    part("version", __version__.encode())
+    part("schema.sql", SCHEMA.read_bytes())
+    for f in mapping_files():
+        part(f"data/{f.name}", f.read_bytes())
+    part("geometry", geometry_key.encode())
+    part("insets", json.dumps(INSET_BOXES, sort_keys=True).encode())
+    for sha in input_sha256:
+        part("input", sha.encode())
+    return h.hexdigest()
+
+
 def _write_build_info(con: duckdb.DuckDBPyConnection, tables: list[RawTable], result: Result, layers: Layers,
                       source_kind: str) -> None:
     _insert(con, "build_inputs", pd.DataFrame([vars(f) for f in result.files]))
-    checksum = hashlib.sha256("\n".join([__version__, *(t.sha256 for t in tables)]).encode()).hexdigest()
+    checksum = build_id([t.sha256 for t in tables], layers.key)
     _insert(con, "build_info", pd.DataFrame([{
         "source_kind": source_kind,
         "built_at": dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),

@@ -66,11 +66,17 @@ CREATE TABLE rrma (
 );
 
 CREATE TABLE fr_regions (
-    code       VARCHAR PRIMARY KEY,
-    name       VARCHAR NOT NULL,
-    rrma       VARCHAR,                           -- the region-wide network, if any
-    population BIGINT NOT NULL,                   -- population municipale (COG)
-    geometry   GEOMETRY NOT NULL
+    code           VARCHAR PRIMARY KEY,
+    name           VARCHAR NOT NULL,
+    rrma           VARCHAR,                       -- the region-wide network, if any
+    population     BIGINT NOT NULL,               -- population municipale (COG)
+    geometry       GEOMETRY NOT NULL,             -- the true shape
+    inset_geometry GEOMETRY NOT NULL,             -- on the France map: overseas moved and scaled into their inset
+                                                  -- box (geo/insets.py); mainland regions: the same as geometry
+    label_lon      DOUBLE NOT NULL,               -- where the map label goes: a point inside inset_geometry
+    label_lat      DOUBLE NOT NULL,
+    centre_lon     DOUBLE NOT NULL,               -- where flow lines start: a point inside geometry
+    centre_lat     DOUBLE NOT NULL
 );
 
 CREATE TABLE fr_departements (
@@ -78,7 +84,9 @@ CREATE TABLE fr_departements (
     name        VARCHAR NOT NULL,
     region_code VARCHAR NOT NULL,
     population  BIGINT NOT NULL,
-    geometry    GEOMETRY NOT NULL
+    geometry    GEOMETRY NOT NULL,
+    label_lon   DOUBLE NOT NULL,                  -- where a label goes: a point inside geometry
+    label_lat   DOUBLE NOT NULL
 );
 
 CREATE TABLE themes (code VARCHAR PRIMARY KEY, label_fr VARCHAR NOT NULL, label_en VARCHAR NOT NULL,
@@ -97,7 +105,7 @@ CREATE TABLE build_info (
     records_read   INTEGER NOT NULL,
     records_loaded INTEGER NOT NULL,
     records_rejected INTEGER NOT NULL,
-    checksum       VARCHAR NOT NULL,              -- sha256 over the inputs' checksums and the code version
+    checksum       VARCHAR NOT NULL,              -- build id (etl.load.build_id): inputs, data/, schema, geometry, version
     geometry_sources VARCHAR NOT NULL
 );
 

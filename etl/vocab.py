@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from functools import cache
 
 from etl.normalise.text import fold
-from etl.paths import DATA_DIR
+from etl.paths import data_file
 
 
 def read_csv(name: str) -> list[dict[str, str]]:
     """Rows of a mapping file of ``data/``; lines starting with ``#`` are comments."""
-    with (DATA_DIR / name).open(encoding="utf-8") as f:
+    with data_file(name).open(encoding="utf-8") as f:
         return [
             {k: (v or "").strip() for k, v in row.items()}
             for row in csv.DictReader(line for line in f if not line.startswith("#"))
@@ -103,7 +103,7 @@ def rrma_for(region_code: str | None, departement_code: str | None) -> str | Non
 @cache
 def zones() -> dict[str, dict]:
     """Zone definitions from ``data/zones.toml`` in display order."""
-    with (DATA_DIR / "zones.toml").open("rb") as f:
+    with data_file("zones.toml").open("rb") as f:
         return tomllib.load(f)
 
 

@@ -32,6 +32,16 @@ def inset(code: str, geom: BaseGeometry) -> BaseGeometry:
     return affinity.translate(scaled, lon - centre.x, lat - centre.y)
 
 
+def region_layout(code: str, geom: BaseGeometry) -> dict:
+    """A region on the France map: its inset shape (``inset_geometry``), where its label goes (``label_lon``,
+    ``label_lat``: a point inside the inset shape) and its true place (``centre_lon``, ``centre_lat``: a point
+    inside the true shape, where flow lines start)."""
+    moved = inset(code, geom)
+    label, centre = moved.representative_point(), geom.representative_point()
+    return {"inset_geometry": moved, "label_lon": label.x, "label_lat": label.y,
+            "centre_lon": centre.x, "centre_lat": centre.y}
+
+
 def inset_frames() -> list[tuple[float, float, float, float]]:
     """The inset boxes as (min lon, min lat, max lon, max lat), to draw their frames."""
     pad = 0.15

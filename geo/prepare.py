@@ -31,13 +31,15 @@ class Layers:
     regions: gpd.GeoDataFrame
     departements: gpd.GeoDataFrame
     sources: str
+    key: str  # cache_key(): what the layers were prepared from and how
 
 
 def sources() -> str:
     return f"{countries.source_version()}; COG {cog.cog_version()}"
 
 
-def _key() -> str:
+def cache_key() -> str:
+    """The source package versions and the simplification parameters: the layers are a function of these."""
     params = json.dumps([sources(), countries.SIMPLIFY_DEGREES, countries.MIN_PART_KM2, countries.DECIMALS,
                          france.SIMPLIFY_DEGREES, france.DECIMALS, 2])
     return hashlib.sha256(params.encode()).hexdigest()[:16]
@@ -45,7 +47,8 @@ def _key() -> str:
 
 def load_layers(cache: Path | None = None) -> Layers:
     """The three layers, from the cache when it holds them, else prepared (≈ 10 s) and cached."""
-    folder = (cache or cache_dir()) / f"geo-{_key()}"
+    key = cache_key()
+    folder = (cache or cache_dir()) / f"geo-{key}"
     names = ("countries", "regions", "departements")
     paths = {n: folder / f"{n}.geojson" for n in names}
     if all(p.exists() for p in paths.values()):
@@ -58,4 +61,4 @@ def load_layers(cache: Path | None = None) -> Layers:
             tmp = paths[n].with_suffix(f".tmp{os.getpid()}")
             tmp.write_text(gdf.to_json(drop_id=True), encoding="utf-8")
             os.replace(tmp, paths[n])
-    return Layers(layers["countries"], layers["regions"], layers["departements"], sources())
+    return Layers(layers["countries"], layers["regions"], layers["departements"], sources(), key)

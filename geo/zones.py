@@ -1,13 +1,16 @@
-"""Which zones (``data/zones.toml``) a country belongs to."""
+"""Which zones a country belongs to, given the zone definitions (``data/zones.toml``, read by ``etl.vocab``)."""
 
 from __future__ import annotations
 
-from etl.vocab import zones
+from collections.abc import Mapping
 
 
-def country_zones(iso3: str, continent: str | None, subregion: str | None) -> list[str]:
+def country_zones(iso3: str, continent: str | None, subregion: str | None,
+                  zones: Mapping[str, Mapping]) -> list[str]:
+    """The codes of ``zones`` (code → definition, in display order) that hold the country: a zone lists its
+    ``members``, or takes ``continents`` minus ``subregions_excluded`` and ``excluded`` countries."""
     out = []
-    for code, z in zones().items():
+    for code, z in zones.items():
         if "members" in z:
             inside = iso3 in z["members"]
         else:

@@ -55,3 +55,33 @@ def test_reference_tables(con):
     assert con.execute("SELECT count(*) FROM countries WHERE continent IS NULL").fetchone() == (0,)
     assert values(con, "SELECT rrma FROM fr_regions WHERE code = '84'") == {"resacoop"}
     assert con.execute("SELECT count(*) FROM build_info").fetchone() == (1,)
+
+
+def _shapes(con, sql):
+    import shapely
+
+    return {r[0]: [shapely.from_wkb(bytes(g)) if isinstance(g, bytes | bytearray) else g for g in r[1:]]
+            for r in con.execute(sql).fetchall()}
+
+
+def test_france_map_layout_is_prepared_by_the_build(con):
+    """Inset shapes and label points of the France map: computed once by the build, as the app used to at
+    every start (geo.insets.inset, representative points of the inset and of the true shape)."""
+    from shapely import Point
+
+    from geo.insets import INSET_BOXES, inset
+
+    regions = _shapes(con, "SELECT code, ST_AsWKB(geometry), ST_AsWKB(inset_geometry), label_lon, label_lat, "
+                           "centre_lon, centre_lat FROM fr_regions")
+    assert len(regions) == 18
+    for code, (geom, moved, lon, lat, clon, clat) in regions.items():
+        assert moved.equals_exact(inset(code, geom), 1e-9), code
+        assert (code in INSET_BOXES) == (not moved.equals(geom)), code
+        assert moved.contains(Point(lon, lat)) and geom.contains(Point(clon, clat)), code
+        label, centre = moved.representative_point(), geom.representative_point()
+        assert (lon, lat, clon, clat) == pytest.approx((label.x, label.y, centre.x, centre.y), abs=1e-9), code
+    lon, lat = regions["03"][2:4]  # Guyane sits in its box west of Brittany, its centre in South America
+    assert -9 < lon < -6 and 44 < lat < 46 and regions["03"][5] < 10
+    deps = _shapes(con, "SELECT code, ST_AsWKB(geometry), label_lon, label_lat FROM fr_departements")
+    assert len(deps) == 101
+    assert all(geom.contains(Point(lon, lat)) for geom, lon, lat in deps.values())
