@@ -37,7 +37,8 @@ _DEP_SHORT = re.compile(r"^c[dg](97[1-6]|2[ab]|\d{2})$")
 _EPCI_TITLES = (
     ("communaute de communes", "cc"), ("communaute d agglomeration", "ca"), ("communaute d agglo", "ca"),
     ("communaute urbaine", "cu"), ("eurometropole", "me"), ("metropole", "me"), ("agglomeration", "ca"),
-    ("agglo", "ca"), ("communaute", "cc"), ("cc", "cc"), ("ca", "ca"), ("cu", "cu"),
+    ("agglo", "ca"), ("communaute", "cc"), ("cc", "cc"), ("ca", "ca"), ("cu", "cu"), ("c c", "cc"), ("c a", "ca"),
+    ("c u", "cu"),
 )
 _EPCI_TRAILING = ("communaute de communes", "communaute", "agglomeration", "agglo", "metropole")
 _EPCI_TITLE_WORDS = tuple((long.split(), short) for long, short in _EPCI_TITLES)

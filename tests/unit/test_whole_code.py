@@ -170,7 +170,7 @@ def epci_current() -> Iterator[Case]:
         short = _short_title(name)
         alone = key if counts[fold(name)] == 1 else AMBIGUOUS
         forms = {"nom": name, "CC/CA/CU": short, "capitales": name.upper(), "sans accents": plain(name),
-                 "CC/CA/CU capitales": plain(short).upper()}
+                 "CC/CA/CU capitales": plain(short).upper(), "C.C./C.A./C.U.": re.sub(r"^(C)(.) ", r"\1.\2. ", short)}
         for label, form in distinct(forms):
             yield label, (form,), alone
         yield "nom + type", (name, "Métropole" if kind == "ME" else "EPCI"), alone
