@@ -1,8 +1,9 @@
 """Partner country → ISO 3166-1 alpha-3, from French or English names in any common spelling.
 
-Names come from pycountry (English names and their French translations) and from ``data/country_aliases.csv``,
-which decides the ambiguous ones and adds short forms (RDC, Corée du Sud…). Kosovo, absent from ISO 3166, is XKX.
-France and its overseas territories are not partner countries.
+Names come from pycountry (English short, official and common names and their French translations) and from
+``data/country_aliases.csv``, which decides the ambiguous ones and adds usual forms (RDC, Corée du Sud, Burkina…).
+A state's title before a known name is read through ("République de Moldavie", "Royaume du Maroc", "Republic of
+Rwanda"). Kosovo, absent from ISO 3166, is XKX. France and its overseas territories are not partner countries.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 import pycountry
 
 from etl.normalise import Invalid
-from etl.normalise.text import clean, fold
+from etl.normalise.text import clean, fold_name
 from etl.paths import DATA_DIR
 
 FRENCH_TERRITORIES = frozenset(
@@ -26,6 +27,15 @@ FRENCH_TERRITORIES = frozenset(
 KOSOVO = "XKX"
 _PARENS = re.compile(r"^(.*?)\s*\((.*)\)\s*$")
 _ARTICLES = ("le ", "la ", "les ", "l ", "the ")
+# Titles of states, folded, before a name: "République de Moldavie", "Royaume du Maroc", "Republic of Rwanda".
+# Only titles that add nothing to the name: "République démocratique du Congo" is not "Congo".
+_STATE_TITLES = tuple(sorted({
+    "republique", "republique federale", "republique federative", "republique islamique", "royaume", "principaute",
+    "grand duche", "etat", "sultanat", "emirat", "federation", "commonwealth",
+    "republic", "federal republic", "federative republic", "islamic republic", "kingdom", "principality",
+    "grand duchy", "state", "sultanate", "emirate",
+}, key=lambda t: (-len(t), t)))
+_STATE_LINKS = ("de la ", "de l ", "du ", "des ", "de ", "d ", "of the ", "of ")
 
 
 def iso_codes() -> set[str]:
@@ -42,14 +52,22 @@ def _iso_names() -> dict[str, set[str]]:
             if not en:
                 continue
             for name in (en, fr.gettext(en)):
-                names[fold(name)].add(c.alpha_3)
+                forms = [name]
                 if "," in name:  # "Corée, République de" → "République de Corée" and "Corée"
                     head, tail = (p.strip() for p in name.split(",", 1))
-                    names[fold(f"{tail} {head}")].add(c.alpha_3)
-                    names[fold(head)].add(c.alpha_3)
-        names[fold(c.alpha_3)].add(c.alpha_3)
-    names[fold("Kosovo")].add(KOSOVO)
-    names[fold(KOSOVO)].add(KOSOVO)
+                    forms += [f"{tail} {head}", head]
+                m = _PARENS.match(name)
+                if m:  # "Holy See (Vatican City State)" → "Holy See"
+                    forms.append(m.group(1))
+                for form in forms:
+                    key = fold_name(form)
+                    names[key].add(c.alpha_3)
+                    for article in _ARTICLES:  # "The Democratic Republic of the Congo" without "the"
+                        if key.startswith(article):
+                            names[key[len(article):]].add(c.alpha_3)
+        names[fold_name(c.alpha_3)].add(c.alpha_3)
+    names[fold_name("Kosovo")].add(KOSOVO)
+    names[fold_name(KOSOVO)].add(KOSOVO)
     return names
 
 
@@ -57,7 +75,7 @@ def read_aliases(path: Path) -> dict[str, str]:
     """``alias → iso3`` from a CSV file with ``#`` comment lines; an empty iso3 marks a French territory."""
     with path.open(encoding="utf-8") as f:
         rows = csv.DictReader(line for line in f if not line.startswith("#"))
-        return {fold(r["alias"]): (r["iso3"] or "").strip().upper() for r in rows}
+        return {fold_name(r["alias"]): (r["iso3"] or "").strip().upper() for r in rows}
 
 
 @cache
@@ -74,6 +92,13 @@ def _lookup(key: str, index: dict[str, str]) -> str | None:
     for article in _ARTICLES:
         if key.startswith(article) and key[len(article):] in index:
             return index[key[len(article):]]
+    for title in _STATE_TITLES:  # "République de Moldavie" → "Moldavie"
+        if key.startswith(title + " "):
+            rest = key[len(title) + 1:]
+            for link in _STATE_LINKS:
+                if rest.startswith(link) and rest[len(link):] in index:
+                    return index[rest[len(link):]]
+            break
     return None
 
 
@@ -86,13 +111,13 @@ def normalise_country(raw: str | None) -> str:
     if not text:
         raise Invalid("pays partenaire manquant")
     index = country_index()
-    code = _lookup(fold(text), index)
+    code = _lookup(fold_name(text), index)
     if code is None:
         m = _PARENS.match(text)
         if m:
-            code = _lookup(fold(m.group(1)), index)
+            code = _lookup(fold_name(m.group(1)), index)
             if code is None:
-                code = _lookup(fold(m.group(2)), index)
+                code = _lookup(fold_name(m.group(2)), index)
     if code is None:
         raise Invalid(f"pays partenaire inconnu : « {text} »")
     if code == "" or code in FRENCH_TERRITORIES:

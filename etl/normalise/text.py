@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
+from functools import lru_cache
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
+
+
+# Every combining mark (accents…) → removed; ligatures spelt out.
+_BARE = {cp: None for cp in range(sys.maxunicode + 1) if unicodedata.combining(chr(cp))}
+_BARE.update({ord("œ"): "oe", ord("Œ"): "oe", ord("æ"): "ae", ord("ß"): "ss"})
 
 
 def fold(text: str) -> str:
     """Lower-case, accent-free, words separated by one space: ``"Côte d’Ivoire"`` → ``"cote d ivoire"``."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    bare = bare.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("ß", "ss")
+    bare = unicodedata.normalize("NFKD", text).translate(_BARE)
     return _NON_ALNUM.sub(" ", bare.lower()).strip()
 
 
@@ -26,4 +30,17 @@ def clean(text: str | None) -> str:
     """Trim and collapse white space (including no-break spaces); ``None`` becomes ``""``."""
     if text is None:
         return ""
-    return _SPACES.sub(" ", str(text)).strip()
+    return " ".join(str(text).split())  # str.split() splits on every Unicode space, no-break ones included
+
+
+# Abbreviations of place names, spelt out after folding: "St-Jean", "Ste-Sigolène", "Stes-Maries", "Boulogne-s/-Mer".
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+_SUR = re.compile(r"(?<![^\W\d_])s/\s*-?", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def fold_name(text: str) -> str:
+    """:func:`fold` for place and country names, with "St", "Ste", "Sts", "Stes" and "s/" spelt out:
+    ``"St-Jean-de-Monts"`` → ``"saint jean de monts"``, ``"Boulogne-s/-Mer"`` → ``"boulogne sur mer"``."""
+    words = fold(_SUR.sub(" sur ", text)).split(" ")
+    return " ".join(_ABBREVIATIONS.get(w, w) for w in words)

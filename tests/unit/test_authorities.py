@@ -38,6 +38,22 @@ from etl.normalise.authorities import normalise_authority
         (("Comité de jumelage", "", "", "44 - Loire-Atlantique"), ("autre", None, "44", "52")),
         (("Ville de Pointe-à-Pitre",), ("commune", "97120", "971", "01")),
         (("Mamoudzou",), ("commune", "97611", "976", "06")),
+        (("St-Jean-de-Monts",), ("commune", "85234", "85", "52")),
+        (("Ste-Sigolène",), ("commune", "43224", "43", "84")),
+        (("Mairie de St-Sébastien-sur-Loire",), ("commune", "44190", "44", "52")),
+        (("Boulogne-s/-Mer",), ("commune", "62160", "62", "32")),
+        (("Saint-Denis (93)",), ("commune", "93066", "93", "11")),
+        (("Ville de Saint-Denis (La Réunion)",), ("commune", "97411", "974", "04")),
+        (("Cherbourg-Octeville",), ("commune", "50129", "50", "28")),  # a delegated commune: its commune
+        (("Lyon 3e", "", "69383"), ("commune", "69123", "69", "84")),  # an arrondissement: its commune
+        (("CD13",), ("departement", None, "13", "93")),
+        (("Conseil départemental du Nord (59)",), ("departement", None, "59", "32")),
+        (("Région Bretagne (53)",), ("region", None, None, "53")),
+        (("CA Grand Longwy Agglomération",), ("epci", None, "54", "44")),
+        (("Communauté de communes Hautes Terres",), ("epci", None, "15", "84")),
+        (("Metz Métropole", "", "", "57"), ("metropole", None, "57", "44")),
+        (("CC des Deux Vallées", "", "", "91"), ("epci", None, "91", "11")),
+        (("CA du Calaisis", "", "246201149"), ("epci", None, "62", "32")),  # merged into Grand Calais
     ],
 )
 def test_authorities_are_located(args, expected):
@@ -61,6 +77,12 @@ def test_key_is_stable_across_spellings():
         (("X", "", "99999"), "code INSEE/SIREN inconnu"),
         (("X", "", "", "Atlantide"), "département inconnu"),
         (("X", "", "", "", "Laponie"), "région inconnue"),
+        # A homonymous commune is not the EPCI named after one of them, nor any of them.
+        (("La Rochelle",), "nom ambigu"),
+        (("Chaumont",), "nom ambigu"),
+        (("St-Denis",), "nom ambigu"),
+        (("Communauté de communes des Deux Vallées",), "nom ambigu"),  # two EPCI (60, 91)
+        (("Pays Basque",), "introuvable"),  # an EPCI's name without its title is not guessed
     ],
 )
 def test_authorities_rejected_never_guessed(args, message):
@@ -81,3 +103,16 @@ def test_rrma_by_region_and_ycid_by_departement():
     assert rrma_for("11", "78") == "ycid"
     assert rrma_for("11", "75") is None
     assert rrma_for("52", None) == "pdlci"
+
+
+def test_epci_renamed_or_merged_keeps_its_key_today():
+    key = normalise_authority("Agglomération du Grand Longwy").key
+    assert key == "EPCI:245400262"
+    for spelling in ("CA de Longwy", "CA Grand Longwy Agglomération", "Grand Longwy Agglomération"):
+        assert normalise_authority(spelling).key == key
+    assert normalise_authority("CC Jura Sud").key == normalise_authority("Terre d'Émeraude Communauté").key
+
+
+def test_epci_found_by_name_with_a_departement_gets_its_siren():
+    a = normalise_authority("Lannion-Trégor Communauté", "", "", "Côtes-d'Armor")
+    assert a.key == "EPCI:200065928"

@@ -29,6 +29,9 @@ from etl.normalise.countries import iso_codes, normalise_country
         ("Bolivie", "BOL"), ("Tanzanie", "TZA"), ("Iran", "IRN"), ("Syrie", "SYR"), ("Laos", "LAO"),
         ("Moldavie", "MDA"), ("Birmanie", "MMR"), ("Guinée", "GIN"), ("Guinée-Bissau", "GNB"),
         ("Centrafrique", "CAF"), ("MLI", "MLI"),
+        ("Burkina", "BFA"), ("République de Moldavie", "MDA"), ("Royaume du Maroc", "MAR"),
+        ("Republic of Rwanda", "RWA"), ("République tunisienne", "TUN"), ("St Lucia", "LCA"),
+        ("République de Chine", "TWN"), ("République populaire de Chine", "CHN"), ("Holy See", "VAT"),
     ],
 )
 def test_country_spellings(raw, iso3):
@@ -42,7 +45,8 @@ def test_france_is_not_a_partner(raw):
 
 
 @pytest.mark.parametrize("raw, message", [("", "manquant"), ("   ", "manquant"), (None, "manquant"),
-                                          ("Atlantide", "inconnu"), ("Corée", "inconnu")])
+                                          ("Atlantide", "inconnu"), ("Corée", "inconnu"),
+                                          ("République", "inconnu"), ("Yougoslavie", "inconnu")])
 def test_unknown_or_missing(raw, message):
     with pytest.raises(Invalid, match=message):
         normalise_country(raw)
