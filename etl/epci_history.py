@@ -7,7 +7,7 @@ Offline, by hand, when a new year is added (nothing here runs at build or serve 
       mkdir -p /tmp/dec/$v && npm install --prefix /tmp/dec/$v --no-save --ignore-scripts \
         @etalab/decoupage-administratif@$v
     done
-    .venv/bin/python -m geo.epci_history /tmp/dec > data/epci_history.csv
+    .venv/bin/python -m etl.epci_history /tmp/dec > data/epci_history.csv
 
 The npm package ``@etalab/decoupage-administratif`` publishes one version per year of the code (its README's
 "Millésimes et versions de package"); its ``data/epci.json`` is the DGCL list of EPCI à fiscalité propre with
@@ -93,7 +93,7 @@ HEADER = """\
 # Source: npm @etalab/decoupage-administratif, one version per year: 0.7.0 (2019), 0.8.0 (2020), 1.1.1 (2021),
 # 2.3.1 (2022), 3.1.1 (2023), 4.1.0 (2024), 5.3.0 (2025), 6.0.0 (2026), file data/epci.json (DGCL list of EPCI
 # à fiscalité propre and their member communes). Data: Licence Ouverte / Etalab 2.0 (DGCL, INSEE); package code
-# MIT. Derived by geo/epci_history.py (see there how to rebuild it); do not edit by hand.
+# MIT. Derived by etl/epci_history.py (see there how to rebuild it); do not edit by hand.
 # A SIREN that disappeared points at the EPCI now holding all its member communes; split ones are left out.
 # An empty name: the name is borne by another EPCI today, only the old SIREN leads here.
 """
