@@ -548,8 +548,9 @@ def countries(store: Store) -> pd.DataFrame:
 
 
 def regions(store: Store) -> pd.DataFrame:
-    return store.df("SELECT r.code, r.name, r.rrma, rr.name AS rrma_name, r.population FROM fr_regions r "
-                    "LEFT JOIN rrma rr ON rr.code = r.rrma ORDER BY r.name")
+    return store.df("SELECT r.code, r.name, r.rrma, rr.name AS rrma_name, r.population, r.label_lon, r.label_lat, "
+                    "r.centre_lon, r.centre_lat FROM fr_regions r LEFT JOIN rrma rr ON rr.code = r.rrma "
+                    "ORDER BY r.name")
 
 
 def departements(store: Store) -> pd.DataFrame:
@@ -578,11 +579,13 @@ def vocabulary(store: Store) -> Vocabulary:
                       last_year=int(years["hi"]) if pd.notna(years["hi"]) else 2036)
 
 
-def geometry_features(store: Store, table: str) -> list[dict]:
-    """GeoJSON features (id = code) of ``countries`` or ``fr_regions``, geometry as stored by the ETL."""
+def geometry_features(store: Store, table: str, column: str = "geometry") -> list[dict]:
+    """GeoJSON features (id = code) of ``countries``, ``fr_regions`` or ``fr_departements``, as stored by the ETL
+    (``column="inset_geometry"``: the regions laid out for the France map, overseas in insets)."""
     key = {"countries": "iso3", "fr_regions": "code", "fr_departements": "code"}[table]
-    df = store.df(f"SELECT {key} AS id, ST_AsGeoJSON(geometry) AS g FROM {table} WHERE geometry IS NOT NULL "
-                  f"ORDER BY 1")  # table and key from the whitelist above
+    column = {"geometry": "geometry", "inset_geometry": "inset_geometry"}[column]
+    df = store.df(f"SELECT {key} AS id, ST_AsGeoJSON({column}) AS g FROM {table} WHERE {column} IS NOT NULL "
+                  f"ORDER BY 1")  # table, key and column from the whitelists above
     import json
 
     return [{"type": "Feature", "id": r.id, "properties": {}, "geometry": json.loads(r.g)} for r in df.itertuples()]

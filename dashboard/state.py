@@ -12,14 +12,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
-import shapely
 
 from dashboard import links, queries
 from dashboard.catalogue import Reference
 from dashboard.components import BuildFacts
 from dashboard.db import DatabaseMissing, Store
 from dashboard.i18n import LANGS
-from geo.insets import inset, inset_frames
+from geo.insets import inset_frames
 
 log = logging.getLogger(__name__)
 FRANCE_CENTRE = (2.4, 46.6)
@@ -59,20 +58,10 @@ class Snapshot:
         self.countries_geojson = json.dumps(
             {"type": "FeatureCollection", "features": queries.geometry_features(store, "countries")},
             separators=(",", ":")).encode()
-        region_features = queries.geometry_features(store, "fr_regions")
-        inset_features, labels = [], {}
-        for feat in region_features:
-            geom = shapely.geometry.shape(feat["geometry"])
-            moved = inset(feat["id"], geom)
-            inset_features.append({**feat, "geometry": shapely.geometry.mapping(moved)})
-            label = moved.representative_point()
-            centre = geom.representative_point()
-            labels[feat["id"]] = (label.x, label.y, centre.x, centre.y)
-        self.regions_geojson = json.dumps({"type": "FeatureCollection", "features": inset_features},
-                                          separators=(",", ":")).encode()
-        regions = queries.regions(store).copy()
-        for i, col in enumerate(("label_lon", "label_lat", "centre_lon", "centre_lat")):
-            regions[col] = regions["code"].map(lambda c, i=i: labels.get(c, (None,) * 4)[i])
+        self.regions_geojson = json.dumps(
+            {"type": "FeatureCollection", "features": queries.geometry_features(store, "fr_regions", "inset_geometry")},
+            separators=(",", ":")).encode()
+        regions = queries.regions(store)
         zones = queries.vocabulary_table(store, "zones")
         self.reference = Reference(
             countries=queries.countries(store), regions=regions, frames=inset_frames(), france_centre=FRANCE_CENTRE,

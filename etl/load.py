@@ -22,6 +22,7 @@ from etl import __version__
 from etl.normalise.countries import KOSOVO
 from etl.paths import SCHEMA, mapping_files
 from etl.read import RawTable, read_table
+from etl.settings import Settings
 from etl.transform import Batch, Result, Sink, Transformer
 from etl.vocab import action_types, authority_types, odd_rows, rrma_rows, statuses, theme_odds, themes, zones
 from geo.insets import INSET_BOXES, region_layout
@@ -232,7 +233,7 @@ def build(inputs: Sequence[str | Path], db_path: str | Path, source_kind: str = 
     paths = [Path(p) for p in inputs]
     for p in paths:  # fail on an unreadable file before any work
         read_table(p)
-    layers = load_layers()
+    layers = load_layers(Path(Settings.from_env().cache_dir))
     db_path.parent.mkdir(parents=True, exist_ok=True)
     _remove_abandoned(db_path)
     tmp = db_path.with_name(f".{db_path.name}.building-{os.getpid()}")

@@ -8,20 +8,21 @@ customised copy of ``data/``).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from etl.settings import Settings
 
 PACKAGE = Path(__file__).resolve().parent
 SCHEMA = PACKAGE / "schema.sql"
-DATA_DIR_ENV = "COOPATLAS_DATA_DIR"
 MAPPING_PATTERNS = ("*.csv", "*.toml")  # what a mapping file is: shipped in the wheel and covered by the build id
 
 
 def data_dir() -> Path:
     """``$COOPATLAS_DATA_DIR`` when set; else the copy inside an installed wheel (``etl/data``); else the
     checkout's ``data/``."""
-    if os.environ.get(DATA_DIR_ENV):
-        return Path(os.environ[DATA_DIR_ENV])
+    override = Settings.from_env().data_dir
+    if override:
+        return Path(override)
     shipped = PACKAGE / "data"
     return shipped if shipped.is_dir() else PACKAGE.parent / "data"
 

@@ -19,6 +19,7 @@ class Settings:
     db: str = field(default="data/built/demo.duckdb", metadata={"env": "COOPATLAS_DB"})
     debug: bool = field(default=False, metadata={"env": "COOPATLAS_DEBUG"})
     cache_dir: str = field(default_factory=_default_cache, metadata={"env": "COOPATLAS_CACHE_DIR"})
+    data_dir: str = field(default="", metadata={"env": "COOPATLAS_DATA_DIR"})  # a customised copy of data/
     chromium: str = field(default="", metadata={"env": "COOPATLAS_CHROMIUM"})
     self_url: str = field(default="", metadata={"env": "COOPATLAS_SELF_URL"})
 

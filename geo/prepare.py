@@ -17,14 +17,6 @@ import geopandas as gpd
 from geo import cog, countries, france
 
 
-def cache_dir() -> Path:
-    """``$COOPATLAS_CACHE_DIR``, else ``$XDG_CACHE_HOME/coopatlas``, else ``~/.cache/coopatlas``."""
-    if os.environ.get("COOPATLAS_CACHE_DIR"):
-        return Path(os.environ["COOPATLAS_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "coopatlas"
-
-
 @dataclass
 class Layers:
     countries: gpd.GeoDataFrame
@@ -45,10 +37,10 @@ def cache_key() -> str:
     return hashlib.sha256(params.encode()).hexdigest()[:16]
 
 
-def load_layers(cache: Path | None = None) -> Layers:
-    """The three layers, from the cache when it holds them, else prepared (≈ 10 s) and cached."""
+def load_layers(cache: Path) -> Layers:
+    """The three layers, from the cache folder when it holds them, else prepared (≈ 10 s) and cached there."""
     key = cache_key()
-    folder = (cache or cache_dir()) / f"geo-{key}"
+    folder = Path(cache) / f"geo-{key}"
     names = ("countries", "regions", "departements")
     paths = {n: folder / f"{n}.geojson" for n in names}
     if all(p.exists() for p in paths.values()):

@@ -13,9 +13,11 @@ import pytest
 
 import etl.load
 from etl.load import build_id
-from etl.paths import DATA_DIR_ENV, data_dir
+from etl.paths import data_dir
+from geo import prepare
 from tests.conftest import ROOT
 
+DATA_DIR_ENV = "COOPATLAS_DATA_DIR"
 INPUTS = ["a" * 64, "b" * 64]
 
 
@@ -29,7 +31,7 @@ def data_copy(tmp_path, monkeypatch):
 
 
 def test_same_parts_same_id(data_copy, monkeypatch):
-    key = etl.load.load_layers().key
+    key = prepare.cache_key()
     from_copy = build_id(INPUTS, key)
     assert build_id(list(INPUTS), key) == from_copy
     monkeypatch.delenv(DATA_DIR_ENV)
@@ -68,7 +70,7 @@ def test_schema_geometry_version_and_inputs_are_covered(tmp_path, monkeypatch):
 
 
 def test_geometry_key_follows_sources_and_parameters(monkeypatch):
-    from geo import countries, france, prepare
+    from geo import countries, france
 
     key = prepare.cache_key()
     monkeypatch.setattr(france, "SIMPLIFY_DEGREES", france.SIMPLIFY_DEGREES * 2)
