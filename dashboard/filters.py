@@ -146,6 +146,7 @@ FILTERS: tuple[Filter, ...] = (
     Filter("fin", "f_to", "p.start_year <= ?", control="year", group="f_years", example="2020"),
     Filter("budget", "f_budget", {"connu": "p.budget_eur IS NOT NULL", "inconnu": "p.budget_eur IS NULL"},
            control="radio", choices=(("connu", "budget_known"), ("inconnu", "budget_unknown")), example="connu"),
+    Filter("statut", "f_statut", "p.status = ?", VOCABULARY.format(table="statuses"), example="en_cours"),
     Filter("collectivite", "f_collectivite", "p.fr_authority_key = ?", control=None, keys=True,
            example="COM:69123",
            options="""SELECT fr_authority_key AS value, mode(fr_authority_name) AS label_fr,
