@@ -512,31 +512,35 @@ def api_page(store: Store, f: Filters, offset: int, limit: int) -> tuple[pd.Data
     return rows, total
 
 
-AGGREGATE_BY = ("country", "region", "theme", "odd", "year")  # the dimensions of /api/v1/aggregates
+# The dimensions of /api/v1/aggregates (and of the charts that use them): a column of partnerships, with its
+# labels, the join they need and the order of the result…
 AGGREGATES = {
-    "country": ("p.partner_country_iso3", "any_value(c.name_fr)", "any_value(c.name_en)", "", "key"),
+    "country": ("p.partner_country_iso3", "any_value(c.name_fr)", "any_value(c.name_en)", "", "partnerships"),
     "region": ("p.fr_region_code", "any_value(r.name)", "any_value(r.name)",
-               "LEFT JOIN fr_regions r ON r.code = p.fr_region_code", "key"),
+               "LEFT JOIN fr_regions r ON r.code = p.fr_region_code", "partnerships"),
     "year": ("p.start_year", "NULL", "NULL", "", "key"),
 }
+# …or a list column whose items are counted (a partnership with two themes counts in both): (vocabulary table,
+# list column, its key).
+LIST_AGGREGATES = {"theme": ("themes", "themes", "code"), "odd": ("odd", "odds", "number")}
+AGGREGATE_BY = (*AGGREGATES, *LIST_AGGREGATES)
 
 
 def aggregate(store: Store, f: Filters, by: str) -> pd.DataFrame:
-    """Partnerships, distinct French authorities and known budget per ``by`` (country, region, theme, odd,
-    year). A partnership with two themes counts in both."""
+    """Partnerships, distinct French authorities and known budget per ``by`` (one of :data:`AGGREGATE_BY`)."""
     w, params = where(f)
     measures = """count(*) AS partnerships, count(DISTINCT p.fr_authority_key) AS authorities,
                   coalesce(sum(p.budget_eur), 0) AS budget_known_eur, count(p.budget_eur) AS budget_known_count"""
-    if by in ("theme", "odd"):
-        table, col, key = ("themes", "themes", "code") if by == "theme" else ("odd", "odds", "number")
+    if by in LIST_AGGREGATES:
+        table, col, key = LIST_AGGREGATES[by]
         return store.df(f"""
             SELECT CAST(v.{key} AS VARCHAR) AS key, v.label_fr, v.label_en, {measures}
             FROM (SELECT unnest(p.{col}) AS k, p.* {FROM} WHERE {w}) p JOIN {table} v ON v.{key} = p.k
             GROUP BY ALL ORDER BY partnerships DESC, key""", params)  # names from the constants above
-    expr, fr, en, join, _ = AGGREGATES[by]
+    expr, fr, en, join, order = AGGREGATES[by]
     return store.df(f"""
         SELECT CAST({expr} AS VARCHAR) AS key, {fr} AS label_fr, {en} AS label_en, {measures}
-        {FROM} {join} WHERE {w} GROUP BY {expr} ORDER BY {"key" if by == "year" else "partnerships DESC, key"}
+        {FROM} {join} WHERE {w} GROUP BY {expr} ORDER BY {"key" if order == "key" else "partnerships DESC, key"}
         """, params)  # expressions from the whitelist above
 
 

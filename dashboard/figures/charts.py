@@ -33,7 +33,7 @@ def _lead(label: str, value: float, total: float, lang: str) -> str:
                                                                                lang))
 
 
-def _ranking(df: pd.DataFrame, label: str, key: str, total: int, lang: str) -> tuple[Figure, str]:
+def ranking(df: pd.DataFrame, label: str, key: str, total: int, lang: str) -> tuple[Figure, str]:
     """Horizontal bars of partnerships, largest first, and who leads with what share."""
     if df.empty:
         return empty_figure(t("empty", lang), lang), t("empty", lang)
@@ -43,7 +43,7 @@ def _ranking(df: pd.DataFrame, label: str, key: str, total: int, lang: str) -> t
 
 
 def themes_chart(df: pd.DataFrame, total: int, lang: str) -> tuple[Figure, str]:
-    return _ranking(df, f"label_{lang}", "code", total, lang)
+    return ranking(df, f"label_{lang}", "code", total, lang)
 
 
 def odd_chart(df: pd.DataFrame, total: int, lang: str) -> tuple[Figure, str]:
@@ -126,8 +126,8 @@ def years_chart(df: pd.DataFrame, value: str, continents: dict[str, str], lang: 
 def top_countries(stats: pd.DataFrame, countries: pd.DataFrame, total: int, lang: str,
                   n: int = 15) -> tuple[Figure, str]:
     data = stats.nlargest(n, "partnerships").merge(countries, on="iso3")
-    return _ranking(data, f"name_{lang}", "iso3", total, lang)
+    return ranking(data, f"name_{lang}", "iso3", total, lang)
 
 
 def top_authorities(df: pd.DataFrame, total: int, lang: str) -> tuple[Figure, str]:
-    return _ranking(df, "name", "key", total, lang)
+    return ranking(df, "name", "key", total, lang)
