@@ -122,6 +122,8 @@ CHARTS: tuple[Chart, ...] = (
     Chart("ch-top-countries", "ch_top_countries", 440,
           lambda v: charts.top_countries(queries.top_countries(v.store, v.f, v.rank), v.ref.countries, v.count,
                                          v.lang, v.rank)),
+    Chart("ch-types", "ch_types", 300, lambda v: charts.ranking(queries.aggregate(v.store, v.f, "type"),
+                                                               f"label_{v.lang}", "key", v.count, v.lang)),
     Chart("ch-top-authorities", "ch_top_authorities", 440,
           lambda v: charts.top_authorities(queries.top_authorities(v.store, v.f, v.rank), v.count, v.lang)),
 )

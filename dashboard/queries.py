@@ -519,6 +519,8 @@ AGGREGATES = {
     "region": ("p.fr_region_code", "any_value(r.name)", "any_value(r.name)",
                "LEFT JOIN fr_regions r ON r.code = p.fr_region_code", "partnerships"),
     "year": ("p.start_year", "NULL", "NULL", "", "key"),
+    "type": ("p.fr_authority_type", "any_value(t.label_fr)", "any_value(t.label_en)",
+             "LEFT JOIN authority_types t ON t.code = p.fr_authority_type", "partnerships"),
 }
 # …or a list column whose items are counted (a partnership with two themes counts in both): (vocabulary table,
 # list column, its key).
