@@ -11,9 +11,9 @@ import pandas as pd
 from flask import Flask, Response, jsonify, request
 
 from dashboard import queries
-from dashboard.downloads import csv_response
+from dashboard.downloads import csv_response, table_response
 from dashboard.filters import PARAMETERS, Filters
-from dashboard.i18n import lang_of
+from dashboard.i18n import lang_of, t
 from dashboard.openapi import document
 from dashboard.pages.api_docs import describe
 from dashboard.queries import AGGREGATE_BY
@@ -66,10 +66,18 @@ def register(server: Flask, atlas) -> None:
         return jsonify({"error": str(exc)}), 400
 
     def filters():
+        """The request's filters; an unknown parameter or a value that matches nothing is a 400 naming it (a
+        silently ignored filter would give a figure for something else than what was asked)."""
         snap = atlas.current()
-        f, ignored = Filters.parse(request.args.to_dict(flat=True), snap.vocab)
+        args = request.args.to_dict(flat=True)
+        lang = lang_of(args.get("lang"))
+        f, ignored = Filters.parse(args, snap.vocab)
         unknown = sorted(set(request.args) - set(PARAMETERS) - set(OWN_PARAMETERS))
-        return snap, f, sorted(set(ignored)) + unknown
+        problems = [t("api.error_unknown", lang, name=n) for n in unknown]
+        problems += [t("api.error_value", lang, name=n, value=str(args.get(n, ""))[:80]) for n in sorted(set(ignored))]
+        if problems:
+            raise BadRequest(" ; ".join(problems))
+        return snap, f, []
 
     @server.get("/api/v1/partnerships")
     def partnerships():
@@ -96,7 +104,12 @@ def register(server: Flask, atlas) -> None:
         by = request.args.get("by", "")
         if by not in AGGREGATE_BY:
             raise BadRequest(f"« by » vaut l'un de : {', '.join(AGGREGATE_BY)}")
+        fmt = request.args.get("format", "json")
+        if fmt not in ("json", "csv"):
+            raise BadRequest("« format » vaut json ou csv")
         rows = queries.aggregate(snap.store, f, by)
+        if fmt == "csv":
+            return _cached(table_response(rows, f.lang, f"coopatlas-{by}"), snap.version)
         body = {"by": by, "total": int(queries.kpis(snap.store, f)["partnerships"] or 0), "items": _records(rows),
                 "filters": f.to_query(), "ignored": ignored, "build": snap.version}
         return _cached(jsonify(body), snap.version)

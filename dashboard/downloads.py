@@ -43,6 +43,19 @@ def to_csv(store: Store, f: Filters) -> bytes:
         os.unlink(path)
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def table_response(df, lang: str, name: str) -> Response:
+    """A small computed table (aggregates) as the same kind of CSV: BOM, the language's separators, formula-like
+    text neutralised."""
+    safe = df.apply(lambda col: col.map(lambda v: f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_START)
+                                                  else v))
+    body = safe.to_csv(index=False, sep=";" if lang == "fr" else ",", decimal="," if lang == "fr" else ".")
+    return Response(BOM + body.encode("utf-8"), content_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}-{dt.date.today():%Y-%m-%d}.csv"'})
+
+
 def csv_response(store: Store, f: Filters) -> Response:
     name = f"coopatlas-partenariats-{dt.date.today():%Y-%m-%d}.csv"
     return Response(to_csv(store, f), content_type="text/csv; charset=utf-8",

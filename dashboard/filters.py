@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlencode
 
+from etl.normalise.text import fold_name
+
 log = logging.getLogger(__name__)
 SEP = "~"
 _CODE = re.compile(r"^[A-Za-z0-9_]{1,40}$")
@@ -31,7 +33,8 @@ class Filter:
 
     ``sql`` is the clause with one ``?`` for the value (for ``choices``: a clause per choice, without ``?``).
     ``options`` is the SQL of its vocabulary: ``value, label_fr, label_en`` (and ``parent`` for a list that
-    depends on another filter); it gives both the codes a URL may use and the labels shown.
+    depends on another filter, ``alias`` for one more name); it gives the codes a URL may use, the labels shown
+    and the names a URL may use instead of a code when they are unambiguous (``region=Bretagne``).
     """
 
     name: str
@@ -76,12 +79,15 @@ class Filter:
         allowed = vocab.codes(self.name)
         if self.multi:
             items = [p.strip() for p in raw.split(SEP)][:50]
-            good = sorted({v for v in (self._code(p, allowed) for p in items) if v is not None})
+            good = sorted({v for v in (self._code(p, allowed) or vocab.by_name(self.name, p) for p in items)
+                           if v is not None})
             value = tuple(good)
             if len(good) != len(items):
                 raise Invalid(raw, value)
             return value
         value = self._code(raw, allowed)
+        if value is None:
+            value = vocab.by_name(self.name, raw)
         if value is None:
             raise Invalid(raw)
         return value
@@ -118,14 +124,14 @@ VOCABULARY = "SELECT code AS value, label_fr, label_en FROM {table} ORDER BY cod
 FILTERS: tuple[Filter, ...] = (
     Filter("region", "f_region", "p.fr_region_code = ?", options="""
         SELECT r.code AS value, r.name || coalesce(' — ' || rr.name, '') AS label_fr,
-               r.name || coalesce(' — ' || rr.name, '') AS label_en
+               r.name || coalesce(' — ' || rr.name, '') AS label_en, r.name AS alias
         FROM fr_regions r LEFT JOIN rrma rr ON rr.code = r.rrma ORDER BY r.name""", example="84"),
     Filter("rrma", "f_rrma", "p.rrma = ?", example="resacoop",
            options="SELECT code AS value, name AS label_fr, name AS label_en FROM rrma ORDER BY name"),
     Filter("departement", "f_departement", "p.fr_departement_code = ?", upper=True, ordered=True,
            depends_on="region", example="69", options="""
         SELECT code AS value, code || ' — ' || name AS label_fr, code || ' — ' || name AS label_en,
-               region_code AS parent FROM fr_departements ORDER BY code"""),
+               region_code AS parent, name AS alias FROM fr_departements ORDER BY code"""),
     Filter("type", "f_type", "p.fr_authority_type = ?", VOCABULARY.format(table="authority_types"),
            example="commune"),
     Filter("pays", "f_pays", "list_contains(?::VARCHAR[], p.partner_country_iso3)", multi=True, upper=True,
@@ -185,18 +191,32 @@ class Vocabulary:
     options: Mapping[str, tuple[tuple, ...]]
     first_year: int
     last_year: int
+    aliases: Mapping[str, tuple[tuple, ...]] = field(default_factory=dict)  # (value, other name)
     _codes: dict = field(default_factory=dict, compare=False, repr=False)
+    _names: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, first_year: int = 1945, last_year: int = 2036, **codes) -> Vocabulary:
-        """A vocabulary from bare codes (labels = codes), for tests and tools."""
-        return cls({name: tuple((c, str(c), str(c), None) for c in sorted(values))
+        """A vocabulary from bare codes (labels ``name <code>``), for tests and tools."""
+        return cls({name: tuple((c, f"name {c}", f"name {c}", None) for c in sorted(values))
                     for name, values in codes.items()}, first_year, last_year)
 
     def codes(self, name: str) -> frozenset:
         if name not in self._codes:
             self._codes[name] = frozenset(o[0] for o in self.options.get(name, ()))
         return self._codes[name]
+
+    def by_name(self, name: str, text: str):
+        """The code whose label (either language) or other name folds to ``text``, if only one does."""
+        if name not in self._names:
+            index: dict[str, set] = {}
+            for value, fr, en, _parent in self.options.get(name, ()):
+                for label in (fr, en):
+                    index.setdefault(fold_name(label), set()).add(value)
+            for value, alias in self.aliases.get(name, ()):
+                index.setdefault(fold_name(alias), set()).add(value)
+            self._names[name] = {k: next(iter(v)) for k, v in index.items() if len(v) == 1}
+        return self._names[name].get(fold_name(text)) if len(text) <= 100 else None
 
     def label(self, name: str, value, lang: str) -> str:
         for o in self.options.get(name, ()):

@@ -40,8 +40,8 @@ def embed(chart: str, query: str) -> str:
     return _with(f"/embed/{chart}", query)
 
 
-def search(text: str, lang: str) -> str:
-    return _with("/recherche", {"q": text, **lang_params(lang)})
+def search(text: str, lang: str, everything: bool = False) -> str:
+    return _with("/recherche", {"q": text, "tout": "1" if everything else None, **lang_params(lang)})
 
 
 def authority(key: str, lang: str) -> str:

@@ -12,6 +12,7 @@ import pandas as pd
 from dashboard.db import Store
 from dashboard.filters import FILTERS, Filters, Vocabulary, where
 from dashboard.i18n import t
+from etl.normalise.text import fold_name
 
 FROM = "FROM partnerships p JOIN countries c ON c.iso3 = p.partner_country_iso3"
 BUDGET_BINS = (0, 10_000, 50_000, 100_000, 250_000, 500_000, 1_000_000)
@@ -326,41 +327,71 @@ def monitor_regions(store: Store, f: Filters, p1: tuple[int, int], p2: tuple[int
 
 # Search ------------------------------------------------------------------------------------------------------
 
-FOLD = "trim(regexp_replace(strip_accents(lower({x})), '[^a-z0-9]+', ' ', 'g'))"
+# Words a search may put before a name, as people write them ("ville de Lyon", "département du Nord"), folded;
+# the same words are taken off the names searched, so "st etienne" finds "Ville de Saint-Étienne".
+GENERIC_WORDS = ("mairie", "ville", "commune", "conseil departemental", "conseil general",
+                 "departement", "conseil regional", "region")
+ARTICLES = ("de la ", "de l ", "du ", "des ", "de ", "d ")
+
+
+def search_form(text: str) -> str:
+    """The form names are matched in: folded (case, accents, punctuation), St/Ste spelt out, the generic words
+    and their article taken off the front."""
+    form = fold_name(text)
+    for word in GENERIC_WORDS:
+        if form.startswith(word + " "):
+            rest = form[len(word) + 1:]
+            article = next((a for a in ARTICLES if rest.startswith(a)), "")
+            return rest[len(article):] or form
+    return form
 
 
 def build_search_index(store: Store) -> None:
-    """French authorities, partner authorities and countries with folded names, in the connection's private
-    in-memory catalogue (the database file itself stays read-only)."""
-    store.con.execute(f"""
-        CREATE OR REPLACE TABLE memory.main.search_index AS
+    """French authorities (by their names and, for départements and regions, their official name), partner
+    authorities and countries (by every spelling the ETL recognises, such as "RDC"), in the connection's
+    private in-memory catalogue (the database file itself stays read-only)."""
+    rows = store.con.execute("""
         WITH a AS (
-            SELECT 'collectivite' AS kind, p.fr_authority_key AS key, mode(p.fr_authority_name) AS label,
-                   any_value(coalesce(d.name, r.name)) AS detail, count(*) AS n
+            SELECT p.fr_authority_key AS key, mode(p.fr_authority_name) AS label,
+                   any_value(coalesce(d.name, r.name)) AS detail, count(*) AS n,
+                   any_value(CASE WHEN p.fr_authority_key = 'DEP:' || d.code THEN d.name
+                                  WHEN p.fr_authority_key = 'REG:' || r.code THEN r.name END) AS official
             FROM partnerships p LEFT JOIN fr_departements d ON d.code = p.fr_departement_code
-            LEFT JOIN fr_regions r ON r.code = p.fr_region_code GROUP BY 2),
-        pa AS (
-            SELECT 'partenaire' AS kind, p.partner_country_iso3 || '|' || p.partner_authority_name AS key,
-                   p.partner_authority_name AS label, any_value(c.name_fr) AS detail,
-                   count(DISTINCT p.fr_authority_key) AS n
-            FROM partnerships p JOIN countries c ON c.iso3 = p.partner_country_iso3
-            WHERE p.partner_authority_name IS NOT NULL GROUP BY p.partner_country_iso3, p.partner_authority_name),
-        co AS (
-            SELECT 'pays' AS kind, c.iso3 AS key, c.name_fr AS label, c.name_en AS detail, count(*) AS n
-            FROM partnerships p JOIN countries c ON c.iso3 = p.partner_country_iso3 GROUP BY 2, 3, 4)
-        SELECT *, {FOLD.format(x="label")} AS folded FROM (SELECT * FROM a UNION ALL SELECT * FROM pa
-                                                            UNION ALL SELECT * FROM co)""")
+            LEFT JOIN fr_regions r ON r.code = p.fr_region_code GROUP BY 1)
+        SELECT 'collectivite' AS kind, key, label, detail, n, label AS name FROM a
+        UNION ALL SELECT 'collectivite', key, label, detail, n, official FROM a WHERE official IS NOT NULL
+        UNION ALL
+        SELECT 'partenaire', p.partner_country_iso3 || '|' || p.partner_authority_name, p.partner_authority_name,
+               any_value(c.name_fr), count(DISTINCT p.fr_authority_key), p.partner_authority_name
+        FROM partnerships p JOIN countries c ON c.iso3 = p.partner_country_iso3
+        WHERE p.partner_authority_name IS NOT NULL GROUP BY p.partner_country_iso3, p.partner_authority_name
+        UNION ALL
+        SELECT 'pays', c.iso3, c.name_fr, c.name_en, x.n, nm.name
+        FROM (SELECT partner_country_iso3 AS iso3, count(*) AS n FROM partnerships GROUP BY 1) x
+        JOIN countries c USING (iso3)
+        JOIN (SELECT iso3, name FROM country_names UNION SELECT iso3, name_fr FROM countries
+              UNION SELECT iso3, name_en FROM countries) nm USING (iso3)""").df()
+    rows["folded"] = [search_form(str(n)) for n in rows.pop("name")]
+    cur = store.con.cursor()
+    try:
+        cur.register("search_rows", rows.drop_duplicates(["kind", "key", "folded"]))
+        cur.execute("CREATE OR REPLACE TABLE memory.main.search_index AS SELECT * FROM search_rows")
+    finally:
+        cur.close()
 
 
-def search(store: Store, text: str, limit: int = 25) -> pd.DataFrame:
+SEARCH_COLUMNS = ["kind", "key", "label", "detail", "n", "rank"]
+
+
+def search(store: Store, text: str, limit: int = 25) -> tuple[pd.DataFrame, int]:
     """Accent- and case-insensitive, typo-tolerant: exact, then prefix, then substring, then close spellings
-    (Jaro–Winkler ≥ 0.88 on the whole name or one of its words); busier entries first within a rank."""
-    text = valid_text(text).strip()[:100]
-    if len(text) < 2:
-        return pd.DataFrame(columns=["kind", "key", "label", "detail", "n", "rank"])
-    q = FOLD.format(x="?")
-    return store.df(f"""
-        WITH query AS (SELECT {q} AS q),
+    (Jaro–Winkler ≥ 0.88 on the whole name or one of its words); countries first, busier entries first within
+    a rank; each entry once. The first ``limit`` results and how many there are in all."""
+    query = search_form(valid_text(text).strip()[:100])
+    if len(query) < 2:
+        return pd.DataFrame(columns=SEARCH_COLUMNS), 0
+    df = store.df("""
+        WITH query AS (SELECT ?::VARCHAR AS q),
         scored AS (
             SELECT s.kind, s.key, s.label, s.detail, s.n,
                    CASE WHEN s.folded = query.q THEN 4
@@ -370,10 +401,14 @@ def search(store: Store, text: str, limit: int = 25) -> pd.DataFrame:
                                       list_max(list_transform(string_split(s.folded, ' '),
                                                               lambda w: jaro_winkler_similarity(w, query.q)))) >= 0.88
                         THEN 1 ELSE 0 END AS rank
-            FROM memory.main.search_index s, query WHERE length(query.q) >= 2)
-        SELECT * FROM scored WHERE rank > 0
+            FROM memory.main.search_index s, query),
+        best AS (SELECT kind, key, any_value(label) AS label, any_value(detail) AS detail, any_value(n) AS n,
+                        max(rank) AS rank FROM scored WHERE rank > 0 GROUP BY kind, key)
+        SELECT *, count(*) OVER () AS total FROM best
         ORDER BY rank DESC, CASE kind WHEN 'pays' THEN 0 WHEN 'collectivite' THEN 1 ELSE 2 END, n DESC, label
-        LIMIT ?""", [text, limit])
+        LIMIT ?""", [query, limit])
+    total = int(df["total"].iloc[0]) if len(df) else 0
+    return df[SEARCH_COLUMNS], total
 
 
 def who_else(store: Store, key: str) -> pd.DataFrame:
@@ -572,16 +607,18 @@ def vocabulary_table(store: Store, table: str) -> pd.DataFrame:
 
 def vocabulary(store: Store) -> Vocabulary:
     """Every filter's choices (codes and labels in both languages), from the SQL its declaration gives."""
-    options = {}
+    options, aliases = {}, {}
     for spec in FILTERS:
         if spec.options:
             df = store.df(spec.options)
+            values = [int(v) if spec.integer else str(v) for v in df["value"]]
             parents = df["parent"] if "parent" in df else [None] * len(df)
-            options[spec.name] = tuple(
-                (int(v) if spec.integer else str(v), str(fr), str(en), None if p is None else str(p))
-                for v, fr, en, p in zip(df["value"], df["label_fr"], df["label_en"], parents))
+            options[spec.name] = tuple((v, str(fr), str(en), None if p is None else str(p))
+                                       for v, fr, en, p in zip(values, df["label_fr"], df["label_en"], parents))
+            if "alias" in df:
+                aliases[spec.name] = tuple((v, str(a)) for v, a in zip(values, df["alias"]) if a is not None)
     years = store.df("SELECT min(start_year) AS lo, max(start_year) AS hi FROM partnerships").iloc[0]
-    return Vocabulary(options, first_year=int(years["lo"]) if pd.notna(years["lo"]) else 1945,
+    return Vocabulary(options, aliases=aliases, first_year=int(years["lo"]) if pd.notna(years["lo"]) else 1945,
                       last_year=int(years["hi"]) if pd.notna(years["hi"]) else 2036)
 
 

@@ -19,7 +19,7 @@ import pycountry
 import shapely
 
 from etl import __version__
-from etl.normalise.countries import KOSOVO
+from etl.normalise.countries import KOSOVO, country_index
 from etl.paths import SCHEMA, mapping_files
 from etl.read import RawTable, read_table
 from etl.settings import Settings
@@ -137,6 +137,8 @@ def _write_reference(con: duckdb.DuckDBPyConnection, layers: Layers) -> None:
         _insert(con, name, pd.DataFrame([(t.code, t.label_fr, t.label_en) for t in terms],
                                         columns=["code", "label_fr", "label_en"]))
     _insert(con, "countries", _countries_frame(layers), geometry=["geometry"])
+    _insert(con, "country_names", pd.DataFrame(sorted((name, iso3) for name, iso3 in country_index().items() if iso3),
+                                               columns=["name", "iso3"]))
     _insert(con, "fr_regions", _regions_frame(layers), geometry=["geometry", "inset_geometry"])
     deps = pd.DataFrame(layers.departements.drop(columns="geometry"))
     shapes = [_oriented(g) for g in layers.departements.geometry]

@@ -51,6 +51,13 @@ CREATE TABLE countries (
     geometry  GEOMETRY                            -- simplified for the web, outer rings clockwise; NULL if none
 );
 
+-- Every spelling of a partner country the ETL recognises (ISO names in French and English, aliases such as
+-- "RDC"), folded; the dashboard's search finds countries by them.
+CREATE TABLE country_names (
+    name VARCHAR NOT NULL,                        -- folded: lower case, no accents, words separated by a space
+    iso3 VARCHAR NOT NULL
+);
+
 CREATE TABLE zones (
     code     VARCHAR PRIMARY KEY,
     label_fr VARCHAR NOT NULL,

@@ -11,6 +11,7 @@ from dashboard.i18n import lang_of, number, t, tn
 from dashboard.pages.registry import Page
 
 KIND_LABELS = {"collectivite": "kind_authority", "partenaire": "kind_partner", "pays": "kind_country"}
+FIRST, ALL = 25, 500  # results shown, then with "show all"
 
 
 def result_link(kind: str, key: str, lang: str) -> str:
@@ -22,14 +23,17 @@ def result_link(kind: str, key: str, lang: str) -> str:
 def layout(snap, **query) -> html.Div:
     lang = lang_of(query.get("lang"))
     text = queries.valid_text(query.get("q"))[:100]
-    results = queries.search(snap.store, text)
+    everything = query.get("tout") == "1"
+    results, total = queries.search(snap.store, text, ALL if everything else FIRST)
     items = [html.Li([html.A(r.label, href=result_link(r.kind, r.key, lang)), " ",
                       html.Span(f"{t(KIND_LABELS[r.kind], lang)} · {r.detail} · {number(r.n, lang)}",
                                 className="hint")]) for r in results.itertuples()]
     body = page_main([
         html.H2(t("search_title", lang)),
-        html.P(tn("search_count", len(results), lang, q=text) if text else t("search_help", lang)),
+        html.P(tn("search_count", total, lang, q=text) if text else t("search_help", lang), id="search-count"),
         html.Ol(items, className="results") if items else html.P(t("search_none", lang) if text else ""),
+        html.P(html.A(tn("search_all", total, lang), href=links.search(text, lang, everything=True)))
+        if total > len(results) else None,
     ])
     return frame(lang, snap.facts, links.search(text, lang).partition("?")[2], body,
                  "/recherche", search=text)

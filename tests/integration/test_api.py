@@ -107,8 +107,24 @@ def test_invalid_parameters_are_400_with_a_message(client, query, status):
     assert r.status_code == status and r.json["error"]
 
 
-def test_unknown_or_malformed_filters_are_reported_and_ignored(client, sql):
-    body = client.get("/api/v1/partnerships?region=99&pays=MLI&couleur=bleu&limit=1").json
-    assert set(body["ignored"]) == {"region", "couleur"}
-    assert body["filters"] == "pays=MLI"
-    assert body["total"] == sql("SELECT count(*) FROM partnerships WHERE partner_country_iso3 = 'MLI'")
+def test_unknown_or_unmatched_filters_are_400_naming_them(client):
+    r = client.get("/api/v1/partnerships?region=99&pays=MLI&couleur=bleu&limit=1")
+    assert r.status_code == 400
+    assert "couleur" in r.json["error"] and "region" in r.json["error"] and "99" in r.json["error"]
+    assert "unknown parameter" in client.get("/api/v1/aggregates?by=country&couleur=1&lang=en").json["error"]
+
+
+def test_names_are_accepted_where_unambiguous(client, sql):
+    by_name = client.get("/api/v1/partnerships?region=Bretagne&pays=Mali&limit=1").json
+    by_code = client.get("/api/v1/partnerships?region=53&pays=MLI&limit=1").json
+    assert by_name["total"] == by_code["total"] == sql(
+        "SELECT count(*) FROM partnerships WHERE fr_region_code = '53' AND partner_country_iso3 = 'MLI'")
+    assert by_name["filters"] == "region=53&pays=MLI"
+    assert client.get("/api/v1/partnerships?region=bretagne&pays=sénégal").status_code == 200
+
+
+def test_aggregates_as_csv(client):
+    r = client.get("/api/v1/aggregates?by=region&format=csv")
+    assert r.status_code == 200 and r.mimetype == "text/csv"
+    head = r.data.decode("utf-8-sig").splitlines()[0]
+    assert head.startswith("key;label_fr;label_en;partnerships")

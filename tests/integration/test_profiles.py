@@ -20,15 +20,15 @@ def snap(app):
     ("Bretagne", "collectivite", "Région Bretagne"),
 ])
 def test_search_finds_with_accents_and_typos(snap, text, kind, label):
-    results = queries.search(snap.store, text)
+    results, _total = queries.search(snap.store, text)
     assert (kind, label) in list(zip(results["kind"], results["label"]))[:3]
 
 
 def test_search_ranks_exact_before_fuzzy_and_ignores_short_queries(snap):
-    results = queries.search(snap.store, "mali")
+    results, _total = queries.search(snap.store, "mali")
     assert (results.iloc[0]["kind"], results.iloc[0]["label"]) == ("pays", "Mali")
     assert list(results["rank"]) == sorted(results["rank"], reverse=True)
-    assert queries.search(snap.store, "x").empty and queries.search(snap.store, "").empty
+    assert queries.search(snap.store, "x")[0].empty and queries.search(snap.store, "")[0].empty
 
 
 def test_search_page_links_to_profiles(client, snap):
@@ -101,3 +101,19 @@ def test_authority_page_has_timeline_themes_and_budget(snap):
     page = str(authority.layout(snap, code="COM:69123", **{}))
     for part in ("a-map", "a-themes", "a-timeline", "a-budget", "who-else"):
         assert part in page
+
+
+@pytest.mark.parametrize("text, label", [
+    ("st-denis", "Saint-Denis"), ("departement du nord", "Conseil départemental du Nord"),
+    ("conseil general du nord", "Conseil départemental du Nord"), ("RDC", "République démocratique du Congo"),
+    ("ville de lyon", "Ville de Lyon"), ("région bretagne", "Région Bretagne")])
+def test_search_reads_names_as_people_write_them(snap, text, label):
+    results, total = queries.search(snap.store, text)
+    assert results.iloc[0]["label"] == label and total >= 1
+
+
+def test_search_gives_its_total_and_every_result_on_demand(snap):
+    page = str(search.layout(snap, q="a"))
+    _first, total = queries.search(snap.store, "a")
+    assert "tout=1" in page or total <= 25
+    assert f"{total} résultat" in page.replace("\u202f", "")

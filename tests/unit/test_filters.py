@@ -85,3 +85,22 @@ def test_every_filter_has_a_field_a_clause_and_its_words():
 def test_where_skips_named_filters():
     sql, params = where(Filters(region="84", pays=("MLI",)), skip=("pays",))
     assert params == ["84"] and "partner_country_iso3" not in sql
+
+
+def test_unambiguous_names_stand_for_codes():
+    vocab = Vocabulary({"region": (("53", "Bretagne — RBS", "Bretagne — RBS", None), ("84", "ARA", "ARA", None)),
+                        "pays": (("MLI", "Mali", "Mali", None), ("SEN", "Sénégal", "Senegal", None))}, 1950, 2030,
+                       aliases={"region": (("53", "Bretagne"),)})
+    f = Filters.from_query({"region": "bretagne", "pays": "Sénégal~mali"}, vocab)
+    assert (f.region, f.pays) == ("53", ("MLI", "SEN"))
+    assert Filters.from_query({"region": "Bret"}, vocab).region is None
+
+
+@pytest.mark.parametrize("text, form", [
+    ("St-Étienne", "saint etienne"), ("Ville de Saint-Étienne", "saint etienne"), ("Mairie du Mans", "mans"),
+    ("Département du Nord", "nord"), ("Conseil départemental de l'Ain", "ain"), ("Région Bretagne", "bretagne"),
+    ("Ste-Sigolène", "sainte sigolene"), ("Lyon", "lyon"), ("Ville de", "ville de")])
+def test_search_form(text, form):
+    from dashboard.queries import search_form
+
+    assert search_form(text) == form
