@@ -340,9 +340,9 @@ def search_form(text: str) -> str:
     form = fold_name(text)
     for word in GENERIC_WORDS:
         if form.startswith(word + " "):
-            rest = form[len(word) + 1:]
+            rest = form[len(word) + 1:] + " "
             article = next((a for a in ARTICLES if rest.startswith(a)), "")
-            return rest[len(article):] or form
+            return rest[len(article):].strip() or form
     return form
 
 
