@@ -9,9 +9,9 @@ from pathlib import Path
 
 import dash
 from dash import Dash, html
-from flask import Response, abort, current_app
+from flask import Response, abort, current_app, request
 
-from dashboard import api, components, downloads
+from dashboard import api, components, downloads, pages
 from dashboard.http import harden
 from dashboard.i18n import t
 from dashboard.pages import PAGES
@@ -67,12 +67,24 @@ def create_app(settings: Settings) -> Dash:
         if page.register:
             page.register(app, atlas)
     app.layout = html.Div([dash.page_container])
+    _not_found_status(app, atlas)
     components.register_frame(app)
     _geometry(app, atlas)
     downloads.register(app.server, atlas)
     api.register(app.server, atlas)
     harden(app)
     return app
+
+
+def _not_found_status(app: Dash, atlas: Atlas) -> None:
+    """Dash serves its page for every path; an address that is no page (or names a code the build does not
+    have) answers 404, so links checkers and search engines see it, while the page shows why."""
+    @app.server.after_request
+    def status(response: Response) -> Response:
+        if request.method == "GET" and response.status_code == 200 and response.mimetype == "text/html" \
+                and request.endpoint == "/<path:path>" and not pages.known(atlas.current(), request.path):
+            response.status_code = 404
+        return response
 
 
 def _geometry(app: Dash, atlas: Atlas) -> None:

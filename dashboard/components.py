@@ -176,17 +176,23 @@ def frame(lang: str, facts: BuildFacts, permalink: str, body, current: str, sear
 
 
 def register_frame(app: Dash) -> None:
-    """The frame's one callback: the address bar and the document's language follow the view without a reload."""
+    """The frame's one callback: the address bar and the document's language follow the view without a reload;
+    each new view is a step of the browser's history, so Back and Forward walk through the filter states (Dash's
+    location re-renders the page from the address)."""
     app.clientside_callback(
-        """function(query, lang) {
+        """function(query, lang, synced) {
             document.documentElement.lang = lang || 'fr';
             const url = window.location.pathname + (query ? '?' + query : '');
             if (url !== window.location.pathname + window.location.search) {
-                window.history.replaceState(null, '', url);
+                // the page's first view only tidies its own address; later views are new steps of history
+                if (synced) { window.history.pushState(null, '', url); }
+                else { window.history.replaceState(null, '', url); }
             }
-            return '';
+            window.coopatlasView = url;  // assets/history.js: which view the address bar shows
+            return url;
         }""",
         Output("url-sync", "children"), Input(Ids.PERMALINK, "data"), State(Ids.LANG, "data"),
+        State("url-sync", "children"),
     )
 
 

@@ -19,10 +19,14 @@ CHARTS = (("a-map", "map-world", 420, "card chart wide"), ("a-themes", "ch-theme
           ("a-timeline", "ch-years-count", 360, "card chart"), ("a-budget", "ch-budget-dist", 340, "card chart"))
 
 
+def known(snap, code: str = "") -> bool:
+    return unquote(code or "") in snap.vocab.codes("collectivite")
+
+
 def layout(snap, code: str = "", **query) -> html.Div:
     lang = lang_of(query.get("lang"))
     key = unquote(code or "")
-    if key not in snap.vocab.codes("collectivite"):
+    if not known(snap, code):
         return not_found.layout(snap, **query)
     store, f = snap.store, Filters(collectivite=key, lang=lang)
     info = queries.authority_info(store, key)
@@ -59,4 +63,4 @@ def layout(snap, code: str = "", **query) -> html.Div:
     return frame(lang, snap.facts, links.lang_query(lang), body, "/collectivite")
 
 
-PAGE = Page("collectivite", "page_authority", layout, template="/collectivite/<code>", order=4)
+PAGE = Page("collectivite", "page_authority", layout, template="/collectivite/<code>", order=4, known=known)

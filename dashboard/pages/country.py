@@ -17,10 +17,14 @@ CHARTS = (("c-map", "map-france", 420, "card chart"), ("c-authorities", "ch-top-
           ("c-themes", "ch-themes", 360, "card chart"), ("c-years", "ch-years-count", 360, "card chart"))
 
 
+def known(snap, iso3: str = "") -> bool:
+    return (iso3 or "").upper() in snap.vocab.codes("pays")
+
+
 def layout(snap, iso3: str = "", **query) -> html.Div:
     lang = lang_of(query.get("lang"))
     iso3 = (iso3 or "").upper()
-    if iso3 not in snap.vocab.codes("pays"):
+    if not known(snap, iso3):
         return not_found.layout(snap, **query)
     f = Filters(pays=(iso3,), lang=lang)
     v = Context(snap.store, snap.reference, f)
@@ -38,4 +42,4 @@ def layout(snap, iso3: str = "", **query) -> html.Div:
     return frame(lang, snap.facts, links.lang_query(lang), body, "/pays")
 
 
-PAGE = Page("pays", "page_country", layout, template="/pays/<iso3>", order=5)
+PAGE = Page("pays", "page_country", layout, template="/pays/<iso3>", order=5, known=known)

@@ -16,10 +16,14 @@ from dashboard.pages.registry import Page
 MAX_HEIGHT = 420
 
 
+def known(_snap, chart: str = "") -> bool:
+    return chart in CHART
+
+
 def layout(snap, chart: str = "", **query) -> html.Div:
     f = Filters.from_query(query, snap.vocab)
     lang = f.lang
-    if chart not in CHART:
+    if not known(snap, chart):
         return not_found.layout(snap, **query)
     spec = CHART[chart]
     out = snap.memo(("home", f), lambda: home.view(snap, f))  # the dashboard's own view of these filters
@@ -34,4 +38,4 @@ def layout(snap, chart: str = "", **query) -> html.Div:
     ], className="embed-view", lang=lang, id="main")
 
 
-PAGE = Page("embed", "title", layout, template="/embed/<chart>", order=7)
+PAGE = Page("embed", "title", layout, template="/embed/<chart>", order=7, known=known)

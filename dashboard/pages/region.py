@@ -29,9 +29,13 @@ def _extra(summary: dict, lang: str) -> list[tuple[str, str]]:
             (number(per, lang, 1) if per is not None else "—", t("per_100k", lang))]
 
 
+def known(snap, code: str = "") -> bool:
+    return code in snap.vocab.codes("region")
+
+
 def layout(snap, code: str = "", **query) -> html.Div:
     lang = lang_of(query.get("lang"))
-    if code not in snap.vocab.codes("region"):
+    if not known(snap, code):
         return not_found.layout(snap, **query)
     summary = queries.region_summary(snap.store, code)
     f = Filters(region=code, lang=lang)
@@ -89,4 +93,4 @@ def _print(snap, v: Context, summary: dict, view: str) -> html.Div:
     ], className=f"print print-{view}", lang=lang, id="print-ready")
 
 
-PAGE = Page("region", "page_region", layout, template="/region/<code>", order=6)
+PAGE = Page("region", "page_region", layout, template="/region/<code>", order=6, known=known)

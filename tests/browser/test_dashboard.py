@@ -94,6 +94,23 @@ def test_clicking_a_country_filters_every_view(browser, live_server, sql):
     assert console_errors(browser) == []
 
 
+def test_back_and_forward_walk_through_filter_states(browser, live_server, sql):
+    browser.get(live_server + "/?theme=GOUV")
+    wait_for(lambda: loaded(browser))
+    total_gouv = str(sql("SELECT count(*) FROM partnerships WHERE list_contains(themes, 'GOUV')"))
+    wait_for(lambda: kpi(browser) == total_gouv)
+    choose(browser, "f-region", "Bretagne", "Bretagne — Réseau Bretagne Solidaire")
+    wait_for(lambda: query(browser) == "?region=53&theme=GOUV")
+    wait_for(lambda: kpi(browser) == "2")
+    browser.back()
+    wait_for(lambda: query(browser) == "?theme=GOUV")
+    wait_for(lambda: kpi(browser) == total_gouv)
+    browser.forward()
+    wait_for(lambda: query(browser) == "?region=53&theme=GOUV")
+    wait_for(lambda: kpi(browser) == "2")
+    assert console_errors(browser) == []
+
+
 def test_filters_update_url_kpis_and_table(browser, live_server, sql):
     browser.get(live_server + "/")
     wait_for(lambda: loaded(browser))

@@ -4,6 +4,8 @@ import csv
 import io
 import json
 
+import pytest
+
 from dashboard.callback_client import main_inputs, payload
 from dashboard.catalogue import CHARTS
 from dashboard.ids import Ids
@@ -112,3 +114,19 @@ def test_security_headers_and_compression(client):
     html = client.get("/", headers={"Accept-Encoding": "identity"}).get_data(as_text=True)
     bundle = re.search(r'src="(/_dash-component-suites/[^"]*dash_renderer\.v[^"]+)"', html).group(1)
     assert "immutable" in client.get(bundle).headers["Cache-Control"]
+
+
+@pytest.mark.parametrize("path, status", [
+    ("/", 200), ("/?region=53", 200), ("/suivi", 200), ("/region/53", 200), ("/pays/MLI", 200),
+    ("/collectivite/COM:69123", 200), ("/embed/ch-odd", 200), ("/foo", 404), ("/api", 404), ("/region/99", 404),
+    ("/pays/XXX", 404), ("/collectivite/COM:00000", 404), ("/embed/nope", 404), ("/404", 404)])
+def test_unknown_addresses_answer_404(client, path, status):
+    assert client.get(path).status_code == status
+
+
+def test_the_404_page_is_translated_with_navigation(app):
+    from dashboard.pages import not_found
+
+    snap = app.server.config["coopatlas"].current()
+    assert "Page introuvable" in str(not_found.layout(snap)) and "Tableau de bord" in str(not_found.layout(snap))
+    assert "Page not found" in str(not_found.layout(snap, lang="en"))
