@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
+from html import escape
 from pathlib import Path
 
 import dash
@@ -12,8 +14,9 @@ from dash import Dash, html
 from flask import Response, abort, current_app, request
 
 from dashboard import api, components, downloads, pages
+from dashboard.filters import query_dict
 from dashboard.http import harden
-from dashboard.i18n import t
+from dashboard.i18n import lang_of, t
 from dashboard.pages import PAGES
 from dashboard.state import Atlas
 from etl.settings import Settings
@@ -48,6 +51,26 @@ def _layout(page, **kwargs) -> html.Div:
     return page.layout(current_app.config["coopatlas"].current(), **kwargs)
 
 
+def _request_lang() -> str:
+    """The language of the page being served, or of the page a navigation callback renders."""
+    if request.path.endswith("/_dash-update-component"):
+        search = (dash.callback_context.inputs or {}).get("_pages_location.search") or ""
+        return lang_of(query_dict(str(search).lstrip("?")).get("lang"))
+    return lang_of(request.args.get("lang"))
+
+
+def _title(page, **variables) -> str:
+    """The browser tab's title, in the page's language, with the page's own name (a region's, a country's)
+    when it has one (Dash asks for it when it renders a page)."""
+    lang = _request_lang()
+    name = None
+    if page.name_of and variables:
+        name = page.name_of(current_app.config["coopatlas"].current(), lang, **variables)
+    if name is None and page.title != "title":
+        name = t(page.title, lang)
+    return f"{name} — {t('title', lang)}" if name else t("title", lang)
+
+
 def create_app(settings: Settings) -> Dash:
     """A Dash app serving one database. Raises :class:`DatabaseMissing` with the command to fix a missing file."""
     atlas = Atlas(settings.db)
@@ -58,12 +81,13 @@ def create_app(settings: Settings) -> Dash:
                    {"name": "description", "content": t("meta_description")}],
     )
     app.index_string = INDEX
+    _index_in_the_request_language(app)
     app.server.config["coopatlas"] = atlas
     app.server.config["coopatlas.settings"] = settings
     for page in PAGES:
-        title = t("title") if page.title == "title" else f"{t(page.title)} — {t('title')}"
         dash.register_page(page.name, path=page.path, path_template=page.template, name=t(page.title),
-                           title=title, order=page.order, layout=functools.partial(_layout, page))
+                           title=functools.partial(_title, page), order=page.order,
+                           layout=functools.partial(_layout, page))
         if page.register:
             page.register(app, atlas)
     app.layout = html.Div([dash.page_container])
@@ -74,6 +98,24 @@ def create_app(settings: Settings) -> Dash:
     api.register(app.server, atlas)
     harden(app)
     return app
+
+
+def _index_in_the_request_language(app: Dash) -> None:
+    """The page Dash serves carries the language of the address (``lang=en``) in ``<html lang>`` before any
+    script runs (screen readers, search engines); its title comes from :func:`_title`."""
+    interpolate = app.interpolate_index
+
+    def interpolate_index(**kwargs):
+        html_text = interpolate(**kwargs)
+        lang = lang_of(request.args.get("lang"))
+        page, variables = next(((p, v) for p in PAGES if (v := p.match(request.path)) is not None),
+                               (pages.not_found.PAGE, {}))
+        title = escape(_title(page, **variables))
+        html_text = re.sub(r"<title>.*?</title>", lambda _m: f"<title>{title}</title>", html_text, count=1,
+                           flags=re.S)
+        return html_text if lang == "fr" else html_text.replace('<html lang="fr">', f'<html lang="{lang}">', 1)
+
+    app.interpolate_index = interpolate_index
 
 
 def _not_found_status(app: Dash, atlas: Atlas) -> None:

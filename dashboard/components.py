@@ -14,7 +14,12 @@ from dashboard.ids import Ids
 
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "topojsonURL": "/assets/topojson/",
                 "modeBarButtonsToRemove": ["select2d", "lasso2d"], "toImageButtonOptions": {"scale": 2}}
-STATIC_GRAPH = {**GRAPH_CONFIG, "staticPlot": True}
+
+
+def graph_config(lang: str, static: bool = False) -> dict:
+    """Plotly's configuration in the page's language: its toolbar speaks French with Plotly's own French locale
+    (assets/plotly-locale-fr.js), English is Plotly's default."""
+    return {**GRAPH_CONFIG, **({"locale": "fr"} if lang == "fr" else {}), **({"staticPlot": True} if static else {})}
 # Dash's dropdown words (its ``labels`` keys), ``dropdown.<key>`` in the catalogues.
 DROPDOWN_WORDS = ("select_all", "deselect_all", "selected_count", "search", "clear_search", "clear_selection",
                   "no_options_found")
@@ -45,12 +50,13 @@ def data_table(caption: str, headers: list[str], rows: list[list], id_: str | No
 
 
 def kpi_cards(cards: list[tuple], class_name: str = "kpis", live: bool = False) -> html.Section:
-    """Key figures: ``(value, label)`` or ``(value, label, id, note_id)`` where the callback fills the value."""
+    """Key figures: ``(value, label)`` or ``(value, label, id, note_id)`` where the callback fills the value (and
+    the label, at ``<id>-label``, whose plural follows the value)."""
     items = []
     for value, label, *ids in cards:
         value_id, note_id = (ids + [None, None])[:2]
         children = [html.Div(value, className="kpi-value", **({"id": value_id} if value_id else {})),
-                    html.Div(label, className="kpi-label")]
+                    html.Div(label, className="kpi-label", **({"id": f"{value_id}-label"} if value_id else {}))]
         if note_id:
             children.append(html.Div(id=note_id, className="kpi-note"))
         items.append(html.Div(children, className="kpi"))
@@ -70,7 +76,7 @@ def chart_card(id_: str, title: str, height: int, lang: str, figure=None, summar
                class_name: str = "card chart", heading=html.H3, embed: bool = False) -> html.Figure:
     """A graph with its title, an optional hint or control line, its one-sentence summary and, on the
     dashboard, its embed snippet. Without ``figure`` a callback fills the graph and the summary."""
-    graph = dcc.Graph(id=id_, config=GRAPH_CONFIG, className="graph", style={"height": f"{height}px"},
+    graph = dcc.Graph(id=id_, config=graph_config(lang), className="graph", style={"height": f"{height}px"},
                       **({"figure": figure} if figure is not None else {}))
     return html.Figure([
         heading(title, id=f"{id_}-title"),
@@ -88,8 +94,11 @@ def dropdown(id_: str, options: list[dict], value, lang: str, multi: bool = Fals
 
 
 def year_input(id_: str, value, first: int, last: int) -> dcc.Input:
-    return dcc.Input(id=id_, type="number", min=first, max=last, step=1, value=value, placeholder=str(first),
-                     debounce=True, className="year")
+    """A typed four-digit year (a text box, not a number spinner: Dash's spinner buttons are labelled in English
+    only and its box clipped four digits)."""
+    return dcc.Input(id=id_, type="text", inputMode="numeric", pattern="[0-9]{4}", maxLength=4, minLength=4,
+                     value=None if value is None else str(value), placeholder=str(first), debounce=True,
+                     className="year", autoComplete="off", min=first, max=last)
 
 
 def field(label: str, control, control_id: str) -> html.Div:
@@ -137,9 +146,11 @@ def filter_controls(specs: tuple[Filter, ...], values: dict, vocab: Vocabulary, 
 NAV = (("/", "nav_home"), ("/suivi", "nav_monitor"), ("/donnees", "nav_data"), ("/api/v1/", "nav_api"))
 
 
-def frame(lang: str, facts: BuildFacts, permalink: str, body, current: str, search: str = "") -> html.Div:
+def frame(lang: str, facts: BuildFacts, permalink: str, body, current: str, search: str = "",
+          title: str | None = None) -> html.Div:
     """What every page shares: skip link, header with navigation, search and language, demo banner, the state
-    stores, the footer with the build's facts."""
+    stores, the footer with the build's facts. ``title`` names the page in the browser's tab (in its language)."""
+    tab = f"{title} — {t('title', lang)}" if title else t("title", lang)
     banner = html.Div(t("demo_banner", lang), className="demo-banner", role="status", id="demo-banner") \
         if facts.is_demo else None
     footer_text = t("footer", lang, date=timestamp(facts.built_at, lang), files=", ".join(facts.source_files),
@@ -168,7 +179,7 @@ def frame(lang: str, facts: BuildFacts, permalink: str, body, current: str, sear
         banner,
         dcc.Store(id=Ids.LANG, data=lang),
         dcc.Store(id=Ids.PERMALINK, data=permalink),
-        dcc.Store(id=Ids.WORDS, data={"title": t("title", lang), "copied": t("link_copied", lang)}),
+        dcc.Store(id=Ids.WORDS, data={"title": t("title", lang), "copied": t("link_copied", lang), "tab": tab}),
         html.Div(id="url-sync", hidden=True),
         body,
         html.Footer(html.P(footer_text), className="footer"),
@@ -180,8 +191,9 @@ def register_frame(app: Dash) -> None:
     each new view is a step of the browser's history, so Back and Forward walk through the filter states (Dash's
     location re-renders the page from the address)."""
     app.clientside_callback(
-        """function(query, lang, synced) {
+        """function(query, lang, synced, words) {
             document.documentElement.lang = lang || 'fr';
+            if (words && words.tab) { document.title = words.tab; }
             const url = window.location.pathname + (query ? '?' + query : '');
             if (url !== window.location.pathname + window.location.search) {
                 // the page's first view only tidies its own address; later views are new steps of history
@@ -192,7 +204,7 @@ def register_frame(app: Dash) -> None:
             return url;
         }""",
         Output("url-sync", "children"), Input(Ids.PERMALINK, "data"), State(Ids.LANG, "data"),
-        State("url-sync", "children"),
+        State("url-sync", "children"), State(Ids.WORDS, "data"),
     )
 
 

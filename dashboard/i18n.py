@@ -8,6 +8,7 @@ Labels of vocabularies (themes, countries, types…) are not here: they come fro
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import tomllib
 from functools import cache
@@ -48,6 +49,16 @@ def catalogue(lang: str) -> dict[str, str | dict[str, str]]:
     """The strings of one language, read once from the package."""
     text = files("dashboard").joinpath("locales", f"{lang}.toml").read_text(encoding="utf-8")
     return _flatten(tomllib.loads(text))
+
+
+@cache
+def grid_words(lang: str) -> dict[str, str]:
+    """AG Grid's words: its own French locale (``locales/vendor/aggrid_fr.json``, from AG Grid's package), then
+    ours where we say it better; English is AG Grid's default."""
+    words = {}
+    if lang == "fr":
+        words = json.loads(files("dashboard").joinpath("locales", "vendor", "aggrid_fr.json").read_text("utf-8"))
+    return {**words, "noRowsToShow": t("empty", lang)}
 
 
 def lang_of(value: object) -> str:

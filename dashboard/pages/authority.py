@@ -60,7 +60,9 @@ def layout(snap, code: str = "", **query) -> html.Div:
         html.Div([html.Div(who, className="card"), html.Div(theme_table, className="card")], className="charts"),
         html.Div(table, className="card"),
     ])
-    return frame(lang, snap.facts, links.lang_query(lang), body, "/collectivite")
+    return frame(lang, snap.facts, links.lang_query(lang), body, "/collectivite", title=info["name"])
 
 
-PAGE = Page("collectivite", "page_authority", layout, template="/collectivite/<code>", order=4, known=known)
+PAGE = Page("collectivite", "page_authority", layout, template="/collectivite/<code>", order=4, known=known,
+            name_of=lambda snap, lang, code: snap.vocab.label("collectivite", unquote(code), lang)
+            if known(snap, code) else None)

@@ -8,7 +8,7 @@ from dash import html
 from dashboard import links
 from dashboard.catalogue import CHART, Context
 from dashboard.components import chart_card, kpi_cards
-from dashboard.i18n import euros, number, t
+from dashboard.i18n import euros, number, t, tn
 
 
 def cards(v: Context, items: tuple[tuple[str, str, int | None, str], ...]) -> list[html.Figure]:
@@ -25,9 +25,10 @@ def cards(v: Context, items: tuple[tuple[str, str, int | None, str], ...]) -> li
 def headline(v: Context, extra: list[tuple[str, str]] = (), class_name: str = "kpis") -> html.Section:
     """The four key figures of a profile (and ``extra`` ones)."""
     k, lang = v.kpis, v.lang
-    return kpi_cards([(number(k["partnerships"] or 0, lang), t("kpi_partnerships", lang)),
-                      (number(k["authorities"] or 0, lang), t("kpi_authorities", lang)),
-                      (number(k["countries"] or 0, lang), t("kpi_countries", lang)),
+    n, authorities, countries = (int(k[c] or 0) for c in ("partnerships", "authorities", "countries"))
+    return kpi_cards([(number(n, lang), tn("unit_partnerships", n, lang)),
+                      (number(authorities, lang), tn("unit_authorities", authorities, lang)),
+                      (number(countries, lang), tn("unit_countries", countries, lang)),
                       (euros(k["budget"] or 0, lang), t("kpi_budget", lang)), *extra], class_name=class_name)
 
 

@@ -39,7 +39,9 @@ def layout(snap, iso3: str = "", **query) -> html.Div:
                             [[r.partner, number(r.authorities, lang), r.names] for r in partners.itertuples()],
                             id_="partenaires"), className="card"),
     ])
-    return frame(lang, snap.facts, links.lang_query(lang), body, "/pays")
+    return frame(lang, snap.facts, links.lang_query(lang), body, "/pays", title=snap.vocab.label("pays", iso3, lang))
 
 
-PAGE = Page("pays", "page_country", layout, template="/pays/<iso3>", order=5, known=known)
+PAGE = Page("pays", "page_country", layout, template="/pays/<iso3>", order=5, known=known,
+            name_of=lambda snap, lang, iso3: snap.vocab.label("pays", iso3.upper(), lang)
+            if known(snap, iso3) else None)

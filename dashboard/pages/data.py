@@ -45,7 +45,7 @@ def layout(snap, **query) -> html.Div:
                  className="card"),
         html.P([t("data_api", lang), " ", html.A("/api/v1/", href="/api/v1/")]),
     ], class_name="data-page")
-    return frame(lang, facts, links.lang_query(lang), body, "/donnees")
+    return frame(lang, facts, links.lang_query(lang), body, "/donnees", title=t("nav_data", lang))
 
 
 PAGE = Page("donnees", "nav_data", layout, path="/donnees", order=2)

@@ -7,7 +7,7 @@ from dash import dcc, html
 
 from dashboard import links
 from dashboard.catalogue import CHART
-from dashboard.components import GRAPH_CONFIG
+from dashboard.components import graph_config
 from dashboard.filters import Filters
 from dashboard.i18n import date, t
 from dashboard.pages import home, not_found
@@ -30,7 +30,7 @@ def layout(snap, chart: str = "", **query) -> html.Div:
     return html.Main([
         html.H1(t(spec.title, lang), className="embed-title"),
         html.Div(t("demo_banner", lang), className="demo-banner") if snap.facts.is_demo else None,
-        dcc.Graph(id="embed-graph", figure=out[f"{chart}.figure"], config=GRAPH_CONFIG,
+        dcc.Graph(id="embed-graph", figure=out[f"{chart}.figure"], config=graph_config(lang),
                   style={"height": f"{min(spec.height, MAX_HEIGHT)}px"}),
         html.P(out[f"{chart}-summary.children"], className="summary"),
         html.P(html.A(t("embed_source", lang, date=date(snap.facts.built_at, lang)), href=links.home(f.to_query()),

@@ -14,7 +14,7 @@ from dashboard import components, links, queries
 from dashboard.catalogue import CHARTS, Context
 from dashboard.components import chart_card, filter_controls, frame
 from dashboard.filters import FILTERS, MEASURES, Filters, query_dict
-from dashboard.i18n import LOCALES, euros, lang_of, number, other, percent, t, tn
+from dashboard.i18n import LOCALES, euros, grid_words, lang_of, number, other, percent, t, tn
 from dashboard.ids import Ids
 from dashboard.pages.registry import Page
 
@@ -27,12 +27,12 @@ TABLE_COLUMNS = (
     ("odds", 90, {"sortable": False}), ("start_year", 90, {}), ("end_year", 80, {}),
     ("budget_eur", 130, {"type": "rightAligned", "money": True}),
 )
-AGGRID_LOCALE = ("page", "of", "to", "next", "previous", "first", "last", "loadingOoo", "noRowsToShow")
 
 # Every output of the main view, keyed by "component.property".
 KPI_OUTPUTS = (Ids.KPI_PARTNERSHIPS, Ids.KPI_AUTHORITIES, Ids.KPI_COUNTRIES, Ids.KPI_BUDGET, Ids.KPI_BUDGET_NOTE)
 OUTPUTS: dict[str, tuple[str, str]] = {
     **{f"{i}.children": (i, "children") for i in KPI_OUTPUTS},
+    **{f"{i}-label.children": (f"{i}-label", "children") for i in KPI_OUTPUTS[:3]},
     f"{Ids.EMPTY}.children": (Ids.EMPTY, "children"),
     **{key: pair for c in CHARTS for key, pair in ((f"{c.id}.figure", (c.id, "figure")),
                                                      (f"{c.id}-summary.children", (f"{c.id}-summary", "children")))},
@@ -54,6 +54,9 @@ def view(snap, f: Filters) -> dict:
         f"{Ids.KPI_BUDGET_NOTE}.children": t("kpi_budget_note", lang, share=percent(v.known / n if n else None,
                                                                                      lang)),
         f"{Ids.EMPTY}.children": "" if n else t("empty", lang),
+        f"{Ids.KPI_PARTNERSHIPS}-label.children": tn("unit_partnerships", n, lang),
+        f"{Ids.KPI_AUTHORITIES}-label.children": tn("unit_authorities", int(v.kpis["authorities"] or 0), lang),
+        f"{Ids.KPI_COUNTRIES}-label.children": tn("unit_countries", int(v.kpis["countries"] or 0), lang),
     }
     for chart in CHARTS:
         out[f"{chart.id}.figure"], out[f"{chart.id}-summary.children"] = chart.build(v)
@@ -88,7 +91,7 @@ def _grid(lang: str) -> dag.AgGrid:
         defaultColDef={"resizable": True, "filter": False},
         dashGridOptions={"pagination": True, "paginationPageSize": 20, "cacheBlockSize": 20, "rowBuffer": 0,
                          "maxBlocksInCache": 20, "infiniteInitialRowCount": 20, "suppressCellFocus": False,
-                         "localeText": {k: t(f"aggrid.{k}", lang) for k in AGGRID_LOCALE}},
+                         "localeText": grid_words(lang)},
         style={"height": "520px", "width": "100%"}, className="ag-theme-quartz",
     )
 

@@ -186,13 +186,16 @@ def layout(snap, **query) -> html.Div:
         html.Div([html.Div(id="mon-regions", className="card"), html.Div(id="mon-movers", className="card")],
                  className="charts tables"),
     ], id="main", tabIndex="-1")
-    return frame(lang, snap.facts, m.to_query(), html.Div([controls, main], className="body"), "/suivi")
+    return frame(lang, snap.facts, m.to_query(), html.Div([controls, main], className="body"), "/suivi",
+                 title=t("nav_monitor", lang))
 
 
 def state_from_controls(values: dict, lang: str, vocab: Vocabulary) -> Monitor:
     """Control values → the same parsing as a link."""
     def year(v):
-        return str(int(v)) if isinstance(v, int | float) and v == v else None
+        if isinstance(v, str) and v.strip().isascii() and v.strip().isdigit():
+            return v.strip()
+        return str(int(v)) if isinstance(v, int | float) and not isinstance(v, bool) and v == v else None
 
     pays = values["m-pays"] if isinstance(values["m-pays"], list) else []
     query = {"zone": values["m-zone"], "pays": "~".join(str(p) for p in pays), "region": values["m-region"],

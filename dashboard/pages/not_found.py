@@ -14,7 +14,7 @@ def layout(snap, **query) -> html.Div:
     lang = lang_of(query.get("lang"))
     return frame(lang, snap.facts, "", page_main([html.H2(t("not_found", lang)),
                                                    html.P(html.A(t("nav_home", lang), href=links.page("/", lang)))]),
-                 "")
+                 "", title=t("not_found", lang))
 
 
 # Dash shows the page of a module named "...not_found_404" for any path no page has; the server answers 404.

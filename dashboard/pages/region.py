@@ -8,7 +8,7 @@ from dash import dcc, html
 
 from dashboard import links, queries
 from dashboard.catalogue import CHART, Context
-from dashboard.components import STATIC_GRAPH, data_table, frame, page_main
+from dashboard.components import data_table, frame, graph_config, page_main
 from dashboard.filters import Filters
 from dashboard.i18n import lang_of, number, ordinal, t, timestamp
 from dashboard.pages import common, not_found
@@ -64,7 +64,7 @@ def layout(snap, code: str = "", **query) -> html.Div:
         html.Div(common.cards(v, CHARTS), className="charts"),
         html.Div(table, className="card"),
     ])
-    return frame(lang, snap.facts, links.lang_query(lang), body, "/region")
+    return frame(lang, snap.facts, links.lang_query(lang), body, "/region", title=summary["name"])
 
 
 def _strings(value) -> list[str]:
@@ -81,8 +81,8 @@ def _print(snap, v: Context, summary: dict, view: str) -> html.Div:
     for graph_id, chart_id, class_name in PRINT_CHARTS:
         chart = CHART[chart_id]
         graphs.append(html.Div([html.H3(t(chart.title, lang)),
-                                dcc.Graph(figure=chart.build(v)[0], config=STATIC_GRAPH, className="print-graph",
-                                          id=graph_id)], className=class_name))
+                                dcc.Graph(figure=chart.build(v)[0], config=graph_config(lang, static=True),
+                                          className="print-graph", id=graph_id)], className=class_name))
     return html.Div([
         html.Header([html.H1(t("region_slide_title", lang, name=summary["name"])),
                      html.P(t("slide_date", lang, date=timestamp(facts.built_at, lang)))], className="print-head"),
@@ -93,4 +93,6 @@ def _print(snap, v: Context, summary: dict, view: str) -> html.Div:
     ], className=f"print print-{view}", lang=lang, id="print-ready")
 
 
-PAGE = Page("region", "page_region", layout, template="/region/<code>", order=6, known=known)
+PAGE = Page("region", "page_region", layout, template="/region/<code>", order=6, known=known,
+            name_of=lambda snap, lang, code: snap.vocab.label("region", code, lang).split(" — ")[0]
+            if known(snap, code) else None)

@@ -36,7 +36,8 @@ def layout(snap, **query) -> html.Div:
         if total > len(results) else None,
     ])
     return frame(lang, snap.facts, links.search(text, lang).partition("?")[2], body,
-                 "/recherche", search=text)
+                 "/recherche", search=text,
+                 title=t("search_title", lang))
 
 
 PAGE = Page("recherche", "search_title", layout, path="/recherche", order=3)

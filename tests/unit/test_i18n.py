@@ -65,11 +65,11 @@ def test_every_key_is_used():
     from dashboard.api import OWN_PARAMETERS
     from dashboard.components import DROPDOWN_WORDS
     from dashboard.filters import FILTERS
-    from dashboard.pages.home import AGGRID_LOCALE, TABLE_COLUMNS
+    from dashboard.pages.home import TABLE_COLUMNS
     from dashboard.queries import EXPORT_FIELDS
 
     built = ({f"csv.{c}" for c in EXPORT_FIELDS} | {f"grid.{c[0]}" for c in TABLE_COLUMNS}
-             | {f"aggrid.{k}" for k in AGGRID_LOCALE} | {f"dropdown.{k}" for k in DROPDOWN_WORDS}
+             | {f"dropdown.{k}" for k in DROPDOWN_WORDS}
              | {s.api_key for s in FILTERS} | {f"api.{p}" for p in (*OWN_PARAMETERS, "lang")})
     unused = sorted(set(catalogue("fr")) - _literals() - built)
     assert not unused, f"keys used nowhere: {unused}"

@@ -1,0 +1,65 @@
+"""Every page in both languages: the chrome (toolbar titles, table pager, labels, tab title, document language)
+speaks the page's language — no English word on French pages, no French word on English pages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import console_errors, wait_for
+
+pytestmark = pytest.mark.browser
+
+PAGES = ["/", "/suivi", "/donnees", "/recherche?q=lyon", "/region/53", "/pays/MLI", "/collectivite/COM:69123",
+         "/embed/ch-odd", "/nulle-part"]
+# Words of the chrome as the libraries write them by default, and as our French pages write them.
+ENGLISH = ["Download plot as a PNG", "Zoom in", "Zoom out", "Reset axes", "Autoscale", "Page Size", "First Page",
+           "Last Page", "Next Page", "Previous Page", "Increase value", "Decrease value", "Page not found",
+           "Filters", "Search"]
+FRENCH = ["Télécharger le graphique", "Zoom intérieur", "Réinitialiser", "Taille de la page", "Première page",
+          "Page suivante", "Filtres", "Rechercher", "Tableau de bord", "Aller au contenu", "Page introuvable"]
+
+CHROME = """
+    const texts = [document.title];
+    for (const e of document.querySelectorAll('[data-title],[aria-label],[title],[placeholder]')) {
+        for (const a of ['data-title', 'aria-label', 'title', 'placeholder']) {
+            if (e.getAttribute(a)) { texts.push(e.getAttribute(a)); }
+        }
+    }
+    for (const e of document.querySelectorAll('.ag-paging-panel, nav, header, label, legend, button')) {
+        texts.push(e.innerText);
+    }
+    return {lang: document.documentElement.lang, texts: texts, graphs: document.querySelectorAll('.modebar').length};
+"""
+
+
+def _found(words: list[str], texts: list[str]) -> list[str]:
+    """The words that stand as words (not inside another: "Zoom in" is not in "Zoom intérieur")."""
+    return sorted({w for w in words for text in texts if text and re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text)})
+
+
+def _chrome(browser, url: str, lang: str) -> dict:
+    browser.get(url)
+    wait_for(lambda: browser.find_elements("css selector", "main"))
+    wait_for(lambda: browser.execute_script("return document.documentElement.lang") == lang)
+    if "/embed/" in url or url.endswith(("/", "/suivi", "53", "MLI", "69123")):
+        wait_for(lambda: browser.execute_script("return document.querySelectorAll('.modebar').length") > 0)
+    return browser.execute_script(CHROME)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_french_pages_speak_french(browser, live_server, path):
+    seen = _chrome(browser, live_server + path, "fr")
+    found = _found(ENGLISH, seen["texts"])
+    assert not found, f"English on {path}: {found}"
+    assert [e for e in console_errors(browser) if "404" not in e or "/nulle-part" not in e] == []
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_english_pages_speak_english(browser, live_server, path):
+    url = live_server + path + ("&" if "?" in path else "?") + "lang=en"
+    seen = _chrome(browser, url, "en")
+    found = _found(FRENCH, seen["texts"])
+    assert not found, f"French on {path}?lang=en: {found}"
+    assert "Atlas of French decentralised cooperation" in seen["texts"][0]
