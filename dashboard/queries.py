@@ -107,12 +107,17 @@ def top_authorities(store: Store, f: Filters, n: int = 15) -> pd.DataFrame:
 
 
 SORTABLE = {"partnership_id": "p.partnership_id", "title": "p.title", "fr_authority_name": "p.fr_authority_name",
-            "region": "p.fr_region_code", "country": "c.name_fr", "partner_authority_name": "p.partner_authority_name",
-            "start_year": "p.start_year", "end_year": "p.end_year", "budget_eur": "p.budget_eur"}
-TABLE_SELECT = """p.partnership_id, p.title, p.fr_authority_name, p.fr_authority_type, p.fr_region_code AS region,
+            "region": "(SELECT name FROM fr_regions r WHERE r.code = p.fr_region_code)", "country": "c.name_fr",
+            "partner_authority_name": "p.partner_authority_name", "start_year": "p.start_year",
+            "end_year": "p.end_year", "budget_eur": "p.budget_eur"}
+TABLE_SELECT = """p.partnership_id, p.title, p.fr_authority_name, p.fr_authority_key, p.fr_authority_type,
+    p.fr_region_code AS region, (SELECT name FROM fr_regions r WHERE r.code = p.fr_region_code) AS region_name,
     c.name_fr AS country_fr, c.name_en AS country_en, p.partner_country_iso3 AS iso3, p.partner_authority_name,
-    array_to_string(p.themes, ', ') AS themes, array_to_string(p.odds, ', ') AS odds, p.action_type,
-    p.start_year, p.end_year, p.budget_eur, p.status"""
+    (SELECT string_agg(t.label_fr, ', ' ORDER BY t.label_fr) FROM themes t WHERE list_contains(p.themes, t.code))
+        AS themes_fr,
+    (SELECT string_agg(t.label_en, ', ' ORDER BY t.label_en) FROM themes t WHERE list_contains(p.themes, t.code))
+        AS themes_en,
+    array_to_string(p.odds, ', ') AS odds, p.action_type, p.start_year, p.end_year, p.budget_eur, p.status"""
 
 
 def valid_text(text) -> str:

@@ -19,7 +19,7 @@ def _hbar(labels: list[str], amounts: list[float], lang: str, colours=None, mone
     text = [euros(v, lang) if money else number(v, lang) for v in amounts]
     labels = [html.escape(str(lab)) for lab in labels]  # plotly renders a subset of HTML in labels: data is text
     bar = {"type": "bar", "orientation": "h", "x": amounts, "y": labels, "marker": {"color": colours or BAR},
-           "text": text, "textposition": "auto", "cliponaxis": False, "hoverinfo": "text",
+           "text": text, "textposition": "auto", "textangle": 0, "cliponaxis": False, "hoverinfo": "text",
            "hovertext": [f"{lab} : {tx}" for lab, tx in zip(labels, text)]}
     if customdata is not None:
         bar["customdata"] = customdata

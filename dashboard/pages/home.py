@@ -21,12 +21,15 @@ from dashboard.pages.registry import Page
 PANEL = tuple(spec for spec in FILTERS if spec.control)
 CARD_CLASSES = {"map-world": "card map-card wide", "map-france": "card map-card"}
 # The partnerships table: (field, width, extra column options); headers are ``grid.<field>`` in the catalogues.
+# "by_lang": the field has a column per language (``country_fr``…); "link": the cell links to the authority's page.
 TABLE_COLUMNS = (
-    ("partnership_id", 120, {}), ("fr_authority_name", 210, {}), ("country", 140, {}),
-    ("partner_authority_name", 200, {}), ("title", 260, {}), ("themes", 150, {"sortable": False}),
-    ("odds", 90, {"sortable": False}), ("start_year", 90, {}), ("end_year", 80, {}),
-    ("budget_eur", 130, {"type": "rightAligned", "money": True}),
+    ("fr_authority_name", 210, {"link": True}), ("region_name", 150, {"colId": "region"}),
+    ("country", 140, {"by_lang": True}), ("partner_authority_name", 200, {}), ("title", 260, {}),
+    ("themes", 200, {"sortable": False, "by_lang": True}), ("odds", 80, {"sortable": False}),
+    ("start_year", 80, {}), ("end_year", 80, {}), ("budget_eur", 120, {"type": "rightAligned", "money": True}),
+    ("partnership_id", 110, {}),
 )
+OWN_OPTIONS = ("money", "by_lang", "link")
 
 # Every output of the main view, keyed by "component.property".
 KPI_OUTPUTS = (Ids.KPI_PARTNERSHIPS, Ids.KPI_AUTHORITIES, Ids.KPI_COUNTRIES, Ids.KPI_BUDGET, Ids.KPI_BUDGET_NOTE)
@@ -80,11 +83,13 @@ def _grid(lang: str) -> dag.AgGrid:
              + "', {maximumFractionDigits: 0, style: 'currency', currency: 'EUR'}).format(params.value)")
     column_defs = []
     for name, width, extra in TABLE_COLUMNS:
-        col = {"field": f"country_{lang}" if name == "country" else name, "colId": name,
+        col = {"field": f"{name}_{lang}" if extra.get("by_lang") else name, "colId": name,
                "headerName": t(f"grid.{name}", lang), "width": width, "sortable": True,
-               **{k: v for k, v in extra.items() if k != "money"}}
+               **{k: v for k, v in extra.items() if k not in OWN_OPTIONS}}
         if extra.get("money"):
             col["valueFormatter"] = {"function": money}
+        if extra.get("link"):
+            col["cellRenderer"] = "AuthorityLink"
         column_defs.append(col)
     return dag.AgGrid(
         id=Ids.GRID, rowModelType="infinite", columnDefs=column_defs,
@@ -212,6 +217,8 @@ def register(app: Dash, atlas) -> None:
         df, total = queries.partnerships_page(snap.store, f, request.get("startRow", 0), request.get("endRow", 20),
                                               request.get("sortModel"), search)
         records = df.astype(object).where(df.notna(), None).to_dict("records")
+        for r in records:
+            r["authority_href"] = links.authority(r["fr_authority_key"], lang)
         return {"rowData": records, "rowCount": total}, tn("n_partnerships", total, lang)
 
     app.clientside_callback(
