@@ -53,8 +53,10 @@ def country(iso3: str, lang: str, anchor: str = "") -> str:
     return _with(f"/pays/{iso3}", lang_params(lang), f"#{anchor}" if anchor else "")
 
 
-def region(code: str, lang: str, view: str | None = None) -> str:
-    return _with(f"/region/{code}", {"vue": view, **lang_params(lang)})
+def region(code: str, lang: str, view: str | None = None, everything: bool = False) -> str:
+    """A region's page (``view``: its slide or A4 layout; ``everything``: every authority listed)."""
+    return _with(f"/region/{code}", {"vue": view, "toutes": "1" if everything else None, **lang_params(lang)},
+                 "#region-authorities" if everything else "")
 
 
 def export(code: str, fmt: str, lang: str) -> str:

@@ -10,11 +10,12 @@ from dashboard import links, queries
 from dashboard.catalogue import CHART, Context
 from dashboard.components import data_table, frame, graph_config, page_main
 from dashboard.filters import Filters
-from dashboard.i18n import lang_of, number, ordinal, t, timestamp
+from dashboard.i18n import lang_of, number, ordinal, t, timestamp, tn
 from dashboard.pages import common, not_found
 from dashboard.pages.registry import Page
 
 TOP = 12  # partners and themes shown
+AUTHORITIES = 25  # authorities listed before "see all"
 CHARTS = (("r-map", "map-world", 420, "card chart"), ("r-countries", "ch-top-countries", 420, "card chart"),
           ("r-themes", "ch-themes", 400, "card chart"), ("r-odd", "ch-odd", 480, "card chart"),
           ("r-budget", "ch-budget-dist", 340, "card chart"), ("r-budget-zone", "ch-budget-zone", 340, "card chart"))
@@ -42,14 +43,17 @@ def layout(snap, code: str = "", **query) -> html.Div:
     v = Context(snap.store, snap.reference, f, top=TOP)
     if query.get("vue") in VIEWS:
         return _print(snap, v, summary, query["vue"])
-    authorities = queries.region_authorities(snap.store, code)
+    every = queries.region_authorities(snap.store, code)
+    everything = query.get("toutes") == "1"
+    authorities = every if everything else every.head(AUTHORITIES)
     table = data_table(t("region_authorities", lang), [t("col_authority", lang), t("f_type", lang),
                                                         t("kpi_partnerships", lang), t("kpi_countries", lang),
                                                         t("ch_themes", lang)],
                        [[html.A(r.name, href=links.authority(r.key, lang)), snap.vocab.label("type", r.type, lang),
                          number(r.partnerships, lang), ", ".join(_strings(getattr(r, f"countries_{lang}"))[:6])
                          + ("…" if len(_strings(r.countries_fr)) > 6 else ""),
-                         ", ".join(_strings(getattr(r, f"top_themes_{lang}")))] for r in authorities.itertuples()])
+                         ", ".join(_strings(getattr(r, f"top_themes_{lang}")))] for r in authorities.itertuples()],
+                       id_="region-authorities")
     network = t("rrma_label", lang) + " : " + summary["rrma"] if summary["rrma"] else ""
     exports = [html.A(t("export_png", lang), href=links.export(code, "png", lang), className="button",
                       id="export-png"), " ",
@@ -62,7 +66,9 @@ def layout(snap, code: str = "", **query) -> html.Div:
         common.headline(v, _extra(summary, lang), "kpis six"),
         common.actions(f.to_query(), lang, before=exports),
         html.Div(common.cards(v, CHARTS), className="charts"),
-        html.Div(table, className="card"),
+        html.Div([table, html.P(html.A(tn("region_all_authorities", len(every), lang),
+                                       href=links.region(code, lang, everything=True), id="all-authorities"))
+                  if len(every) > len(authorities) else None], className="card"),
     ])
     return frame(lang, snap.facts, links.lang_query(lang), body, "/region", title=summary["name"])
 
