@@ -40,6 +40,23 @@ class BuildFacts:
         return t("source_line", lang, date=timestamp(self.built_at, lang), files=", ".join(self.source_files))
 
 
+def filter_summary(f, vocab: Vocabulary, lang: str) -> str:
+    """The view's filters in words ("Région : Bretagne · Pays partenaire : Mali, Niger · de : 2012"), so a chart
+    shown elsewhere (an embed, a slide) says what it shows; the whole Atlas when nothing is set."""
+    parts = []
+    for spec, value in f.active():
+        if spec.choices:
+            text = t(dict(spec.choices)[value], lang)
+        elif spec.control == "year":
+            text = str(value)
+        else:
+            values = value if spec.multi else (value,)
+            text = ", ".join(vocab.label(spec.name, v, lang).split(" — ")[0] for v in values)
+        parts.append(t(spec.summary, lang, value=text) if spec.summary
+                     else t("filter_part", lang, label=t(spec.label, lang), value=text))
+    return " · ".join(parts) if parts else t("all_partnerships", lang)
+
+
 def data_table(caption: str, headers: list[str], rows: list[list], id_: str | None = None) -> html.Table:
     """A plain, accessible table (caption, column headers) for figures that read best as text."""
     return html.Table([
@@ -68,7 +85,9 @@ def embed_box(id_: str, lang: str) -> html.Details:
     return html.Details([
         html.Summary(t("embed", lang)),
         html.Label(t("embed_help", lang), htmlFor=f"{id_}-embed", className="hint"),
-        dcc.Textarea(id=f"{id_}-embed", readOnly=True, className="embed-code", rows=3),
+        dcc.Textarea(id=f"{id_}-embed", readOnly=True, className="embed-code", rows=4),
+        html.Button(t("copy_code", lang), id=f"{id_}-embed-copy", n_clicks=0, className="secondary"),
+        html.Span(id=f"{id_}-embed-status", role="status", className="copy-status"),
     ], className="embed")
 
 
@@ -179,7 +198,8 @@ def frame(lang: str, facts: BuildFacts, permalink: str, body, current: str, sear
         banner,
         dcc.Store(id=Ids.LANG, data=lang),
         dcc.Store(id=Ids.PERMALINK, data=permalink),
-        dcc.Store(id=Ids.WORDS, data={"title": t("title", lang), "copied": t("link_copied", lang), "tab": tab}),
+        dcc.Store(id=Ids.WORDS, data={"title": t("title", lang), "copied": t("link_copied", lang), "tab": tab,
+                                      "code_copied": t("code_copied", lang)}),
         html.Div(id="url-sync", hidden=True),
         body,
         html.Footer(html.P(footer_text), className="footer"),

@@ -50,6 +50,7 @@ class Filter:
     group: str | None = None  # key of the legend of a fieldset holding consecutive controls
     depends_on: str | None = None  # another filter whose value narrows this one's options (by ``parent``)
     keys: bool = False  # values are keys holding names (``NOM:73:syndicat des eaux``), not short codes
+    summary: str | None = None  # key of the words stating the value in a subtitle ({value}); else "label : value"
     example: str = ""
 
     @property
@@ -122,11 +123,11 @@ class Filter:
 VOCABULARY = "SELECT code AS value, label_fr, label_en FROM {table} ORDER BY code"
 
 FILTERS: tuple[Filter, ...] = (
-    Filter("region", "f_region", "p.fr_region_code = ?", options="""
+    Filter("region", "f_region", "p.fr_region_code = ?", summary="sum_region", options="""
         SELECT r.code AS value, r.name || coalesce(' — ' || rr.name, '') AS label_fr,
                r.name || coalesce(' — ' || rr.name, '') AS label_en, r.name AS alias
         FROM fr_regions r LEFT JOIN rrma rr ON rr.code = r.rrma ORDER BY r.name""", example="84"),
-    Filter("rrma", "f_rrma", "p.rrma = ?", example="resacoop",
+    Filter("rrma", "f_rrma", "p.rrma = ?", example="resacoop", summary="sum_rrma",
            options="SELECT code AS value, name AS label_fr, name AS label_en FROM rrma ORDER BY name"),
     Filter("departement", "f_departement", "p.fr_departement_code = ?", upper=True, ordered=True,
            depends_on="region", example="69", options="""
@@ -148,8 +149,9 @@ FILTERS: tuple[Filter, ...] = (
         FROM odd ORDER BY number"""),
     Filter("action", "f_action", "p.action_type = ?", VOCABULARY.format(table="action_types"), upper=True,
            example="COOP_DEC"),
-    Filter("debut", "f_from", "p.start_year >= ?", control="year", group="f_years", example="2012"),
-    Filter("fin", "f_to", "p.start_year <= ?", control="year", group="f_years", example="2020"),
+    Filter("debut", "f_from", "p.start_year >= ?", control="year", group="f_years", example="2012",
+           summary="sum_debut"),
+    Filter("fin", "f_to", "p.start_year <= ?", control="year", group="f_years", example="2020", summary="sum_fin"),
     Filter("budget", "f_budget", {"connu": "p.budget_eur IS NOT NULL", "inconnu": "p.budget_eur IS NULL"},
            control="radio", choices=(("connu", "budget_known"), ("inconnu", "budget_unknown")), example="connu"),
     Filter("statut", "f_statut", "p.status = ?", VOCABULARY.format(table="statuses"), example="en_cours"),

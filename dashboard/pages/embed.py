@@ -7,13 +7,11 @@ from dash import dcc, html
 
 from dashboard import links
 from dashboard.catalogue import CHART
-from dashboard.components import graph_config
+from dashboard.components import filter_summary, graph_config
 from dashboard.filters import Filters
 from dashboard.i18n import date, t
 from dashboard.pages import home, not_found
 from dashboard.pages.registry import Page
-
-MAX_HEIGHT = 420
 
 
 def known(_snap, chart: str = "") -> bool:
@@ -29,9 +27,10 @@ def layout(snap, chart: str = "", **query) -> html.Div:
     out = snap.memo(("home", f), lambda: home.view(snap, f))  # the dashboard's own view of these filters
     return html.Main([
         html.H1(t(spec.title, lang), className="embed-title"),
+        html.P(filter_summary(f, snap.vocab, lang), className="embed-filters", id="embed-filters"),
         html.Div(t("demo_banner", lang), className="demo-banner") if snap.facts.is_demo else None,
-        dcc.Graph(id="embed-graph", figure=out[f"{chart}.figure"], config=graph_config(lang),
-                  style={"height": f"{min(spec.height, MAX_HEIGHT)}px"}),
+        dcc.Graph(id="embed-graph", figure=out[f"{chart}.figure"], config=graph_config(lang), className="embed-graph",
+                  style={"minHeight": "160px"}),
         html.P(out[f"{chart}-summary.children"], className="summary"),
         html.P(html.A(t("embed_source", lang, date=date(snap.facts.built_at, lang)), href=links.home(f.to_query()),
                       target="_blank", rel="noopener"), className="print-source"),

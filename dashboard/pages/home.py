@@ -12,7 +12,7 @@ from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import components, links, queries
 from dashboard.catalogue import CHARTS, Context
-from dashboard.components import chart_card, filter_controls, frame
+from dashboard.components import chart_card, filter_controls, filter_summary, frame
 from dashboard.filters import FILTERS, MEASURES, Filters, query_dict
 from dashboard.i18n import LOCALES, euros, grid_words, lang_of, number, other, percent, t, tn
 from dashboard.ids import Ids
@@ -37,6 +37,7 @@ OUTPUTS: dict[str, tuple[str, str]] = {
     **{f"{i}.children": (i, "children") for i in KPI_OUTPUTS},
     **{f"{i}-label.children": (f"{i}-label", "children") for i in KPI_OUTPUTS[:3]},
     f"{Ids.EMPTY}.children": (Ids.EMPTY, "children"),
+    "active-filters.children": ("active-filters", "children"),
     **{key: pair for c in CHARTS for key, pair in ((f"{c.id}.figure", (c.id, "figure")),
                                                      (f"{c.id}-summary.children", (f"{c.id}-summary", "children")))},
     f"{Ids.CSV_LINK}.href": (Ids.CSV_LINK, "href"), f"{Ids.PERMALINK}.data": (Ids.PERMALINK, "data"),
@@ -56,7 +57,8 @@ def view(snap, f: Filters) -> dict:
         f"{Ids.KPI_BUDGET}.children": euros(v.budget, lang),
         f"{Ids.KPI_BUDGET_NOTE}.children": t("kpi_budget_note", lang, share=percent(v.known / n if n else None,
                                                                                      lang)),
-        f"{Ids.EMPTY}.children": "" if n else t("empty", lang),
+        f"{Ids.EMPTY}.children": "" if n else _why_empty(snap, f),
+        "active-filters.children": t("shown", lang, filters=filter_summary(f, snap.vocab, lang)),
         f"{Ids.KPI_PARTNERSHIPS}-label.children": tn("unit_partnerships", n, lang),
         f"{Ids.KPI_AUTHORITIES}-label.children": tn("unit_authorities", int(v.kpis["authorities"] or 0), lang),
         f"{Ids.KPI_COUNTRIES}-label.children": tn("unit_countries", int(v.kpis["countries"] or 0), lang),
@@ -70,6 +72,19 @@ def view(snap, f: Filters) -> dict:
     out["region-link.href"] = links.region(f.region, lang) if f.region else "/region/"
     out["region-link.hidden"] = f.region is None
     return out
+
+
+def _why_empty(snap, f: Filters) -> str:
+    """Nothing matches: with several filters, how many each alone gives, so contradictory ones show."""
+    active = f.active()
+    if len(active) < 2:
+        return t("empty", f.lang)
+    parts = []
+    for spec, value in active:
+        alone = Filters(**{spec.name: value, "lang": f.lang})
+        count = queries.kpis(snap.store, alone)["partnerships"] or 0
+        parts.append(f"{filter_summary(alone, snap.vocab, f.lang)} ({number(count, f.lang)})")
+    return t("empty_why", f.lang, parts=" ; ".join(parts))
 
 
 def controls_to_query(values: dict, metric, lang: str) -> dict:
@@ -123,6 +138,7 @@ def layout(snap, **query) -> html.Div:
                               ("…", t("kpi_authorities", lang), Ids.KPI_AUTHORITIES),
                               ("…", t("kpi_countries", lang), Ids.KPI_COUNTRIES),
                               ("…", t("kpi_budget", lang), Ids.KPI_BUDGET, Ids.KPI_BUDGET_NOTE)], live=True),
+        html.P(id="active-filters", className="active-filters"),
         html.Div(id=Ids.EMPTY, className="empty", role="status"),
         html.Div([
             html.Fieldset([
@@ -239,6 +255,16 @@ def register(app: Dash, atlas) -> None:
         }""")
     app.clientside_callback(snippet_js, [Output(f"{c.id}-embed", "value") for c in CHARTS],
                             Input(Ids.PERMALINK, "data"), State(Ids.WORDS, "data"))
+    for c in CHARTS:  # "Copier le code" under each snippet
+        app.clientside_callback(
+            """async function(n, code, words) {
+                if (!n) { return ''; }
+                try { await navigator.clipboard.writeText(code); return words.code_copied; }
+                catch (e) { return ''; }
+            }""",
+            Output(f"{c.id}-embed-status", "children"), Input(f"{c.id}-embed-copy", "n_clicks"),
+            State(f"{c.id}-embed", "value"), State(Ids.WORDS, "data"),
+        )
     app.clientside_callback(
         """async function(n, words) {
             if (!n) { return ''; }

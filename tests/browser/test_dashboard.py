@@ -215,3 +215,20 @@ def test_embed_snippet_follows_the_view_and_renders(browser, live_server):
     assert "Source : Atlas" in browser.find_element(By.CSS_SELECTOR, ".print-source").text
     browser.switch_to.default_content()
     assert console_errors(browser) == []
+
+
+@pytest.mark.parametrize("chart", ["map-world", "ch-odd", "ch-years-count"])
+def test_an_embed_fits_a_480_px_frame_and_states_its_filters(browser, live_server, chart):
+    browser.set_window_size(600, 480 + 120)  # the window's chrome takes some of it: the page gets ≈ 480 px
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": 600, "height": 480, "deviceScaleFactor": 1, "mobile": False})
+    browser.get(live_server + f"/embed/{chart}?pays=MLI&debut=2005")
+    wait_for(lambda: browser.execute_script("return document.querySelectorAll('#embed-graph .main-svg').length"))
+    box = browser.execute_script("""
+        const r = e => document.querySelector(e).getBoundingClientRect();
+        return {source: r('.print-source').bottom, graph: r('#embed-graph').height,
+                width: document.documentElement.scrollWidth,
+                filters: document.querySelector('#embed-filters').innerText};""")
+    assert box["source"] <= 480 and box["graph"] >= 160 and box["width"] <= 600
+    assert "Mali" in box["filters"] and "2005" in box["filters"]
+    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
