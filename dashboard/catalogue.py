@@ -26,8 +26,20 @@ class Reference:
     continents: dict[str, dict[str, str]]  # lang → continent code → name
     frames: list
     france_centre: tuple[float, float]
+    bounds: dict[str, tuple[float, float, float, float]]  # iso3 → (min lon, min lat, max lon, max lat)
     world_url: str
     regions_url: str
+
+    def focus(self, countries) -> tuple[float, float, float, float] | None:
+        """The box holding these countries, for the world map to zoom to (None: the whole world)."""
+        boxes = [self.bounds[c] for c in countries if c in self.bounds]
+        if not boxes:
+            return None
+        return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+                max(b[3] for b in boxes))
+
+    def zone_members(self, zone: str) -> list[str]:
+        return [iso for iso, zones in zip(self.countries["iso3"], self.countries["zones"]) if zone in list(zones)]
 
     def origin(self, region: str | None) -> tuple[float, float]:
         """Where flow lines start: the region's centre, else France's."""
@@ -88,7 +100,9 @@ class Chart:
 
 def _world(v: Context):
     stats = queries.by_country(v.store, v.f)
-    fig = maps.world_map(v.ref.countries, stats, v.f.mesure, v.lang, v.f.pays, v.ref.world_url, v.origin)
+    selection = v.f.pays or (v.ref.zone_members(v.f.zone) if v.f.zone else ())
+    fig = maps.world_map(v.ref.countries, stats, v.f.mesure, v.lang, v.f.pays, v.ref.world_url, v.origin,
+                         focus=v.ref.focus(selection))
     return fig, maps.summary_world(stats, v.ref.countries, v.f.mesure, v.lang)
 
 

@@ -112,11 +112,11 @@ def dropdown(id_: str, options: list[dict], value, lang: str, multi: bool = Fals
                         placeholder=t("all", lang), searchable=True, optionHeight=40, labels=labels)
 
 
-def year_input(id_: str, value, first: int, last: int) -> dcc.Input:
+def year_input(id_: str, value, first: int, last: int, hint: int | None = None) -> dcc.Input:
     """A typed four-digit year (a text box, not a number spinner: Dash's spinner buttons are labelled in English
     only and its box clipped four digits)."""
     return dcc.Input(id=id_, type="text", inputMode="numeric", pattern="[0-9]{4}", maxLength=4, minLength=4,
-                     value=None if value is None else str(value), placeholder=str(first), debounce=True,
+                     value=None if value is None else str(value), placeholder=str(hint or first), debounce=True,
                      className="year", autoComplete="off", min=first, max=last)
 
 
@@ -145,8 +145,9 @@ def filter_controls(specs: tuple[Filter, ...], values: dict, vocab: Vocabulary, 
         id_ = f"{prefix}{spec.name}"
         value = values.get(spec.name, spec.default)
         if spec.control == "year":
+            hint = vocab.last_year if group else vocab.first_year  # "from" shows the first year, "to" the last
             group.extend([html.Label(t(spec.label, lang), htmlFor=id_),
-                          year_input(id_, value, vocab.first_year, vocab.last_year)])
+                          year_input(id_, value, vocab.first_year, vocab.last_year, hint)])
         elif spec.control == "radio":
             choices = [{"label": t("budget_all", lang), "value": ""}] + [
                 {"label": t(label, lang), "value": v} for v, label in spec.choices]

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+import shapely
 
 from dashboard import links, queries
 from dashboard.catalogue import Reference
@@ -55,9 +56,10 @@ class Snapshot:
         self.store = store
         self.vocab = queries.vocabulary(store)
         self.version = version = store.checksum[:12]
-        self.countries_geojson = json.dumps(
-            {"type": "FeatureCollection", "features": queries.geometry_features(store, "countries")},
-            separators=(",", ":")).encode()
+        countries = queries.geometry_features(store, "countries")
+        self.countries_geojson = json.dumps({"type": "FeatureCollection", "features": countries},
+                                            separators=(",", ":")).encode()
+        bounds = {f["id"]: shapely.bounds(shapely.geometry.shape(f["geometry"])).tolist() for f in countries}
         self.regions_geojson = json.dumps(
             {"type": "FeatureCollection", "features": queries.geometry_features(store, "fr_regions", "inset_geometry")},
             separators=(",", ":")).encode()
@@ -65,6 +67,7 @@ class Snapshot:
         zones = queries.vocabulary_table(store, "zones")
         self.reference = Reference(
             countries=queries.countries(store), regions=regions, frames=inset_frames(), france_centre=FRANCE_CENTRE,
+            bounds={k: tuple(v) for k, v in bounds.items()},
             continents={lang: dict(zip(zones["code"], zones[f"label_{lang}"])) for lang in LANGS},
             world_url=links.geometry(version, "countries"), regions_url=links.geometry(version, "regions"),
         )

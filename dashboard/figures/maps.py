@@ -29,9 +29,11 @@ def _hovers(names, df: pd.DataFrame, lang: str) -> list[str]:
 
 
 def world_map(countries: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: str, selected: tuple[str, ...],
-              geojson_url: str, origin: tuple[float, float] | None = None) -> Figure:
+              geojson_url: str, origin: tuple[float, float] | None = None,
+              focus: tuple[float, float, float, float] | None = None) -> Figure:
     """Choropleth of partner countries. ``countries``: iso3, name_fr, name_en, area_km2, label_lon, label_lat,
-    drawn. ``stats``: :func:`dashboard.queries.by_country`. Countries without partnership stay drawn, in grey."""
+    drawn. ``stats``: :func:`dashboard.queries.by_country`. Countries without partnership stay drawn, in grey.
+    ``focus``: the box (lon/lat) to zoom to — the chosen countries or zone; else the inhabited world."""
     col = MEASURE[metric].column
     drawn = countries[countries["drawn"]]
     name_col = f"name_{lang}"
@@ -69,12 +71,20 @@ def world_map(countries: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: s
             lats += [origin[1], round(r.label_lat, 2), None]
         traces.append({"type": "scattergeo", "name": "flows", "mode": "lines", "lon": lons, "lat": lats,
                        "hoverinfo": "skip", "line": {"width": 0.8, "color": "rgba(209,73,91,0.45)"}})
+    lon, lat = [-180, 180], [-58, 84]
+    if focus is not None:  # a margin of a quarter of the box (at least 4°) around it
+        pad_lon, pad_lat = max(4, (focus[2] - focus[0]) / 4), max(4, (focus[3] - focus[1]) / 4)
+        lon = [max(-180, focus[0] - pad_lon), min(180, focus[2] + pad_lon)]
+        lat = [max(-60, focus[1] - pad_lat), min(85, focus[3] + pad_lat)]
     return figure(
         traces, lang,
         coloraxis={"colorscale": SEQUENTIAL, "colorbar": {
-            "title": {"text": t(MEASURE[metric].label, lang), "side": "right"}, "thickness": 10, "len": 0.7}},
+            "title": {"text": t(MEASURE[metric].label, lang), "side": "top"}, "orientation": "h", "thickness": 10,
+            "len": 0.5, "x": 0.5, "xanchor": "center", "y": 0, "yanchor": "top"}},
+        margin={"l": 0, "r": 0, "t": 0, "b": 48},
         geo={"visible": False, "showframe": False, "projection": {"type": "natural earth"},
-             "lataxis": {"range": [-58, 84]}, "bgcolor": "rgba(0,0,0,0)"},
+             "lonaxis": {"range": lon}, "lataxis": {"range": lat}, "bgcolor": "rgba(0,0,0,0)",
+             "domain": {"x": [0, 1], "y": [0, 1]}},
     )
 
 

@@ -123,7 +123,7 @@ def layout(snap, **query) -> html.Div:
         html.H2(t("filters", lang)),
         *filter_controls(PANEL, vars(f), snap.vocab, lang),
         html.Button(t("reset", lang), id=Ids.RESET, n_clicks=0, className="secondary"),
-    ], className="filters", **{"aria-label": t("filters", lang)})
+    ], className="filters", id="filters-panel", **{"aria-label": t("filters", lang)})
     extras = {
         "map-world": [t("map_hint", lang), " ", html.Button(t("clear_country", lang), id=Ids.CLEAR_COUNTRY,
                                                              n_clicks=0, className="link")],
@@ -166,7 +166,9 @@ def layout(snap, **query) -> html.Div:
             _grid(lang),
         ], className="card table-card"),
     ], id="main", tabIndex="-1")
-    body = html.Div([html.Div(id="grid-sync", hidden=True), html.Div([panel, main], className="body")])
+    toggle = html.Button(t("filters", lang), id="filters-toggle", n_clicks=0, className="filters-toggle secondary",
+                         **{"aria-controls": "filters-panel", "aria-expanded": "false"})
+    body = html.Div([html.Div(id="grid-sync", hidden=True), html.Div([toggle, panel, main], className="body")])
     return frame(lang, snap.facts, f.to_query(), body, "/")
 
 
@@ -237,6 +239,14 @@ def register(app: Dash, atlas) -> None:
             r["authority_href"] = links.authority(r["fr_authority_key"], lang)
         return {"rowData": records, "rowCount": total}, tn("n_partnerships", total, lang)
 
+    app.clientside_callback(  # phone: the filters open and close as a drawer
+        """function(n) {
+            const open = (n || 0) % 2 === 1;
+            document.getElementById('filters-toggle').setAttribute('aria-expanded', open ? 'true' : 'false');
+            return open ? 'filters open' : 'filters';
+        }""",
+        Output("filters-panel", "className"), Input("filters-toggle", "n_clicks"), prevent_initial_call=True,
+    )
     app.clientside_callback(
         """async function(query, search) {
             const api = await dash_ag_grid.getApiAsync('grid');

@@ -158,7 +158,7 @@ def _years(legend: str, first: tuple[str, int], last: tuple[str, int], lang: str
     """Two year inputs (from, to) under one legend."""
     cells = []
     for (id_, value), word in ((first, "f_from"), (last, "f_to")):
-        cells += [html.Label(t(word, lang), htmlFor=id_), year_input(id_, value, 1945, this_year() + 10)]
+        cells += [html.Label(t(word, lang), htmlFor=id_), year_input(id_, value, 1945, this_year() + 10, value)]
     return html.Fieldset([html.Legend(legend), html.Div(cells, className="years")])
 
 

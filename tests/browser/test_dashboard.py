@@ -232,3 +232,29 @@ def test_an_embed_fits_a_480_px_frame_and_states_its_filters(browser, live_serve
     assert box["source"] <= 480 and box["graph"] >= 160 and box["width"] <= 600
     assert "Mali" in box["filters"] and "2005" in box["filters"]
     browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_sahel_zooms_the_world_map(browser, live_server):
+    browser.set_window_size(1440, 1000)
+    browser.get(live_server + "/?zone=sahel")
+    wait_for(lambda: loaded(browser))
+    width = wait_for(lambda: browser.execute_script("""
+        const p = Array.from(document.querySelectorAll('#map-world .choroplethlocation'))
+            .find(p => p.__data__ && p.__data__.loc === 'MLI' && p.__data__.z > 0);
+        return p ? p.getBoundingClientRect().width : 0;"""))
+    assert width >= 80  # Mali fills a good part of the card (it was ≈ 20 px on the whole world)
+
+
+@pytest.mark.parametrize("path", ["/", "/suivi", "/region/53", "/collectivite/COM:69123", "/pays/MLI", "/donnees",
+                                  "/recherche?q=lyon"])
+def test_phone_pages_do_not_scroll_sideways(browser, live_server, path):
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+    browser.get(live_server + path)
+    wait_for(lambda: browser.find_elements(By.TAG_NAME, "footer"))
+    time.sleep(1.5)
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
+    if path == "/":
+        top = browser.execute_script("return document.getElementById('kpi-partnerships').getBoundingClientRect().top")
+        assert top < 844  # the first key figure is on the first screen, the filters are a drawer
+    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
