@@ -90,13 +90,14 @@ def world_map(countries: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: s
 
 def france_map(regions: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: str, selected: str | None,
                geojson_url: str, frames: list[tuple[float, float, float, float]]) -> Figure:
-    """The 18 regions (overseas as insets) coloured by the metric and labelled with their network.
-    ``regions``: code, name, rrma_name, label_lon, label_lat. ``stats``: :func:`dashboard.queries.by_region`."""
+    """The 18 regions (overseas as insets) coloured by the metric and labelled with their names (their network in
+    the hover), in dark or white text as their colour needs. ``regions``: code, name, rrma_name, label_lon,
+    label_lat. ``stats``: :func:`dashboard.queries.by_region`."""
     col = MEASURE[metric].column
     data = regions.merge(stats, on="code", how="left").fillna({"partnerships": 0, "authorities": 0, "budget": 0,
                                                                 "budget_known": 0})
     names = [f"{n} — {r}" if isinstance(r, str) else n for n, r in zip(data["name"], data["rrma_name"])]
-    labelled = data[data["rrma_name"].notna()]
+    top = max(float(data[col].max() or 0), 1.0)
     lons, lats = [], []
     for x0, y0, x1, y1 in frames:
         lons += [x0, x1, x1, x0, x0, None]
@@ -109,9 +110,10 @@ def france_map(regions: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: st
         "customdata": values(data["code"]), "hoverinfo": "text",
         "hovertext": _hovers(names, data, lang),
     }, {
-        "type": "scattergeo", "name": "labels", "mode": "text", "lon": values(labelled["label_lon"]),
-        "lat": values(labelled["label_lat"]), "text": [html.escape(n) for n in labelled["rrma_name"]],
-        "textfont": {"size": 9, "color": "#1f2933"}, "hoverinfo": "skip",
+        "type": "scattergeo", "name": "labels", "mode": "text", "lon": values(data["label_lon"]),
+        "lat": values(data["label_lat"]), "text": [_short(n) for n in data["name"]],
+        "textfont": {"size": 9, "color": ["#ffffff" if v / top > 0.55 else "#1f2933" for v in data[col]]},
+        "hoverinfo": "skip",
     }, {
         "type": "scattergeo", "name": "frames", "mode": "lines", "lon": lons, "lat": lats, "hoverinfo": "skip",
         "line": {"width": 0.6, "color": "#9aa5b1"},
@@ -122,6 +124,15 @@ def france_map(regions: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: st
         geo={"visible": False, "fitbounds": "locations", "projection": {"type": "mercator"},
              "bgcolor": "rgba(0,0,0,0)"},
     )
+
+
+def _short(name: str) -> str:
+    """A region's name on two lines where it is long ("Auvergne-<br>Rhône-Alpes"), escaped."""
+    text = html.escape(name)
+    if len(name) > 14 and "-" in name:
+        head, _, tail = text.partition("-")
+        return f"{head}-<br>{tail}"
+    return text
 
 
 def summary_world(stats: pd.DataFrame, countries: pd.DataFrame, metric: str, lang: str) -> str:
