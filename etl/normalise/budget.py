@@ -1,9 +1,16 @@
-"""Budgets in euros, from French-formatted amounts. Unknown (empty, "N/C") is ``None``, distinct from 0."""
+"""Budgets in euros, from French-formatted amounts. Unknown (empty, "N/C") is ``None``, distinct from 0.
+
+A budget above the ceiling of ``data/limits.toml`` (``budget.max_eur``, one billion euros: more than any
+partnership of decentralised cooperation) is a typing or export error, not a figure to add up: it is rejected,
+and an amount too long to be a float (400 digits: infinity) never reaches the database.
+"""
 
 from __future__ import annotations
 
+import math
 import re
 
+from etl.limits import limits, number, where
 from etl.normalise import Invalid
 from etl.normalise.text import clean, fold
 
@@ -54,4 +61,15 @@ def normalise_budget(raw: str | None) -> float | None:
     value *= _MULTIPLIERS.get(mult, 1.0)
     if m.group("sign"):
         raise Invalid(f"budget négatif : « {text} »")
+    if math.isnan(value):
+        raise Invalid(f"budget illisible : « {text} »")
+    ceiling = limits().budget_max_eur
+    if value > ceiling:
+        raise Invalid(f"budget invraisemblable : « {_short(text)} » (plus de {number(ceiling)} € pour un "
+                      f"partenariat, {where('budget.max_eur')})")
     return round(value, 2)
+
+
+def _short(text: str, keep: int = 40) -> str:
+    """A 400-digit amount is named by its start and its length, not printed whole."""
+    return text if len(text) <= keep else f"{text[:keep]}… ({len(text)} caractères)"
