@@ -49,3 +49,20 @@ def test_budget_ceiling_comes_from_the_limits_file(limits_override):
     assert normalise_budget("1000") == 1000
     with pytest.raises(Invalid, match="budget invraisemblable"):
         normalise_budget("1001")
+
+
+@pytest.mark.parametrize("raw, euros", [("٣٠٠", 300.0), ("١٥ ٠٠٠ €", 15000.0), ("۳۰۰", 300.0), ("٣٠٠٫٥", 300.5),
+                                        ("١٢٬٠٠٠", 12000.0), ("３００ €", 300.0), ("१५००", 1500.0)])
+def test_digits_of_any_script_are_read_as_digits(raw, euros):
+    assert normalise_budget(raw) == euros
+
+
+@pytest.mark.parametrize("raw", ["三百", "€", "***", "#VALUE!", "😀"])
+def test_text_without_letters_or_digits_is_not_silently_unknown(raw):
+    with pytest.raises(Invalid, match="budget illisible"):
+        normalise_budget(raw)
+
+
+@pytest.mark.parametrize("raw", ["??", "- -", "—", "/"])
+def test_placeholder_marks_are_unknown(raw):
+    assert normalise_budget(raw) is None
