@@ -12,6 +12,8 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import os
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -206,9 +208,29 @@ def _open_xlsx(path: Path) -> RawTable:
     return table
 
 
+_KINDS = ((stat.S_ISDIR, "c'est un dossier"), (stat.S_ISFIFO, "c'est un tube"), (stat.S_ISCHR, "c'est un périphérique"),
+          (stat.S_ISBLK, "c'est un périphérique"), (stat.S_ISSOCK, "c'est une socket"))
+
+
+def check_regular(path: Path) -> None:
+    """Refuse anything but a regular file before opening it: opening a FIFO blocks until a writer comes, and
+    ``/dev/zero`` never ends."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError as exc:
+        raise UnreadableInput(f"{path} : fichier introuvable") from exc
+    except OSError as exc:
+        raise UnreadableInput(f"{path} : lecture impossible ({exc.strerror or exc})") from exc
+    if not stat.S_ISREG(mode):
+        kind = next((label for test, label in _KINDS if test(mode)), "type de fichier inconnu")
+        raise UnreadableInput(f"{path} n'est pas un fichier ordinaire ({kind}) : donnez le chemin d'un export "
+                              "CSV ou XLSX")
+
+
 def read_table(path: str | Path) -> RawTable:
     """Open one export file; raises :class:`UnreadableInput` with a clear message when it cannot be read."""
     path = Path(path)
+    check_regular(path)
     try:
         with path.open("rb") as f:
             magic = f.read(8)

@@ -4,12 +4,30 @@ hang, a silent misreading or a database written over an input."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import duckdb
+import pytest
 
 from etl.load import build, transform_files
 from etl.transform import Collector
 
 HEADER = "Identifiant;Intitulé;Collectivité française;Pays;Budget (€)"
+
+
+def run(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "etl.cli", *args], capture_output=True, text=True, timeout=timeout)
+
+
+def one_line_error(p: subprocess.CompletedProcess) -> str:
+    assert p.returncode == 2, (p.returncode, p.stderr[-2000:])
+    assert "Traceback" not in p.stderr
+    lines = p.stderr.strip().splitlines()
+    assert len(lines) == 1, p.stderr
+    return lines[0]
 
 
 def csv_file(path, *rows: str, header: str = HEADER, encoding: str = "utf-8"):
@@ -56,3 +74,21 @@ def test_xlsx_numbers_above_the_ceiling_are_rejected(tmp_path):
     assert sink.partnerships["budget_eur"] == [999_999_999.5]
     assert sorted(rejected(sink)) == [1, 2]
     assert all("budget invraisemblable" in r for r in rejected(sink).values())
+
+
+# 10. Only regular files are read --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "folder"])
+def test_anything_but_a_regular_file_is_refused_at_once(tmp_path, kind):
+    if kind == "fifo":
+        path = tmp_path / "tube.csv"
+        os.mkfifo(path)
+    elif kind == "dev-zero":
+        path = Path("/dev/zero")
+    else:
+        path = tmp_path / "dossier.csv"
+        path.mkdir()
+    for verb in (["check"], ["build", "--db", str(tmp_path / "x.duckdb")]):
+        line = one_line_error(run(*verb, "--input", str(path), "--quiet", timeout=30))
+        assert str(path) in line and "n'est pas un fichier ordinaire" in line
+    assert not (tmp_path / "x.duckdb").exists()
