@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from etl.read import UnreadableInput
+from etl.target import UnwritableTarget
 
 
 def _summary(result, out=sys.stdout, verbose_rejects: int = 20) -> None:
@@ -106,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except UnreadableInput as exc:
+    except (UnreadableInput, UnwritableTarget) as exc:
         print(f"coopatlas : erreur : {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

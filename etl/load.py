@@ -20,6 +20,7 @@ import shapely
 from etl import __version__
 from etl.normalise.countries import KOSOVO
 from etl.read import RawTable, read_table
+from etl.target import UnwritableTarget, check_target
 from etl.transform import Batch, Result, Sink, Transformer
 from etl.vocab import action_types, authority_types, odd_rows, rrma_rows, statuses, theme_odds, themes, zones
 from geo.prepare import Layers, load_layers
@@ -188,8 +189,9 @@ def build(inputs: Sequence[str | Path], db_path: str | Path, source_kind: str = 
     complete; on any failure the previous database is left as it was."""
     db_path = Path(db_path)
     paths = [Path(p) for p in inputs]
-    for p in paths:  # fail on an unreadable file before any work
+    for p in paths:  # fail on an unreadable file or an unwritable target before any work
         read_table(p)
+    check_target(db_path, paths)
     layers = load_layers()
     db_path.parent.mkdir(parents=True, exist_ok=True)
     _remove_abandoned(db_path)
@@ -206,6 +208,9 @@ def build(inputs: Sequence[str | Path], db_path: str | Path, source_kind: str = 
         finally:
             con.close()
         os.replace(tmp, db_path)
+    except duckdb.IOException as exc:  # disk full, folder gone: the previous database is intact
+        raise UnwritableTarget(f"{db_path} : écriture de la base impossible ({exc}) ; "
+                               "la base précédente est intacte") from exc
     finally:
         tmp.unlink(missing_ok=True)
         Path(f"{tmp}.wal").unlink(missing_ok=True)

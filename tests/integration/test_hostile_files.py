@@ -92,3 +92,90 @@ def test_anything_but_a_regular_file_is_refused_at_once(tmp_path, kind):
         line = one_line_error(run(*verb, "--input", str(path), "--quiet", timeout=30))
         assert str(path) in line and "n'est pas un fichier ordinaire" in line
     assert not (tmp_path / "x.duckdb").exists()
+
+
+# 11. Where the database may be written ----------------------------------------------------------------------------
+
+@pytest.fixture()
+def small_export(tmp_path):
+    return csv_file(tmp_path / "export.csv", "E-1;Eau;Ville de Lyon;Mali;15 000 €")
+
+
+@pytest.fixture()
+def read_only_folder(tmp_path):
+    """A folder this process cannot write into (root writes anywhere but in sysfs)."""
+    if os.geteuid() != 0:
+        folder = tmp_path / "lecture-seule"
+        folder.mkdir()
+        folder.chmod(0o555)
+        yield folder
+        folder.chmod(0o755)
+        return
+    folder = Path("/sys")
+    try:
+        (folder / "coopatlas-probe").touch()
+    except OSError:
+        yield folder
+        return
+    pytest.skip("no folder this (root) process cannot write into")
+
+
+def test_db_in_a_read_only_folder_is_a_one_line_error(small_export, read_only_folder):
+    line = one_line_error(run("build", "--input", str(small_export), "--db", str(read_only_folder / "a.duckdb"),
+                              "--quiet"))
+    assert str(read_only_folder) in line and "écrire" in line
+
+
+def test_db_on_a_folder_or_under_a_file_is_a_one_line_error(tmp_path, small_export):
+    folder = tmp_path / "dossier"
+    folder.mkdir()
+    line = one_line_error(run("build", "--input", str(small_export), "--db", str(folder), "--quiet"))
+    assert str(folder) in line and "dossier" in line
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("à garder\n", encoding="utf-8")
+    line = one_line_error(run("build", "--input", str(small_export), "--db", str(a_file / "a.duckdb"), "--quiet"))
+    assert str(a_file) in line and "pas un dossier" in line
+    assert a_file.read_text(encoding="utf-8") == "à garder\n"
+
+
+def test_db_never_written_over_an_input(tmp_path, small_export):
+    before = small_export.read_bytes()
+    hard = tmp_path / "lien-dur.duckdb"
+    os.link(small_export, hard)
+    soft = tmp_path / "lien.duckdb"
+    soft.symlink_to(small_export)
+    dotted = tmp_path / "sous" / ".." / "export.csv"
+    (tmp_path / "sous").mkdir()
+    for db in (small_export, hard, soft, dotted):
+        line = one_line_error(run("build", "--input", str(small_export), "--db", str(db), "--quiet"))
+        assert "fichier d'entrée" in line, line
+    assert small_export.read_bytes() == before
+
+
+def test_db_never_written_over_a_file_that_is_not_a_database(tmp_path, small_export):
+    other = tmp_path / "rapport.pdf"
+    other.write_bytes(b"%PDF-1.7 pas une base")
+    line = one_line_error(run("build", "--input", str(small_export), "--db", str(other), "--quiet"))
+    assert "pas une base DuckDB" in line
+    assert other.read_bytes() == b"%PDF-1.7 pas une base"
+    # an existing database is rebuilt in place, as before
+    db = tmp_path / "atlas.duckdb"
+    build([small_export], db)
+    build([small_export], db)
+
+
+def test_a_write_error_of_duckdb_is_one_line_and_keeps_the_previous_database(tmp_path, small_export, monkeypatch):
+    import etl.load
+    from etl.target import UnwritableTarget
+
+    db = tmp_path / "atlas.duckdb"
+    build([small_export], db)
+    before = db.read_bytes()
+
+    def disk_full(*args, **kwargs):
+        raise duckdb.IOException("No space left on device (simulé)")
+
+    monkeypatch.setattr(etl.load, "_insert", disk_full)
+    with pytest.raises(UnwritableTarget, match="écriture de la base impossible.*la base précédente est intacte"):
+        build([small_export], db)
+    assert db.read_bytes() == before
