@@ -19,7 +19,7 @@ import shapely
 
 from etl import __version__
 from etl.normalise.countries import KOSOVO
-from etl.read import RawTable, read_table
+from etl.read import RawTable, read_table, source_labels
 from etl.target import UnwritableTarget, check_target
 from etl.transform import Batch, Result, Sink, Transformer
 from etl.vocab import action_types, authority_types, odd_rows, rrma_rows, statuses, theme_odds, themes, zones
@@ -67,7 +67,7 @@ class _Progress:
 def transform_files(paths: Sequence[Path], sink: Sink | None = None,
                     progress: bool = False) -> tuple[list[RawTable], Result]:
     """Read and normalise export files, sending rows in batches to ``sink`` (``None``: count only)."""
-    tables = [read_table(p) for p in paths]
+    tables = [read_table(p, label) for p, label in zip(paths, source_labels(paths))]
     bar = _Progress(sum(t.size for t in tables), progress)
     transformer = Transformer(sink, bar)
     try:
@@ -189,8 +189,8 @@ def build(inputs: Sequence[str | Path], db_path: str | Path, source_kind: str = 
     complete; on any failure the previous database is left as it was."""
     db_path = Path(db_path)
     paths = [Path(p) for p in inputs]
-    for p in paths:  # fail on an unreadable file or an unwritable target before any work
-        read_table(p)
+    for p, label in zip(paths, source_labels(paths)):  # an unreadable file or target fails before any work
+        read_table(p, label)
     check_target(db_path, paths)
     layers = load_layers()
     db_path.parent.mkdir(parents=True, exist_ok=True)

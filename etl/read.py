@@ -14,7 +14,7 @@ import hashlib
 import io
 import os
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -167,14 +167,14 @@ def _cell(value) -> str:
     return str(value)
 
 
-def _open_xlsx(path: Path) -> RawTable:
+def _open_xlsx(path: Path, name: str) -> RawTable:
     import openpyxl
 
     def workbook():
         try:
             return openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise UnreadableInput(f"{path.name} : classeur XLSX illisible ({exc})") from exc
+            raise UnreadableInput(f"{name} : classeur XLSX illisible ({exc})") from exc
 
     def sheet_of(wb):
         return next((ws for ws in wb.worksheets if ws.max_row and ws.max_row > 1), wb.worksheets[0])
@@ -187,7 +187,7 @@ def _open_xlsx(path: Path) -> RawTable:
     finally:
         wb.close()
     if first is None:
-        raise UnreadableInput(f"{path.name} : classeur vide")
+        raise UnreadableInput(f"{name} : classeur vide")
     header = [_cell(h).strip() for h in first]
     while header and not header[-1]:
         header.pop()
@@ -203,7 +203,7 @@ def _open_xlsx(path: Path) -> RawTable:
             book.close()
 
     data = path.read_bytes()
-    table = RawTable(path.name, header, records, "xlsx", None, hashlib.sha256(data).hexdigest(), len(data))
+    table = RawTable(name, header, records, "xlsx", None, hashlib.sha256(data).hexdigest(), len(data))
     table.notes.append(f"feuille « {title} »")
     return table
 
@@ -227,9 +227,32 @@ def check_regular(path: Path) -> None:
                               "CSV ou XLSX")
 
 
-def read_table(path: str | Path) -> RawTable:
-    """Open one export file; raises :class:`UnreadableInput` with a clear message when it cannot be read."""
+def source_labels(paths: Sequence[str | Path]) -> list[str]:
+    """How each input is named in the database (``source_file``) and in generated identifiers: its file name,
+    or, when several inputs share a name, the shortest end of their paths that tells them apart
+    (``2024/export.csv``, ``2025/export.csv``). A file given twice keeps one name."""
+    resolved = [Path(os.path.abspath(p)) for p in paths]
+    labels = [p.name for p in resolved]
+    for name in set(labels):
+        group = [i for i, label in enumerate(labels) if label == name]
+        distinct = {resolved[i] for i in group}
+        depth = 1
+        while len({_tail(resolved[i], depth) for i in group}) < len(distinct):
+            depth += 1
+        for i in group:
+            labels[i] = _tail(resolved[i], depth)
+    return labels
+
+
+def _tail(path: Path, depth: int) -> str:
+    return str(path) if depth >= len(path.parts) else "/".join(path.parts[-depth:])
+
+
+def read_table(path: str | Path, label: str | None = None) -> RawTable:
+    """Open one export file; raises :class:`UnreadableInput` with a clear message when it cannot be read.
+    ``label`` names the file in the database and in messages (default: its name; see :func:`source_labels`)."""
     path = Path(path)
+    name = label or path.name
     check_regular(path)
     try:
         with path.open("rb") as f:
@@ -237,11 +260,11 @@ def read_table(path: str | Path) -> RawTable:
     except OSError as exc:
         raise UnreadableInput(f"{path} : lecture impossible ({exc.strerror or exc})") from exc
     if magic[:4] == b"PK\x03\x04" or path.suffix.lower() in (".xlsx", ".xlsm"):
-        table = _open_xlsx(path)
+        table = _open_xlsx(path, name)
     elif magic == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise UnreadableInput(f"{path.name} : ancien format Excel (.xls) ; enregistrez-le en .xlsx ou en CSV")
+        raise UnreadableInput(f"{name} : ancien format Excel (.xls) ; enregistrez-le en .xlsx ou en CSV")
     else:
-        table = _open_csv(lambda: path.open("rb"), path.name)
+        table = _open_csv(lambda: path.open("rb"), name)
     if not any(table.header):
-        raise UnreadableInput(f"{path.name} : pas de ligne d'en-tête")
+        raise UnreadableInput(f"{name} : pas de ligne d'en-tête")
     return table

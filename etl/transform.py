@@ -127,6 +127,7 @@ class Transformer:
         self.batch_rows = batch_rows
         self.sample_size = sample_size
         self.seen_ids: dict[str, tuple[str, int]] = {}
+        self.seen_files: dict[str, str] = {}  # sha256 → the name of the first input with that content
         self.unmatched: Counter = Counter()
         self.result = Result([])
         self.out: Batch = {c: [] for c in PARTNERSHIP_COLUMNS}
@@ -151,13 +152,20 @@ class Transformer:
             )
         stats = FileStats(table.source_file, table.sha256, table.encoding, table.delimiter)
         self.result.warnings += cols.warnings
+        # Records without an identifier are named after their file; a file given twice (same content, any
+        # name) gives the same names, so that its records are rejected as duplicates instead of counted twice.
+        id_prefix = self.seen_files.setdefault(table.sha256, table.source_file)
+        if id_prefix != table.source_file:
+            self.result.warnings.append(
+                f"{table.source_file} a le même contenu (SHA-256) que {id_prefix} : ses enregistrements sans "
+                "identifiant y sont reconnus et rejetés comme doublons")
         done = 0
         for i, record in enumerate(table.records(), start=1):
             if not any(c.strip() for c in record):
                 stats.blank_rows += 1
                 continue
             stats.records += 1
-            if self._record(table, cols, i, record):
+            if self._record(table, cols, i, record, id_prefix):
                 stats.loaded += 1
             else:
                 stats.rejected += 1
@@ -192,7 +200,7 @@ class Transformer:
         out["raw"].append(json.dumps(dict(zip(names, record)), ensure_ascii=False))
         return False
 
-    def _record(self, table: RawTable, cols: ColumnMap, row: int, record: list[str]) -> bool:
+    def _record(self, table: RawTable, cols: ColumnMap, row: int, record: list[str], id_prefix: str) -> bool:
         width = len(table.header)
         if len(record) > width and any(c.strip() for c in record[width:]):
             return self._reject(table, row, [
@@ -219,7 +227,7 @@ class Transformer:
         if start is not None and end is not None and end < start:
             reasons.append(f"fin avant le début : année de fin {end} < année de début {start}")
         raw_id = clean(get("partnership_id"))
-        pid = raw_id or f"{table.source_file}#{row}"
+        pid = raw_id or f"{id_prefix}#{row}"
         first = self.seen_ids.get(pid)
         if first is not None:
             reasons.append(f"identifiant en double : « {pid} » (déjà ligne {first[1]} de {first[0]})")

@@ -179,3 +179,36 @@ def test_a_write_error_of_duckdb_is_one_line_and_keeps_the_previous_database(tmp
     with pytest.raises(UnwritableTarget, match="écriture de la base impossible.*la base précédente est intacte"):
         build([small_export], db)
     assert db.read_bytes() == before
+
+
+# 14. Files of the same name in different folders -------------------------------------------------------------------
+
+NO_ID = "Intitulé;Collectivité française;Pays;Budget (€)"
+
+
+def test_files_of_the_same_name_in_two_folders_all_load_with_distinct_ids(tmp_path):
+    (tmp_path / "2024").mkdir()
+    (tmp_path / "2025").mkdir()
+    a = csv_file(tmp_path / "2024" / "export.csv", "Eau;Ville de Lyon;Mali;1", "Santé;Ville de Lyon;Niger;2",
+                 header=NO_ID)
+    b = csv_file(tmp_path / "2025" / "export.csv", "Eau;Région Bretagne;Mali;3", "Culture;Ville de Lyon;Bénin;4",
+                 header=NO_ID)
+    sink, result = collect(a, b)
+    assert (result.loaded, result.rejected_count) == (4, 0)
+    assert sink.partnerships["partnership_id"] == ["2024/export.csv#1", "2024/export.csv#2", "2025/export.csv#1",
+                                                   "2025/export.csv#2"]
+    assert [f.source_file for f in result.files] == ["2024/export.csv", "2025/export.csv"]
+    single, _ = collect(a)  # one file: the ids of earlier builds are kept
+    assert single.partnerships["partnership_id"] == ["export.csv#1", "export.csv#2"]
+    assert single.partnerships["source_file"] == ["export.csv", "export.csv"]
+
+
+def test_the_same_export_twice_is_recognised_by_its_checksum(tmp_path):
+    (tmp_path / "copie").mkdir()
+    a = csv_file(tmp_path / "export.csv", "Eau;Ville de Lyon;Mali;1", header=NO_ID)
+    b = tmp_path / "copie" / "atlas.csv"
+    b.write_bytes(a.read_bytes())
+    sink, result = collect(a, b)
+    assert (result.loaded, result.rejected_count) == (1, 1)
+    assert "identifiant en double : « export.csv#1 » (déjà ligne 1 de export.csv)" in sink.rejected["reason"][0]
+    assert any("atlas.csv" in w and "même contenu" in w and "export.csv" in w for w in result.warnings)
