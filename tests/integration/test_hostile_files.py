@@ -212,3 +212,21 @@ def test_the_same_export_twice_is_recognised_by_its_checksum(tmp_path):
     assert (result.loaded, result.rejected_count) == (1, 1)
     assert "identifiant en double : « export.csv#1 » (déjà ligne 1 de export.csv)" in sink.rejected["reason"][0]
     assert any("atlas.csv" in w and "même contenu" in w and "export.csv" in w for w in result.warnings)
+
+
+# 16. Control characters of a file are escaped in messages ------------------------------------------------------------
+
+def test_control_characters_from_a_file_are_escaped_in_messages(tmp_path):
+    bad = tmp_path / "entetes.csv"
+    bad.write_bytes(b"Collectivit\x1b[31m\xc3\xa9;Pays\x00;Budget\x07\nLyon;Mali;3\n")
+    p = run("check", "--input", str(bad), "--quiet")
+    line = one_line_error(p)
+    assert "colonne obligatoire absente" in line
+    assert "Collectivit\\x1b[31mé" in line and "Pays\\x00" in line and "Budget\\x07" in line
+    assert not any(c in p.stderr for c in "\x1b\x00\x07")
+    odd = csv_file(tmp_path / "valeurs.csv", "V-1;Eau\x1b[2J;Ville de Lyon;Atlan\u202etide;1",
+                   header=HEADER + ";Note\x1b[1m\x07")
+    p = run("check", "--input", str(odd), "--quiet")
+    assert p.returncode == 0, p.stderr
+    assert "« Note\\x1b[1m\\x07 »" in p.stdout and "Atlan\\u202etide" in p.stdout
+    assert not any(c in p.stdout for c in "\x1b\x07\u202e")
