@@ -11,6 +11,7 @@ from etl.normalise.text import fold_compact
 from etl.paths import DATA_DIR
 
 COLUMNS_FILE = DATA_DIR / "columns.toml"
+MAX_COLUMN_WARNINGS = 20
 
 
 @cache
@@ -55,4 +56,8 @@ def map_columns(header: list[str], source: str = "") -> ColumnMap:
         else:
             fields[name] = i
     missing = [r for r in required if r not in fields]
+    if len(warnings) > MAX_COLUMN_WARNINGS:  # a file of thousands of columns: their count, not a line each
+        more = len(warnings) - MAX_COLUMN_WARNINGS
+        warnings = warnings[:MAX_COLUMN_WARNINGS] + [
+            f"{source}: et {more} autres colonnes non reconnues ou répétées, conservées à part (extra)"]
     return ColumnMap(fields, extra, warnings, missing)

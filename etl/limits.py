@@ -21,7 +21,7 @@ class Limits:
     budget_max_eur: float
     cell_max_chars: int
     max_columns: int
-    csv_max_line_bytes: int
+    csv_max_line_chars: int
     xlsx_max_rows: int
     xlsx_max_uncompressed_bytes: int
     xlsx_max_part_bytes: int
@@ -38,7 +38,7 @@ def limits(path: Path | None = None) -> Limits:
         budget_max_eur=float(budget["max_eur"]),
         cell_max_chars=int(cells["max_chars"]),
         max_columns=int(cells["max_columns"]),
-        csv_max_line_bytes=int(csv["max_line_bytes"]),
+        csv_max_line_chars=int(csv["max_line_chars"]),
         xlsx_max_rows=int(xlsx["max_rows"]),
         xlsx_max_uncompressed_bytes=int(xlsx["max_uncompressed_bytes"]),
         xlsx_max_part_bytes=int(xlsx["max_part_bytes"]),

@@ -21,7 +21,7 @@ from etl.normalise.odd import normalise_odds
 from etl.normalise.text import clean
 from etl.normalise.themes import normalise_themes
 from etl.normalise.years import normalise_year
-from etl.read import RawTable, UnreadableInput
+from etl.read import BadRecord, RawTable, UnreadableInput
 from etl.vocab import Matcher, action_types, rrma_for, statuses
 
 PARTNERSHIP_COLUMNS = (
@@ -31,6 +31,9 @@ PARTNERSHIP_COLUMNS = (
     "action_type_raw", "start_year", "end_year", "budget_eur", "funding", "status", "status_raw", "extra",
 )
 REJECTED_COLUMNS = ("source_file", "source_row", "reason", "raw")
+# Batches go to the sink every 50,000 records, or sooner once they hold this many characters of cells: records
+# of long cells (up to cells.max_chars each) must not pile up gigabytes before they are written.
+FLUSH_CHARS = 16_000_000
 
 
 @dataclass
@@ -59,6 +62,12 @@ class Result:
     reasons: Counter = field(default_factory=Counter)  # by kind (the text before " : ")
     sample: list[tuple[str, int, str]] = field(default_factory=list)  # the first rejections
     warnings: list[str] = field(default_factory=list)
+
+
+def _headers(header: list[str], shown: int = 40) -> str:
+    """The headers of a file for a message: the first ``shown``, then how many there are."""
+    head = ", ".join(h[:80] for h in header[:shown])
+    return head + (f"… ({len(header)} colonnes)" if len(header) > shown else "")
 
 
 def reason_kind(reason: str) -> str:
@@ -132,8 +141,11 @@ class Transformer:
         self.result = Result([])
         self.out: Batch = {c: [] for c in PARTNERSHIP_COLUMNS}
         self.rejected: Batch = {c: [] for c in REJECTED_COLUMNS}
+        self.held = 0  # characters of the records in the batches, roughly: long cells flush sooner
 
     def _flush(self, force: bool = False) -> None:
+        if force:
+            self.held = 0
         for name, batch, columns in (("partnerships", self.out, PARTNERSHIP_COLUMNS),
                                      ("rejected_rows", self.rejected, REJECTED_COLUMNS)):
             n = len(batch[columns[0]])
@@ -147,7 +159,7 @@ class Transformer:
         if cols.missing_required:
             raise UnreadableInput(
                 f"{table.source_file} : colonne obligatoire absente ({', '.join(cols.missing_required)}) ; "
-                f"en-têtes lus : {', '.join(table.header)}. Ajoutez l'intitulé dans data/columns.toml s'il est "
+                f"en-têtes lus : {_headers(table.header)}. Ajoutez l'intitulé dans data/columns.toml s'il est "
                 "seulement écrit autrement."
             )
         stats = FileStats(table.source_file, table.sha256, table.encoding, table.delimiter)
@@ -161,20 +173,27 @@ class Transformer:
                 "identifiant y sont reconnus et rejetés comme doublons")
         done = 0
         for i, record in enumerate(table.records(), start=1):
-            if not any(c.strip() for c in record):
+            if isinstance(record, BadRecord):  # the reader could not take it whole: rejected, never dropped
+                stats.records += 1
+                stats.rejected += 1
+                self._reject(table, i, [record.reason], record)
+            elif not any(c.strip() for c in record):
                 stats.blank_rows += 1
                 continue
-            stats.records += 1
-            if self._record(table, cols, i, record, id_prefix):
-                stats.loaded += 1
             else:
-                stats.rejected += 1
-            if i % 10_000 == 0:
+                stats.records += 1
+                if self._record(table, cols, i, record, id_prefix):
+                    stats.loaded += 1
+                else:
+                    stats.rejected += 1
+            self.held += sum(map(len, record))
+            if i % 10_000 == 0 or self.held > FLUSH_CHARS:
                 pos = table.position()
                 self.progress(pos - done)
                 done = pos
-                self._flush()
+                self._flush(force=self.held > FLUSH_CHARS)
         self.progress(table.size - done)
+        self.result.warnings += table.warnings
         self.result.files.append(stats)
         self.result.loaded += stats.loaded
         self.result.rejected_count += stats.rejected

@@ -230,3 +230,118 @@ def test_control_characters_from_a_file_are_escaped_in_messages(tmp_path):
     assert p.returncode == 0, p.stderr
     assert "« Note\\x1b[1m\\x07 »" in p.stdout and "Atlan\\u202etide" in p.stdout
     assert not any(c in p.stdout for c in "\x1b\x07\u202e")
+
+
+# 7. One long cell rejects its record, not the file -------------------------------------------------------------------
+
+def test_a_cell_longer_than_the_limit_rejects_its_record_only(tmp_path):
+    long_title = "x" * 200_000
+    quoted = '"' + "ligne\n" * 40_000 + '"'
+    export = csv_file(tmp_path / "long.csv", "L-1;Eau;Ville de Lyon;Mali;1", f"L-2;{long_title};Ville de Lyon;Mali;2",
+                      f"L-3;{quoted};Ville de Lyon;Niger;3", "L-4;Santé;Ville de Lyon;Niger;4")
+    p = run("check", "--input", str(export), "--quiet")
+    assert p.returncode == 0, p.stderr
+    assert "Lus : 4 · chargés : 2 · rejetés : 2" in p.stdout
+    assert "long.csv, ligne 2 : cellule trop longue : colonne « Intitulé », 200\u00a0000 caractères" in p.stdout
+    assert "long.csv, ligne 3 : cellule trop longue : colonne « Intitulé », 240\u00a0000 caractères" in p.stdout
+    assert "cells.max_chars de data/limits.toml" in p.stdout
+    db = build([export], tmp_path / "l.duckdb")
+    with duckdb.connect(str(db.db_path), read_only=True) as con:
+        assert con.execute("SELECT partnership_id FROM partnerships ORDER BY 1").fetchall() == [("L-1",), ("L-4",)]
+        rows = con.execute("SELECT source_row, length(raw), raw FROM rejected_rows ORDER BY 1").fetchall()
+    assert [r[0] for r in rows] == [2, 3]
+    assert all(n < 40_000 and '"Identifiant": "L-' in raw for _, n, raw in rows)  # kept, cut at the limit
+
+
+def test_the_cell_size_limit_is_configurable(tmp_path, limits_override):
+    limits_override({"cells.max_chars": 25})
+    export = csv_file(tmp_path / "court.csv", "C-1;Eau;Ville de Lyon;Mali;1",
+                      "C-2;Eau potable et assainissement;Ville de Lyon;Mali;2")
+    sink, result = collect(export)
+    assert sink.partnerships["partnership_id"] == ["C-1"]
+    assert "colonne « Intitulé », 29 caractères (au plus 25" in rejected(sink)[2]
+    limits_override({"cells.max_chars": 29})
+    sink, result = collect(export)
+    assert sink.partnerships["partnership_id"] == ["C-1", "C-2"]
+
+
+def test_a_line_longer_than_the_limit_is_skipped_in_bounded_memory(tmp_path, limits_override):
+    limits_override({"csv.max_line_chars": 100_000})
+    export = csv_file(tmp_path / "ligne.csv", "G-1;Eau;Ville de Lyon;Mali;1",
+                      "G-2;" + ";".join(["Ville de Lyon"] * 50_000), "G-3;Santé;Ville de Lyon;Niger;4")
+    sink, result = collect(export)
+    assert sink.partnerships["partnership_id"] == ["G-1", "G-3"]
+    assert "ligne de plus de 100\u00a0000 caractères" in rejected(sink)[2]
+
+
+# 6. Encodings decoded line by line -------------------------------------------------------------------------------
+
+def test_one_windows_1252_record_in_a_utf8_file_is_decoded_alone_and_named(tmp_path):
+    export = tmp_path / "mixte.csv"
+    export.write_bytes(b"\n".join([
+        b"Identifiant;Intitule;Collectivite francaise;Pays;Budget",  # an ASCII header
+        "M-1;Commune de Réo;Région Bretagne;Burkina Faso;1".encode(),
+        "M-2;Été à Kayes;Région Bretagne;Mali;2".encode("cp1252"),
+        "M-3;Santé;Région Bretagne;Sénégal;3".encode(),
+        b"",
+    ]))
+    sink, result = collect(export)
+    assert sink.partnerships["partnership_id"] == ["M-1", "M-2", "M-3"]
+    assert sink.partnerships["title"] == ["Commune de Réo", "Été à Kayes", "Santé"]
+    assert sink.partnerships["fr_authority_name"] == ["Région Bretagne"] * 3
+    assert result.files[0].encoding == "utf-8+cp1252"
+    [warning] = [w for w in result.warnings if "mixte.csv" in w and "Windows-1252" in w]
+    assert "ligne 2" in warning and "ligne 1" not in warning and "ligne 3" not in warning
+
+
+def test_an_accented_header_with_one_windows_1252_record_still_builds(tmp_path):
+    export = tmp_path / "accents.csv"
+    export.write_bytes(b"\n".join([
+        HEADER.encode(),
+        "A-1;Été;Région Bretagne;Mali;1".encode(),
+        "A-2;Été;Région Bretagne;Mali;2".encode(),
+        "A-3;Coopération;Région Bretagne;Sénégal;3".encode("cp1252"),
+        b"",
+    ]))
+    sink, result = collect(export)
+    assert (result.loaded, result.rejected_count) == (3, 0)
+    assert sink.partnerships["title"] == ["Été", "Été", "Coopération"]
+    assert any("accents.csv" in w and "ligne 3" in w for w in result.warnings)
+
+
+def test_a_bom_followed_by_windows_1252_gives_a_clean_first_header(tmp_path):
+    export = tmp_path / "bom.csv"
+    export.write_bytes(b"\xef\xbb\xbf" + "\n".join([HEADER, "B-1;Été;Région Bretagne;Mali;1", ""]).encode("cp1252"))
+    sink, result = collect(export)
+    assert (result.loaded, result.rejected_count) == (1, 0)
+    assert sink.partnerships["partnership_id"] == ["B-1"] and sink.partnerships["title"] == ["Été"]
+    assert not [w for w in result.warnings if "colonne" in w]
+    assert result.files[0].encoding == "cp1252"
+
+
+def test_a_whole_windows_1252_file_has_no_warning(tmp_path):
+    export = csv_file(tmp_path / "ansi.csv", "W-1;Été;Région Bretagne;Mali;1", "W-2;Eau;Ville de Lyon;Mali;2",
+                      encoding="cp1252")
+    sink, result = collect(export)
+    assert sink.partnerships["title"] == ["Été", "Eau"]
+    assert result.files[0].encoding == "cp1252" and result.warnings == []
+
+
+# 9. Header lines of any length --------------------------------------------------------------------------------------
+
+def test_a_header_longer_than_64_kib_is_read_whole(tmp_path):
+    extra = [f"Colonne supplémentaire {k:05d}" for k in range(3000)]  # ≈ 90 KB before the required columns
+    header = ";".join([*extra, "Identifiant", "Collectivité française", "Pays"])
+    export = csv_file(tmp_path / "large.csv", ";".join([""] * 3000 + ["L-1", "Ville de Lyon", "Mali"]),
+                      header=header)
+    sink, result = collect(export)
+    assert sink.partnerships["partnership_id"] == ["L-1"]
+    assert sink.partnerships["partner_country_iso3"] == ["MLI"]
+    assert len(result.warnings) < 30  # unrecognised columns are summed up, not listed by the thousand
+
+
+def test_a_header_wider_than_the_limit_is_refused_clearly(tmp_path):
+    header = ";".join([f"c{k}" for k in range(100_000)] + ["Collectivité française", "Pays"])
+    export = csv_file(tmp_path / "immense.csv", "x;" * 100_000 + "Ville de Lyon;Mali", header=header)
+    line = one_line_error(run("check", "--input", str(export), "--quiet"))
+    assert "immense.csv" in line and "100\u00a0002 colonnes" in line and "cells.max_columns" in line
