@@ -25,6 +25,7 @@ class Limits:
     xlsx_max_rows: int
     xlsx_max_uncompressed_bytes: int
     xlsx_max_part_bytes: int
+    xlsx_max_shared_strings_bytes: int
     xlsx_max_row_bytes: int
     xlsx_max_compression_ratio: float
 
@@ -42,6 +43,7 @@ def limits(path: Path | None = None) -> Limits:
         xlsx_max_rows=int(xlsx["max_rows"]),
         xlsx_max_uncompressed_bytes=int(xlsx["max_uncompressed_bytes"]),
         xlsx_max_part_bytes=int(xlsx["max_part_bytes"]),
+        xlsx_max_shared_strings_bytes=int(xlsx["max_shared_strings_bytes"]),
         xlsx_max_row_bytes=int(xlsx["max_row_bytes"]),
         xlsx_max_compression_ratio=float(xlsx["max_compression_ratio"]),
     )

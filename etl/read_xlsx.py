@@ -1,4 +1,10 @@
-"""XLSX exports (the first non-empty sheet), streamed by openpyxl in read-only mode."""
+"""XLSX exports (the first non-empty sheet), streamed by openpyxl in read-only mode once :mod:`etl.xlsx_guard`
+has found the file within the limits.
+
+The sheet is read as its rows are, not as it declares itself: ``reset_dimensions`` keeps openpyxl from padding
+every row to a declared width and from adding empty rows up to a declared height. Every row counts against
+``xlsx.max_rows``, the empty ones openpyxl fills into gaps between row numbers included.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,11 @@ import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
+from etl.limits import limits, number, where
 from etl.rawtable import RawTable, UnreadableInput, check_cells
+from etl.xlsx_guard import inspect
+
+CHUNK = 1 << 20
 
 
 def _cell(value) -> str:
@@ -23,8 +33,19 @@ def _cell(value) -> str:
     return str(value)
 
 
+def _sha256(path: Path) -> str:
+    sha = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(CHUNK):
+            sha.update(chunk)
+    return sha.hexdigest()
+
+
 def _open_xlsx(path: Path, name: str) -> RawTable:
     import openpyxl
+
+    lim = limits()
+    inspect(path, name, lim)
 
     def workbook():
         try:
@@ -33,12 +54,17 @@ def _open_xlsx(path: Path, name: str) -> RawTable:
             raise UnreadableInput(f"{name} : classeur XLSX illisible ({exc})") from exc
 
     def sheet_of(wb):
-        return next((ws for ws in wb.worksheets if ws.max_row and ws.max_row > 1), wb.worksheets[0])
+        sheet = next((ws for ws in wb.worksheets if ws.max_row and ws.max_row > 1), wb.worksheets[0])
+        sheet.reset_dimensions()
+        return sheet
 
     wb = workbook()
     try:
         sheet = sheet_of(wb)
-        first = next(sheet.iter_rows(values_only=True), None)
+        try:
+            first = next(sheet.iter_rows(values_only=True), None)
+        except Exception as exc:
+            raise UnreadableInput(f"{name} : classeur XLSX illisible ({exc})") from exc
         title = sheet.title
     finally:
         wb.close()
@@ -47,18 +73,30 @@ def _open_xlsx(path: Path, name: str) -> RawTable:
     header = [_cell(h).strip() for h in first]
     while header and not header[-1]:
         header.pop()
+    width = len(header)
 
     def records() -> Iterator[list[str]]:
         book = workbook()
+        n = 1
         try:
             rows = sheet_of(book).iter_rows(values_only=True)
             next(rows, None)
             for row in rows:
-                yield check_cells([_cell(v) for v in row], header)
+                n += 1
+                if n > lim.xlsx_max_rows:
+                    raise UnreadableInput(f"{name} : classeur refusé : plus de {number(lim.xlsx_max_rows)} lignes "
+                                          f"({where('xlsx.max_rows')})")
+                cells = [_cell(v) for v in row]
+                if len(cells) < width:
+                    cells += [""] * (width - len(cells))
+                yield check_cells(cells, header)
+        except UnreadableInput:
+            raise
+        except Exception as exc:  # a value openpyxl cannot convert (<v>NaN</v>…): the file, not the build, is at fault
+            raise UnreadableInput(f"{name} : classeur XLSX illisible à la ligne {n} de la feuille ({exc})") from exc
         finally:
             book.close()
 
-    data = path.read_bytes()
-    table = RawTable(name, header, records, "xlsx", None, hashlib.sha256(data).hexdigest(), len(data))
+    table = RawTable(name, header, records, "xlsx", None, _sha256(path), path.stat().st_size)
     table.notes.append(f"feuille « {title} »")
     return table

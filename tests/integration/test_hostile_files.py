@@ -345,3 +345,156 @@ def test_a_header_wider_than_the_limit_is_refused_clearly(tmp_path):
     export = csv_file(tmp_path / "immense.csv", "x;" * 100_000 + "Ville de Lyon;Mali", header=header)
     line = one_line_error(run("check", "--input", str(export), "--quiet"))
     assert "immense.csv" in line and "100\u00a0002 colonnes" in line and "cells.max_columns" in line
+
+
+# 8. XLSX decompression bombs --------------------------------------------------------------------------------------
+
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+    'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships'
+    '+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override '
+    'PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+    'spreadsheetml.worksheet+xml"/>{shared}</Types>')
+_SHARED_TYPE = ('<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+                'officedocument.spreadsheetml.sharedStrings+xml"/>')
+_RELS = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+         'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+         'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+_WORKBOOK = ('<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+             '2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+             '<sheet name="Atlas" sheetId="1" r:id="rId1"/></sheets></workbook>')
+_WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+    'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/worksheet" Target="worksheets/sheet1.xml"/>{shared}</Relationships>')
+_SHARED_REL = ('<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+               'sharedStrings" Target="sharedStrings.xml"/>')
+HEADER_ROW = (b'<row r="1"><c r="A1" t="inlineStr"><is><t>Identifiant</t></is></c><c r="B1" t="inlineStr"><is>'
+              b'<t>Collectivit\xc3\xa9 fran\xc3\xa7aise</t></is></c><c r="C1" t="inlineStr"><is><t>Pays</t></is></c>'
+              b'</row>')
+GOOD_ROW = (b'<row r="2"><c r="A2" t="inlineStr"><is><t>X-1</t></is></c><c r="B2" t="inlineStr"><is><t>Ville de '
+            b'Lyon</t></is></c><c r="C2" t="inlineStr"><is><t>Mali</t></is></c></row>')
+
+
+def xlsx_file(path, body, *, dimension: str = "", shared=None, level: int = 9):
+    """A workbook written part by part (streamed: a bomb is never held in memory): ``body`` yields the bytes of
+    ``<sheetData>`` after the header row; ``shared`` those of ``xl/sharedStrings.xml``."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as z:
+        z.writestr("[Content_Types].xml", _CONTENT_TYPES.format(shared=_SHARED_TYPE if shared else ""))
+        z.writestr("_rels/.rels", _RELS)
+        z.writestr("xl/workbook.xml", _WORKBOOK)
+        z.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS.format(shared=_SHARED_REL if shared else ""))
+        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as f:
+            f.write(b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+                    b'spreadsheetml/2006/main">' + dimension.encode() + b"<sheetData>" + HEADER_ROW)
+            for chunk in body:
+                f.write(chunk)
+            f.write(b"</sheetData></worksheet>")
+        if shared:
+            with z.open("xl/sharedStrings.xml", "w", force_zip64=True) as f:
+                for chunk in shared:
+                    f.write(chunk)
+    return path
+
+
+def empty_rows(n: int):
+    block = b"<row/>" * 100_000
+    for _ in range(n // 100_000):
+        yield block
+
+
+def one_cell_of(n_bytes: int, tag: bytes = b"row"):
+    yield b'<row r="2"><c r="A2" t="inlineStr"><is><t>' if tag == b"row" else b""
+    block = b"x" * (1 << 20)
+    for _ in range(n_bytes >> 20):
+        yield block
+    yield b"</t></is></c></row>"
+
+
+_MEASURE = """
+import json, resource, sys, time
+from pathlib import Path
+import openpyxl  # imported before the clock starts: only reading is timed
+import etl.limits
+etl.limits.LIMITS_FILE = Path(sys.argv[2])
+from etl.read import UnreadableInput, read_table
+start = time.perf_counter()
+try:
+    read_table(sys.argv[1])
+    message = None
+except UnreadableInput as exc:
+    message = str(exc)
+seconds = time.perf_counter() - start
+try:  # the peak of this process image (ru_maxrss would include the parent's size at fork)
+    peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+except (OSError, StopIteration):
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"message": message, "seconds": seconds, "megabytes": peak / 1024}))
+"""
+
+
+def refused_fast(path, *, match: str, seconds: float = 30, megabytes: float = 300):
+    """``read_table`` refuses the file within ``seconds`` (generous: the machine may be busy; these files used
+    to take minutes) and ``megabytes`` of peak memory (of a fresh process, imports included; they used to take
+    gigabytes), under the limits in force; the command refuses it in one line."""
+    import json
+    import re
+
+    import etl.limits
+
+    p = subprocess.run([sys.executable, "-c", _MEASURE, str(path), str(etl.limits.LIMITS_FILE)],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr[-2000:]
+    got = json.loads(p.stdout)
+    assert got["message"] and re.search(match, got["message"]), got
+    assert got["seconds"] < seconds and got["megabytes"] < megabytes, got
+    line = one_line_error(run("check", "--input", str(path), "--quiet"))
+    assert path.name in line and "classeur refusé" in line
+    return got["message"], got["seconds"], got["megabytes"]
+
+
+def test_an_xlsx_of_40_million_empty_rows_is_refused_at_once(tmp_path):
+    bomb = xlsx_file(tmp_path / "lignes.xlsx", empty_rows(40_000_000))
+    assert bomb.stat().st_size < 400_000
+    refused_fast(bomb, match="xlsx.max_compression_ratio")
+
+
+@pytest.mark.slow
+def test_an_xlsx_holding_one_cell_of_1_gib_is_refused_at_once(tmp_path):
+    bomb = xlsx_file(tmp_path / "cellule.xlsx", one_cell_of(1 << 30), level=1)
+    refused_fast(bomb, match="xlsx.max_compression_ratio")
+
+
+def test_an_xlsx_declaring_40_million_rows_is_refused(tmp_path):
+    bomb = xlsx_file(tmp_path / "dimension.xlsx", [GOOD_ROW], dimension='<dimension ref="A1:C40000000"/>')
+    message, *_ = refused_fast(bomb, match="xlsx.max_rows")
+    assert "40\u00a0000\u00a0000 lignes" in message
+
+
+def test_xlsx_rows_and_cells_are_bounded_whatever_the_compression(tmp_path, limits_override):
+    limits_override({"xlsx.max_compression_ratio": 1e9})  # as if the bombs compressed like real files
+    rows = xlsx_file(tmp_path / "lignes.xlsx", empty_rows(40_000_000))
+    refused_fast(rows, match="plus de 1\u00a0048\u00a0576 lignes.*xlsx.max_rows")
+    gap = xlsx_file(tmp_path / "saut.xlsx", [GOOD_ROW, b'<row r="40000000"/>'])
+    refused_fast(gap, match="xlsx.max_rows")
+    cell = xlsx_file(tmp_path / "cellule.xlsx", one_cell_of(64 << 20))
+    refused_fast(cell, match="ligne 2 de la feuille fait plus de 8,0 Mio.*xlsx.max_row_bytes")
+    strings = xlsx_file(tmp_path / "chaines.xlsx", [GOOD_ROW], shared=[
+        b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+        b'main"><si><t>', *one_cell_of(32 << 20, tag=b"si"), b"</t></si></sst>"])
+    refused_fast(strings, match="chaîne partagée.*xlsx.max_row_bytes")
+
+
+def test_xlsx_sizes_are_bounded_by_the_zip_directory(tmp_path, limits_override):
+    limits_override({"xlsx.max_uncompressed_bytes": 1 << 20, "xlsx.max_compression_ratio": 1e9})
+    big = xlsx_file(tmp_path / "gros.xlsx", [GOOD_ROW * 20_000], level=1)  # ×107: the ratio would refuse it too
+    refused_fast(big, match="une fois décompressé.*xlsx.max_uncompressed_bytes")
+
+
+def test_a_real_workbook_within_the_limits_still_loads(tmp_path):
+    ok = xlsx_file(tmp_path / "ok.xlsx", [GOOD_ROW], dimension='<dimension ref="A1:C2"/>')
+    sink, result = collect(ok)
+    assert sink.partnerships["partnership_id"] == ["X-1"]
