@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
 from etl.limits import limits, number, where
-from etl.rawtable import RawTable, UnreadableInput, check_cells
-from etl.xlsx_guard import inspect
+from etl.rawtable import RawTable, UnreadableInput, check_cells, plural, rows_list
+from etl.xlsx_guard import Inspection, column_number, inspect
 
 CHUNK = 1 << 20
 
@@ -33,6 +34,29 @@ def _cell(value) -> str:
     return str(value)
 
 
+def _formulas_warning(name: str, header: list[str], inspection: Inspection, part: str | None) -> str | None:
+    """Formulas whose value was never computed (a workbook written by a script, never opened in a spreadsheet)
+    are empty cells to openpyxl: a budget "=1000*15" would load as unknown without a word."""
+    parts = [part] if part in inspection.formulas else list(inspection.formulas)
+    cells = [c for p in parts for c in inspection.formulas[p]]
+    count = sum(inspection.formula_counts[p] for p in parts)
+    if not count:
+        return None
+    by_column: dict[str, list[int]] = defaultdict(list)
+    for row, letters in cells:
+        by_column[letters].append(row - 1)  # row 1 is the header: record numbers, as in rejections
+    described = []
+    for letters, rows in sorted(by_column.items(), key=lambda kv: column_number(kv[0])):
+        k = column_number(letters) - 1
+        column = header[k] if k < len(header) and header[k] else f"colonne {letters}"
+        records = sorted(r for r in rows if r > 0)
+        where_ = ([rows_list(records)] if records else []) + (["en-tête"] if len(records) < len(rows) else [])
+        described.append(f"colonne « {column} » : {', '.join(where_)}")
+    return (f"{name} : {plural(count, 'formule sans valeur calculée, lue', 'formules sans valeur calculée, lues')} "
+            "comme des cellules vides (le classeur n'a jamais été recalculé ; ouvrez-le et enregistrez-le dans "
+            f"Excel ou LibreOffice) — {' ; '.join(described)}")
+
+
 def _sha256(path: Path) -> str:
     sha = hashlib.sha256()
     with path.open("rb") as f:
@@ -45,7 +69,7 @@ def _open_xlsx(path: Path, name: str) -> RawTable:
     import openpyxl
 
     lim = limits()
-    inspect(path, name, lim)
+    inspection = inspect(path, name, lim)
 
     def workbook():
         try:
@@ -65,7 +89,7 @@ def _open_xlsx(path: Path, name: str) -> RawTable:
             first = next(sheet.iter_rows(values_only=True), None)
         except Exception as exc:
             raise UnreadableInput(f"{name} : classeur XLSX illisible ({exc})") from exc
-        title = sheet.title
+        title, part = sheet.title, getattr(sheet, "_worksheet_path", None)
     finally:
         wb.close()
     if first is None:
@@ -99,4 +123,6 @@ def _open_xlsx(path: Path, name: str) -> RawTable:
 
     table = RawTable(name, header, records, "xlsx", None, _sha256(path), path.stat().st_size)
     table.notes.append(f"feuille « {title} »")
+    if warning := _formulas_warning(name, header, inspection, part):
+        table.warnings.append(warning)
     return table

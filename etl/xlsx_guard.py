@@ -11,7 +11,9 @@ rows: 40 million empty rows) and keeps a little memory per row; a 354 KB file of
   declared size (and checks the CRC), so the declared sizes bound what is read;
 - each worksheet, streamed once without building any tree: the declared dimension and the row numbers
   (``xlsx.max_rows``, ``cells.max_columns``), the number of rows, and the XML of each row and of each shared
-  string (``xlsx.max_row_bytes``), which bounds the memory a single cell can take.
+  string (``xlsx.max_row_bytes``), which bounds the memory a single cell can take;
+- on the way, the formulas that have no cached value: openpyxl gives them as empty cells, which the build
+  report then names (:attr:`Inspection.formulas`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import re
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from etl.limits import Limits, number, where
@@ -30,6 +33,7 @@ OVERLAP = 1 << 16  # bytes of one buffer kept before the next, so that a tag or 
 RATIO_FROM = 1 << 20  # parts smaller than this are not judged by their compression ratio
 WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 SHARED_STRINGS = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+FORMULAS_KEPT = 1000
 
 _NS = rb"(?:[A-Za-z_][\w.-]*:)?"  # a namespace prefix (<x:row>), as some generators write
 _ROW = re.compile(rb"<" + _NS + rb"row(?=[\s/>])([^>]*)>")
@@ -38,8 +42,21 @@ _SI = re.compile(rb"<" + _NS + rb"si(?=[\s/>])")
 _DIMENSION = re.compile(rb"<" + _NS + rb"""dimension\s[^>]*?ref\s*=\s*["']([^"']*)["']""")
 _SHEET_DATA = re.compile(rb"<" + _NS + rb"sheetData(?=[\s/>])")
 _SHEET_DATA_END = re.compile(rb"</" + _NS + rb"sheetData\s*>")
-_REF = re.compile(rb"""\sr\s*=\s*["']([A-Z]{1,3})(\d+)["']""")
+# A cell holding a formula and no value: <c r="E5"><f>1000*15</f></c>, <c r="E6"><f t="shared" si="0"/><v/></c>.
+_FORMULA_WITHOUT_VALUE = re.compile(
+    rb"<(" + _NS + rb")c(?=[\s>])([^>]*)>\s*<\1f(?=[\s/>])[^>]*(?:/>|>[^<]*</\1f\s*>)\s*"
+    rb"(?:<\1v\s*/>|<\1v\s*>\s*</\1v\s*>)?\s*</\1c\s*>")
+_CELL_REF = re.compile(rb"""\sr\s*=\s*["']([A-Z]{1,3})(\d+)["']""")
 _REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
+
+
+@dataclass
+class Inspection:
+    """What the inspection found worth keeping: per worksheet part, the formulas without a cached value as
+    ``(row, column letters)`` (the first :data:`FORMULAS_KEPT`) and their count."""
+
+    formulas: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    formula_counts: dict[str, int] = field(default_factory=dict)
 
 
 def column_number(letters: str) -> int:
@@ -57,8 +74,9 @@ def size(n: int) -> str:
     return f"{n} octets"
 
 
-def inspect(path: Path, name: str, lim: Limits) -> None:
-    """Refuse (:class:`UnreadableInput`) an XLSX whose sizes, rows or cells are beyond the limits."""
+def inspect(path: Path, name: str, lim: Limits) -> Inspection:
+    """Refuse (:class:`UnreadableInput`) an XLSX whose sizes, rows or cells are beyond the limits; say what
+    openpyxl will not (formulas without a value)."""
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
@@ -67,13 +85,17 @@ def inspect(path: Path, name: str, lim: Limits) -> None:
         parts = {i.filename: i for i in archive.infolist()}
         _check_sizes(name, parts.values(), lim)
         kinds = _content_types(archive, parts, name, lim)
+        inspection = Inspection()
         for part, kind in kinds.items():
             if part not in parts:
                 continue
             if kind == WORKSHEET:
-                _scan_sheet(archive, parts[part], name, lim)
+                formulas = _scan_sheet(archive, parts[part], name, lim)
+                inspection.formulas[part] = formulas[:FORMULAS_KEPT]
+                inspection.formula_counts[part] = len(formulas)
             elif kind == SHARED_STRINGS:
                 _scan_shared_strings(archive, parts[part], name, lim)
+        return inspection
 
 
 def _refuse(name: str, what: str, key: str) -> UnreadableInput:
@@ -166,12 +188,13 @@ def _giant(name: str, where_: str, most: int) -> UnreadableInput:
     return _refuse(name, f"{where_} fait plus de {size(most)} de XML (une cellule géante ?)", "xlsx.max_row_bytes")
 
 
-def _scan_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, lim: Limits) -> None:
+def _scan_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, lim: Limits) -> list[tuple[int, str]]:
     """Stream one worksheet: its declared dimension, the number and numbers of its rows, the XML of each row
-    (and of what comes before the first)."""
+    (and of what comes before the first); collect the formulas without a value."""
     most = lim.xlsx_max_row_bytes
     rows, row_number, row_start = 0, 0, None  # row_start: where the row being read began
     data_start = data_end = None
+    formulas: list[tuple[int, str]] = []
     for offset, seen, buffer in _buffers(archive, info, name):
         if data_start is None:
             if (dim := _DIMENSION.search(buffer)) and dim.end() > seen:
@@ -196,9 +219,14 @@ def _scan_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, lim:
         if data_end is None and offset + len(buffer) - (row_start or data_start or 0) > most:
             raise _giant(name, f"la ligne {number(row_number)} de la feuille" if row_start is not None
                          else "le début de la feuille", most)
+        if (b"<f" in buffer or b":f" in buffer) and len(formulas) < 100 * FORMULAS_KEPT:
+            for m in _FORMULA_WITHOUT_VALUE.finditer(buffer):
+                if m.end() > seen and (ref := _CELL_REF.search(m[2])):
+                    formulas.append((int(ref[2]), ref[1].decode("ascii")))
     if data_end is not None and info.file_size - data_end > lim.xlsx_max_part_bytes:
         raise _refuse(name, f"plus de {size(lim.xlsx_max_part_bytes)} de XML après les lignes de la feuille",
                       "xlsx.max_part_bytes")
+    return formulas
 
 
 def _scan_shared_strings(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, lim: Limits) -> None:

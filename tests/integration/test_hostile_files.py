@@ -498,3 +498,47 @@ def test_a_real_workbook_within_the_limits_still_loads(tmp_path):
     ok = xlsx_file(tmp_path / "ok.xlsx", [GOOD_ROW], dimension='<dimension ref="A1:C2"/>')
     sink, result = collect(ok)
     assert sink.partnerships["partnership_id"] == ["X-1"]
+
+
+# 15. Budgets silently unknown ----------------------------------------------------------------------------------------
+
+def test_xlsx_formulas_without_a_cached_value_are_named_in_the_report(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEADER.split(";"))
+    ws.append(["F-1", "Eau", "Ville de Lyon", "Mali", "=1000*15"])
+    ws.append(["F-2", "Eau", "Ville de Lyon", "Mali", 15000])
+    ws.append(["F-3", "Eau", "Ville de Lyon", "Mali", "=SUM(E2:E3)"])
+    wb.save(tmp_path / "formules.xlsx")  # openpyxl, like a script, writes formulas without computing them
+    sink, result = collect(tmp_path / "formules.xlsx")
+    assert sink.partnerships["budget_eur"] == [None, 15000.0, None]
+    [warning] = [w for w in result.warnings if "formule" in w]
+    assert "formules.xlsx" in warning and "2 formules sans valeur calculée" in warning
+    assert "colonne « Budget (€) » : lignes 1, 3" in warning
+
+
+def test_arabic_indic_digits_are_read_as_a_budget(tmp_path):
+    export = csv_file(tmp_path / "chiffres.csv", "D-1;Eau;Ville de Lyon;Mali;٣٠٠", "D-2;Eau;Ville de Lyon;Mali;€")
+    sink, result = collect(export)
+    assert sink.partnerships["budget_eur"] == [300.0]
+    assert rejected(sink) == {2: "budget illisible : « € »"}
+
+
+def test_formulas_with_a_cached_value_are_read_and_shared_ones_without_are_named(tmp_path):
+    book = xlsx_file(tmp_path / "partagees.xlsx", [
+        b'<row r="2"><c r="A2" t="inlineStr"><is><t>S-1</t></is></c><c r="B2" t="inlineStr"><is><t>Ville de Lyon'
+        b'</t></is></c><c r="C2" t="str"><f>"Ma"&amp;"li"</f><v>Mali</v></c></row>',
+        b'<row r="3"><c r="A3" t="inlineStr"><is><t>S-2</t></is></c><c r="B3" t="inlineStr"><is><t>Ville de Lyon'
+        b'</t></is></c><c r="C3"><f t="shared" ref="C3:C4" si="0">C2</f></c></row>',
+        b'<row r="4"><c r="A4" t="inlineStr"><is><t>S-3</t></is></c><c r="C4"><f t="shared" si="0"/><v></v></c>'
+        b'</row>'])
+    sink, result = collect(book)
+    assert sink.partnerships["partner_country_iso3"] == ["MLI"]  # the cached value of a formula is read
+    [warning] = [w for w in result.warnings if "formule" in w]
+    assert "2 formules sans valeur calculée" in warning and "colonne « Pays » : lignes 2, 3" in warning
+    from etl.xlsx_guard import _FORMULA_WITHOUT_VALUE  # namespace prefixes, as some generators write them
+
+    assert _FORMULA_WITHOUT_VALUE.search(b'<x:c r="E5" s="1"><x:f>1000*15</x:f><x:v/></x:c>')
+    assert not _FORMULA_WITHOUT_VALUE.search(b'<x:c r="E5"><x:f>1000*15</x:f><x:v>15000</x:v></x:c>')
