@@ -110,7 +110,7 @@ def sniff_delimiter(text: str) -> str:
 
 
 class _Lines:
-    """The physical lines of a file, decoded, for ``csv`` (``\n``, ``\r\n`` or ``\r`` kept at their end), at
+    r"""The physical lines of a file, decoded, for ``csv`` (``\n``, ``\r\n`` or ``\r`` kept at their end), at
     most ``most`` characters each: the rest of a longer line is skipped, never held, and the line is marked
     ``LONG``. ``marks`` holds ``(line number, kind)`` of the marked lines; ``reader`` (the ``csv`` reader, set
     once built) numbers them.
@@ -167,8 +167,8 @@ class _MixedLines(_Lines):
         self.mark = mark
 
     def _physical(self) -> Iterator[tuple[bytes, bool]]:
-        """``(bytes of a line, overlong)``: lines end at ``\n``, ``\r\n`` or ``\r``; of a line over 4 bytes a
-        character, the start only, the rest skipped as it is read."""
+        r"""``(bytes of a line, overlong)``: lines end at ``\n``, ``\r\n`` or ``\r``. Of a line longer than 4 bytes
+        per character allowed, only the start is kept; the rest is skipped as it is read."""
         readline, read, limit = self.binary.readline, self.binary.read, 4 * self.most
         carry, parts, held, skipping = b"", [], 0, False
         while block := carry + readline(CHUNK):
