@@ -7,26 +7,33 @@ import sys
 import tempfile
 from pathlib import Path
 
+from etl.normalise.text import printable
 from etl.read import UnreadableInput
+from etl.target import UnwritableTarget
 
 
-def _summary(result, out=sys.stdout, verbose_rejects: int = 20) -> None:
+def _say(text: str, out=None) -> None:
+    """Every line the command prints: what comes from a file (headers, cells, file names) is escaped."""
+    print(printable(text), file=out or sys.stdout)
+
+
+def _summary(result, out=None, verbose_rejects: int = 20) -> None:
     read = result.loaded + result.rejected_count
     for f in result.files:
         sep = {"\t": "tabulation", None: "—"}.get(f.delimiter, f.delimiter)
-        print(f"  {f.source_file} : {f.records} enregistrements (encodage {f.encoding}, séparateur {sep}), "
-              f"{f.loaded} chargés, {f.rejected} rejetés" + (f", {f.blank_rows} lignes vides ignorées"
-                                                             if f.blank_rows else ""), file=out)
+        _say(f"  {f.source_file} : {f.records} enregistrements (encodage {f.encoding}, séparateur {sep}), "
+             f"{f.loaded} chargés, {f.rejected} rejetés" + (f", {f.blank_rows} lignes vides ignorées"
+                                                            if f.blank_rows else ""), out)
     for w in result.warnings:
-        print(f"  avertissement : {w}", file=out)
-    print(f"Lus : {read} · chargés : {result.loaded} · rejetés : {result.rejected_count}", file=out)
+        _say(f"  avertissement : {w}", out)
+    _say(f"Lus : {read} · chargés : {result.loaded} · rejetés : {result.rejected_count}", out)
     if result.rejected_count:
-        print("Motifs de rejet (un enregistrement peut en cumuler plusieurs) :", file=out)
+        _say("Motifs de rejet (un enregistrement peut en cumuler plusieurs) :", out)
         for reason, n in result.reasons.most_common():
-            print(f"  {n:>6} × {reason}", file=out)
-        print("Premiers rejets (fichier, ligne : motif) :", file=out)
+            _say(f"  {n:>6} × {reason}", out)
+        _say("Premiers rejets (fichier, ligne : motif) :", out)
         for source_file, row, reason in result.sample[:verbose_rejects]:
-            print(f"  {source_file}, ligne {row} : {reason}", file=out)
+            _say(f"  {source_file}, ligne {row} : {reason}", out)
 
 
 def cmd_build(args) -> int:
@@ -34,7 +41,7 @@ def cmd_build(args) -> int:
 
     report = build(args.input, args.db, source_kind=args.source_kind, progress=not args.quiet)
     _summary(report.result)
-    print(f"Base écrite : {report.db_path}")
+    _say(f"Base écrite : {report.db_path}")
     return 0
 
 
@@ -54,10 +61,10 @@ def cmd_demo(args) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         export = Path(args.export) if args.export else Path(tmp) / "atlas-demo.csv"
         n = generate(export, seed=args.seed)
-        print(f"Export de démonstration : {n} enregistrements ({export})")
+        _say(f"Export de démonstration : {n} enregistrements ({export})")
         report = build([export], args.db, source_kind="demo", progress=not args.quiet)
     _summary(report.result, verbose_rejects=5)
-    print(f"Base de démonstration écrite : {report.db_path}")
+    _say(f"Base de démonstration écrite : {report.db_path}")
     return 0
 
 
@@ -106,8 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except UnreadableInput as exc:
-        print(f"coopatlas : erreur : {exc}", file=sys.stderr)
+    except (UnreadableInput, UnwritableTarget) as exc:
+        _say(f"coopatlas : erreur : {exc}", sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("coopatlas : interrompu ; la base précédente est intacte.", file=sys.stderr)

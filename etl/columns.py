@@ -10,6 +10,8 @@ from pathlib import Path
 from etl.normalise.text import fold_compact
 from etl.paths import data_file
 
+MAX_COLUMN_WARNINGS = 20
+
 
 @cache
 def _spec(path: Path | None = None) -> tuple[dict[str, str], tuple[str, ...], tuple[str, ...]]:
@@ -53,4 +55,8 @@ def map_columns(header: list[str], source: str = "") -> ColumnMap:
         else:
             fields[name] = i
     missing = [r for r in required if r not in fields]
+    if len(warnings) > MAX_COLUMN_WARNINGS:  # a file of thousands of columns: their count, not a line each
+        more = len(warnings) - MAX_COLUMN_WARNINGS
+        warnings = warnings[:MAX_COLUMN_WARNINGS] + [
+            f"{source}: et {more} autres colonnes non reconnues ou répétées, conservées à part (extra)"]
     return ColumnMap(fields, extra, warnings, missing)

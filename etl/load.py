@@ -21,8 +21,9 @@ import shapely
 from etl import __version__
 from etl.normalise.countries import KOSOVO, country_index
 from etl.paths import SCHEMA, mapping_files
-from etl.read import RawTable, read_table
+from etl.read import RawTable, read_table, source_labels
 from etl.settings import Settings
+from etl.target import UnwritableTarget, check_target
 from etl.transform import Batch, Result, Sink, Transformer
 from etl.vocab import action_types, authority_types, odd_rows, rrma_rows, statuses, theme_odds, themes, zones
 from geo.insets import INSET_BOXES, region_layout
@@ -69,7 +70,7 @@ class _Progress:
 def transform_files(paths: Sequence[Path], sink: Sink | None = None,
                     progress: bool = False) -> tuple[list[RawTable], Result]:
     """Read and normalise export files, sending rows in batches to ``sink`` (``None``: count only)."""
-    tables = [read_table(p) for p in paths]
+    tables = [read_table(p, label) for p, label in zip(paths, source_labels(paths))]
     bar = _Progress(sum(t.size for t in tables), progress)
     transformer = Transformer(sink, bar)
     try:
@@ -233,8 +234,9 @@ def build(inputs: Sequence[str | Path], db_path: str | Path, source_kind: str = 
     complete; on any failure the previous database is left as it was."""
     db_path = Path(db_path)
     paths = [Path(p) for p in inputs]
-    for p in paths:  # fail on an unreadable file before any work
-        read_table(p)
+    for p, label in zip(paths, source_labels(paths)):  # an unreadable file or target fails before any work
+        read_table(p, label)
+    check_target(db_path, paths)
     layers = load_layers(Path(Settings.from_env().cache_dir))
     db_path.parent.mkdir(parents=True, exist_ok=True)
     _remove_abandoned(db_path)
@@ -251,6 +253,9 @@ def build(inputs: Sequence[str | Path], db_path: str | Path, source_kind: str = 
         finally:
             con.close()
         os.replace(tmp, db_path)
+    except duckdb.IOException as exc:  # disk full, folder gone: the previous database is intact
+        raise UnwritableTarget(f"{db_path} : écriture de la base impossible ({exc}) ; "
+                               "la base précédente est intacte") from exc
     finally:
         tmp.unlink(missing_ok=True)
         Path(f"{tmp}.wal").unlink(missing_ok=True)

@@ -21,7 +21,7 @@ from etl.normalise.odd import normalise_odds
 from etl.normalise.text import clean
 from etl.normalise.themes import normalise_themes
 from etl.normalise.years import normalise_year
-from etl.read import RawTable, UnreadableInput
+from etl.read import BadRecord, RawTable, UnreadableInput
 from etl.vocab import Matcher, action_types, rrma_for, statuses
 
 PARTNERSHIP_COLUMNS = (
@@ -31,6 +31,9 @@ PARTNERSHIP_COLUMNS = (
     "action_type_raw", "start_year", "end_year", "budget_eur", "funding", "status", "status_raw", "extra",
 )
 REJECTED_COLUMNS = ("source_file", "source_row", "reason", "raw")
+# Batches go to the sink every 50,000 records, or sooner once they hold this many characters of cells: records
+# of long cells (up to cells.max_chars each) must not pile up gigabytes before they are written.
+FLUSH_CHARS = 16_000_000
 
 
 @dataclass
@@ -59,6 +62,12 @@ class Result:
     reasons: Counter = field(default_factory=Counter)  # by kind (the text before " : ")
     sample: list[tuple[str, int, str]] = field(default_factory=list)  # the first rejections
     warnings: list[str] = field(default_factory=list)
+
+
+def _headers(header: list[str], shown: int = 40) -> str:
+    """The headers of a file for a message: the first ``shown``, then how many there are."""
+    head = ", ".join(h[:80] for h in header[:shown])
+    return head + (f"… ({len(header)} colonnes)" if len(header) > shown else "")
 
 
 def reason_kind(reason: str) -> str:
@@ -127,12 +136,16 @@ class Transformer:
         self.batch_rows = batch_rows
         self.sample_size = sample_size
         self.seen_ids: dict[str, tuple[str, int]] = {}
+        self.seen_files: dict[str, str] = {}  # sha256 → the name of the first input with that content
         self.unmatched: Counter = Counter()
         self.result = Result([])
         self.out: Batch = {c: [] for c in PARTNERSHIP_COLUMNS}
         self.rejected: Batch = {c: [] for c in REJECTED_COLUMNS}
+        self.held = 0  # characters of the records in the batches, roughly: long cells flush sooner
 
     def _flush(self, force: bool = False) -> None:
+        if force:
+            self.held = 0
         for name, batch, columns in (("partnerships", self.out, PARTNERSHIP_COLUMNS),
                                      ("rejected_rows", self.rejected, REJECTED_COLUMNS)):
             n = len(batch[columns[0]])
@@ -146,27 +159,41 @@ class Transformer:
         if cols.missing_required:
             raise UnreadableInput(
                 f"{table.source_file} : colonne obligatoire absente ({', '.join(cols.missing_required)}) ; "
-                f"en-têtes lus : {', '.join(table.header)}. Ajoutez l'intitulé dans data/columns.toml s'il est "
+                f"en-têtes lus : {_headers(table.header)}. Ajoutez l'intitulé dans data/columns.toml s'il est "
                 "seulement écrit autrement."
             )
         stats = FileStats(table.source_file, table.sha256, table.encoding, table.delimiter)
         self.result.warnings += cols.warnings
+        # Records without an identifier are named after their file; a file given twice (same content, any
+        # name) gives the same names, so that its records are rejected as duplicates instead of counted twice.
+        id_prefix = self.seen_files.setdefault(table.sha256, table.source_file)
+        if id_prefix != table.source_file:
+            self.result.warnings.append(
+                f"{table.source_file} a le même contenu (SHA-256) que {id_prefix} : ses enregistrements sans "
+                "identifiant y sont reconnus et rejetés comme doublons")
         done = 0
         for i, record in enumerate(table.records(), start=1):
-            if not any(c.strip() for c in record):
+            if isinstance(record, BadRecord):  # the reader could not take it whole: rejected, never dropped
+                stats.records += 1
+                stats.rejected += 1
+                self._reject(table, i, [record.reason], record)
+            elif not any(c.strip() for c in record):
                 stats.blank_rows += 1
                 continue
-            stats.records += 1
-            if self._record(table, cols, i, record):
-                stats.loaded += 1
             else:
-                stats.rejected += 1
-            if i % 10_000 == 0:
+                stats.records += 1
+                if self._record(table, cols, i, record, id_prefix):
+                    stats.loaded += 1
+                else:
+                    stats.rejected += 1
+            self.held += sum(map(len, record))
+            if i % 10_000 == 0 or self.held > FLUSH_CHARS:
                 pos = table.position()
                 self.progress(pos - done)
                 done = pos
-                self._flush()
+                self._flush(force=self.held > FLUSH_CHARS)
         self.progress(table.size - done)
+        self.result.warnings += table.warnings
         self.result.files.append(stats)
         self.result.loaded += stats.loaded
         self.result.rejected_count += stats.rejected
@@ -192,7 +219,7 @@ class Transformer:
         out["raw"].append(json.dumps(dict(zip(names, record)), ensure_ascii=False))
         return False
 
-    def _record(self, table: RawTable, cols: ColumnMap, row: int, record: list[str]) -> bool:
+    def _record(self, table: RawTable, cols: ColumnMap, row: int, record: list[str], id_prefix: str) -> bool:
         width = len(table.header)
         if len(record) > width and any(c.strip() for c in record[width:]):
             return self._reject(table, row, [
@@ -219,7 +246,7 @@ class Transformer:
         if start is not None and end is not None and end < start:
             reasons.append(f"fin avant le début : année de fin {end} < année de début {start}")
         raw_id = clean(get("partnership_id"))
-        pid = raw_id or f"{table.source_file}#{row}"
+        pid = raw_id or f"{id_prefix}#{row}"
         first = self.seen_ids.get(pid)
         if first is not None:
             reasons.append(f"identifiant en double : « {pid} » (déjà ligne {first[1]} de {first[0]})")

@@ -67,3 +67,25 @@ def hostile_db(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("hostile") / "hostile.duckdb"
     build([FIXTURES / "atlas_hostile.csv"], db)
     return db
+
+
+@pytest.fixture()
+def limits_override(tmp_path, monkeypatch):
+    """``apply({"cells.max_chars": 10})``: the ETL reads a copy of ``data/limits.toml`` with those values."""
+    import tomllib
+
+    import etl.limits
+
+    def apply(changes: dict[str, float]) -> None:
+        spec = tomllib.loads(etl.limits.LIMITS_FILE.read_text(encoding="utf-8"))
+        for key, value in changes.items():
+            section, name = key.split(".")
+            spec[section][name] = value
+        path = tmp_path / "limits.toml"
+        path.write_text("".join(f"[{s}]\n" + "".join(f"{k} = {v!r}\n" for k, v in values.items())
+                                for s, values in spec.items()), encoding="utf-8")
+        monkeypatch.setattr(etl.limits, "LIMITS_FILE", path)
+        etl.limits.limits.cache_clear()
+
+    yield apply
+    etl.limits.limits.cache_clear()

@@ -19,7 +19,7 @@ import pycountry
 
 from etl.normalise import Invalid
 from etl.normalise.text import clean, fold_name
-from etl.paths import DATA_DIR
+from etl.paths import data_file
 
 FRENCH_TERRITORIES = frozenset(
     {"FRA", "GLP", "MTQ", "GUF", "REU", "MYT", "SPM", "PYF", "NCL", "WLF", "BLM", "MAF", "ATF", "CPT"}
@@ -82,7 +82,7 @@ def read_aliases(path: Path) -> dict[str, str]:
 def country_index() -> dict[str, str]:
     """Folded name → ISO3 (``""`` for French territories). Names shared by two countries are left out."""
     index = {key: next(iter(codes)) for key, codes in _iso_names().items() if len(codes) == 1}
-    index.update(read_aliases(DATA_DIR / "country_aliases.csv"))
+    index.update(read_aliases(data_file("country_aliases.csv")))
     return index
 
 

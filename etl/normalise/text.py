@@ -44,3 +44,14 @@ def fold_name(text: str) -> str:
     ``"St-Jean-de-Monts"`` → ``"saint jean de monts"``, ``"Boulogne-s/-Mer"`` → ``"boulogne sur mer"``."""
     words = fold(_SUR.sub(" sur ", text)).split(" ")
     return " ".join(_ABBREVIATIONS.get(w, w) for w in words)
+
+
+# C0 and C1 controls (ESC, NUL, BEL, line breaks…), zero-width and bidirectional formatting characters, the BOM.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal, on one line: control and bidirectional characters from a file (an
+    ESC that recolours the terminal, a NUL, a right-to-left override) are shown as escapes (``\\x1b``,
+    ``\\u202e``), never sent raw."""
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)

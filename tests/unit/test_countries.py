@@ -54,8 +54,8 @@ def test_unknown_or_missing(raw, message):
 
 def test_every_alias_points_at_a_known_code():
     from etl.normalise.countries import read_aliases
-    from etl.paths import DATA_DIR
+    from etl.paths import data_file
 
     codes = iso_codes()
-    bad = {a: c for a, c in read_aliases(DATA_DIR / "country_aliases.csv").items() if c and c not in codes}
+    bad = {a: c for a, c in read_aliases(data_file("country_aliases.csv")).items() if c and c not in codes}
     assert bad == {}

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from etl.limits import limits
 from etl.normalise import Invalid
 from etl.normalise.authorities import normalise_authority
 from etl.normalise.budget import normalise_budget
@@ -25,7 +27,8 @@ cells = st.one_of(
     st.text(max_size=60),
     st.text(alphabet="0123456789 ,.;:/|-+€kKmMODDodd\u00a0\u202f'\"()éÉ", max_size=30),
     st.sampled_from(["", "N/C", "Mali", "RDC", "ODD 6 ; ODD 13", "15 000 €", "1,2 M€", "2019", "01/03/2019",
-                     "Ville de Lyon", "Saint-Denis", "69123", "2A", "Région Bretagne", "-5", "1e309", "٣"]),
+                     "Ville de Lyon", "Saint-Denis", "69123", "2A", "Région Bretagne", "-5", "1e309", "٣",
+                     "9" * 400, "1,5 Md€"]),
 )
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -54,9 +57,9 @@ def test_odd_gives_goals_1_to_17(raw):
 
 @SETTINGS
 @given(cells)
-def test_budget_is_unknown_or_non_negative(raw):
+def test_budget_is_unknown_or_within_the_ceiling(raw):
     value = value_or_invalid(normalise_budget, raw)
-    assert value is None or value >= 0
+    assert value is None or (math.isfinite(value) and 0 <= value <= limits().budget_max_eur)
 
 
 @SETTINGS

@@ -1,7 +1,7 @@
 import pytest
 
 from etl.columns import map_columns
-from etl.read import UnreadableInput, decode, read_csv_bytes, read_table, sniff_delimiter
+from etl.read import BadRecord, UnreadableInput, decode, read_csv_bytes, read_table, sniff_delimiter
 
 
 def test_utf8_with_and_without_bom():
@@ -88,3 +88,34 @@ def test_extra_and_repeated_columns_are_kept_aside_with_a_warning():
 
 def test_missing_required_column_is_named():
     assert map_columns(["Pays", "Budget"]).missing_required == ["fr_authority_name"]
+
+
+@pytest.mark.parametrize("end", [b"\n", b"\r\n", b"\r"])
+def test_a_mixed_file_is_decoded_line_by_line_whatever_its_line_ends(end):
+    lines = [b"Identifiant;Intitule;Pays", "1;Été;Mali".encode(), "2;Forêt;Niger".encode("cp1252"),
+             '3;"Eau\r\npotable";Bénin'.encode(), "4;Santé;Tchad".encode("cp1252")]
+    t = read_csv_bytes(end.join(lines) + end, "m.csv")
+    assert t.encoding == "utf-8+cp1252"
+    assert t.rows == [["1", "Été", "Mali"], ["2", "Forêt", "Niger"], ["3", "Eau\r\npotable", "Bénin"],
+                      ["4", "Santé", "Tchad"]]
+    assert t.warnings == ["m.csv : encodage mixte : 2 enregistrements lus en Windows-1252, le reste du fichier en "
+                          "UTF-8 (vérifiez leurs accents) : lignes 2, 4"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "mixed"])
+def test_an_overlong_line_is_cut_and_rejected_and_the_next_lines_read(limits_override, encoding):
+    limits_override({"csv.max_line_chars": 50})
+    head = b"\xef\xbb\xbf" if encoding == "utf-8-sig" else b""
+    odd = "3;Forêt;Niger".encode("cp1252" if encoding in ("cp1252", "mixed") else "utf-8")
+    rest = "4;Santé;Tchad".encode("cp1252" if encoding == "cp1252" else "utf-8")
+    data = head + b"\r\n".join([b"Identifiant;Intitule;Pays", b"1;" + b'"x' * 500 + b";Mali", odd, rest, b""])
+    t = read_csv_bytes(data, "l.csv")
+    rows = t.rows
+    assert isinstance(rows[0], BadRecord) and "ligne de plus de 50 caractères" in rows[0].reason
+    assert rows[0][0] == "1" and rows[1:] == [["3", "Forêt", "Niger"], ["4", "Santé", "Tchad"]]
+
+
+def test_a_header_of_ten_thousand_columns_is_read_whole():
+    header = ";".join(f"colonne {k}" for k in range(10_000))
+    t = read_csv_bytes((header + "\n" + ";" * 9999 + "\n").encode(), "w.csv")
+    assert len(t.header) == 10_000 and t.header[-1] == "colonne 9999"
