@@ -25,9 +25,11 @@ class _Gunicorn(BaseApplication):
         return create_app(Settings(db=self.db)).server
 
 
-def run(db: str, host: str, port: int, workers: int, threads: int = 4, timeout: int = 60) -> None:
+def run(db: str, host: str, port: int, workers: int, threads: int = 4, timeout: int = 60,
+        max_requests: int = 5000, max_requests_jitter: int = 500) -> None:
     _Gunicorn(db, {
         "bind": f"{host}:{port}", "workers": workers, "threads": threads, "worker_class": "gthread",
         "timeout": timeout, "graceful_timeout": 20, "keepalive": 5, "accesslog": "-",
-        "max_requests": 5000, "max_requests_jitter": 500,  # recycle workers now and then: no slow leak lives long
+        # recycle workers now and then: no slow leak lives long
+        "max_requests": max_requests, "max_requests_jitter": max_requests_jitter,
     }).run()
