@@ -13,6 +13,7 @@ from flask import Flask, Response, jsonify, request
 
 from dashboard import queries
 from dashboard.export import csv_response
+from dashboard.exports import bounded
 from dashboard.filters import PARAMETERS, Filters
 from dashboard.openapi import document
 from dashboard.state import Atlas
@@ -77,7 +78,7 @@ def register(server: Flask, atlas: Atlas) -> None:
         if fmt not in ("json", "csv"):
             raise BadRequest("« format » vaut json ou csv")
         if fmt == "csv":
-            return _cached(csv_response(snap.store, f), snap.version)
+            return bounded(lambda: _cached(csv_response(snap.store, f), snap.version))
         limit = _int("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
         offset = _int("offset", 0, 0, 100_000_000)
         rows, total = queries.api_page(snap.store, f, offset, limit)
@@ -102,7 +103,8 @@ def register(server: Flask, atlas: Atlas) -> None:
 
     @server.get("/api/v1/openapi.json")
     def openapi():
-        return _cached(jsonify(document(request.host_url.rstrip("/"))), atlas.current().version)
+        # a relative server: the document is cached publicly, its ETag does not (and must not) depend on Host
+        return _cached(jsonify(document()), atlas.current().version)
 
     @server.get("/api/v1/")
     @server.get("/api/v1")

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import logging
 import os
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import dash
 from dash import Dash, html
-from flask import Response, abort, current_app, request, send_file
+from flask import Response, abort, current_app, request
 
 from dashboard import api, callbacks
 from dashboard.db import DatabaseMissing
 from dashboard.export import csv_response
-from dashboard.exports import FORMATS, Exporter, ExportUnavailable
+from dashboard.exports import Exporter, bounded
 from dashboard.filters import Filters
 from dashboard.http import harden
 from dashboard.state import Atlas
@@ -139,31 +138,17 @@ def _routes(app: Dash, atlas: Atlas) -> None:
         return Response(body, mimetype="application/geo+json",
                         headers={"Cache-Control": "public, max-age=31536000, immutable"})
 
-    exporter = Exporter()
+    exporter = Exporter(atlas, server)
 
     @server.get("/export/region/<code>.<fmt>")
     def export_region(code: str, fmt: str):
-        snap = atlas.current()
-        if fmt not in FORMATS or code not in snap.vocab.regions:
-            abort(404)
-        lang = "en" if request.args.get("lang") == "en" else "fr"
-        base = os.environ.get("COOPATLAS_SELF_URL") or request.host_url
-        try:
-            path = exporter.render(base, snap.version, code, fmt, lang)
-        except ExportUnavailable as exc:
-            return Response(str(exc), status=503, mimetype="text/plain")
-        except (subprocess.SubprocessError, RuntimeError) as exc:
-            log.warning("export impossible : %s", exc)
-            return Response("export impossible pour le moment", status=503, mimetype="text/plain")
-        name = f"coopatlas-region-{code}-{lang}.{fmt}"
-        return send_file(path, mimetype="image/png" if fmt == "png" else "application/pdf", as_attachment=True,
-                         download_name=name, max_age=300)
+        return exporter.response(code, fmt, request.args.get("lang"))
 
     @server.get("/telecharger.csv")
     def download():
         snap = atlas.current()
         f = Filters.from_query(request.args.to_dict(flat=True), snap.vocab)
-        return csv_response(snap.store, f)
+        return bounded(lambda: csv_response(snap.store, f))
 
 
 def serve(db: str, host: str = "127.0.0.1", port: int = 8050, debug: bool = False, workers: int = 0,

@@ -1,21 +1,130 @@
 """Exports of a region's view as a 16:9 PNG slide and an A4 PDF, rendered offline by a real headless Chromium
-(Debian's ``chromium``) from the app's own print views; every other host is unresolvable for it."""
+(Debian's ``chromium``) from the app's own print views; every other host is unresolvable for it.
+
+Exports never take the serving threads from the pages:
+
+- Chromium loads the print view from a **private loopback server** of this process (an ephemeral port on
+  127.0.0.1 serving the same app), never through the public server's threads and never at an address taken from
+  the request (a ``Host`` header cannot steer it, nor the cache, keyed by build, region, format and language).
+- Renders run **one at a time** (per export folder: all the workers of ``serve --workers`` share one folder and
+  one lock), at a lower CPU priority, from a **bounded queue**: when it is full, or when every slot of the
+  process is taken, the answer is an immediate ``503`` with ``Retry-After``; a request waits for its render at
+  most ``COOPATLAS_EXPORT_WAIT`` seconds (then 503 + Retry-After; the render goes on and the next try is served
+  from the cache).
+- Heavy downloads of any kind (CSV of the dashboard and of the API, PNG/PDF) share a per-process limit of
+  concurrent requests (:func:`bounded`, :func:`limiter`).
+- Optionally (``COOPATLAS_EXPORT_WARM=1``, the default under ``serve --workers``) the French exports of every
+  region are rendered in the background after a build is loaded, so that readers find them in the cache.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import logging
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from flask import Flask, Response, abort, send_file
+
+log = logging.getLogger(__name__)
 FORMATS = {"png": ("diapo", (1600, 900)), "pdf": ("a4", (794, 1123))}
+SECONDS_PER_RENDER = 5     # for Retry-After: about what one render takes on a loaded 2-core machine
+CSV_RETRY_AFTER_S = 5
+WARM_POLL_S = 5.0          # how often the warm-up looks for a new build when idle
+PRUNE_AFTER_S = 600        # exports of another build are deleted once this old
+CHROMIUM_TIMEOUT_S = 60
+NICE = 10                  # Chromium's CPU priority: pages first
 
 
 class ExportUnavailable(RuntimeError):
     """No Chromium on this machine; the message says how to install it."""
 
+
+@dataclass(frozen=True)
+class ExportSettings:
+    """Limits of the exports, each documented in the README (Settings), from the environment."""
+
+    slots: int = 4          # COOPATLAS_EXPORT_SLOTS: concurrent heavy downloads per process
+    queue: int = 4          # COOPATLAS_EXPORT_QUEUE: renders waiting per process
+    wait: float = 20.0      # COOPATLAS_EXPORT_WAIT: seconds a request waits for its render
+    warm: bool = False      # COOPATLAS_EXPORT_WARM: render every region's exports after a build loads
+    folder: str = ""        # COOPATLAS_EXPORT_DIR: where exports are kept (default: a temporary folder)
+
+    @classmethod
+    def from_env(cls, environ: dict | None = None) -> ExportSettings:
+        env = os.environ if environ is None else environ
+
+        def number(name: str, default, kind, low):
+            raw = env.get(f"COOPATLAS_EXPORT_{name}", "")
+            try:
+                return max(low, kind(raw)) if raw.strip() else default
+            except ValueError:
+                log.warning("COOPATLAS_EXPORT_%s=%r ignoré (nombre attendu)", name, raw)
+                return default
+
+        return cls(slots=number("SLOTS", cls.slots, int, 1), queue=number("QUEUE", cls.queue, int, 1),
+                   wait=number("WAIT", cls.wait, float, 0.1),
+                   warm=env.get("COOPATLAS_EXPORT_WARM", "").strip().lower() in ("1", "true", "yes", "oui"),
+                   folder=env.get("COOPATLAS_EXPORT_DIR", ""))
+
+
+# --- the per-process limit of heavy downloads -----------------------------------------------------------------
+
+class Limiter:
+    """At most ``slots`` heavy requests at once in this process; never waits."""
+
+    def __init__(self, slots: int):
+        self.slots = slots
+        self._free = threading.Semaphore(slots)
+
+    def try_acquire(self) -> bool:
+        return self._free.acquire(blocking=False)
+
+    def release(self) -> None:
+        self._free.release()
+
+
+_LIMITER: Limiter | None = None
+_LIMITER_LOCK = threading.Lock()
+
+
+def limiter() -> Limiter:
+    """This process's limiter (``COOPATLAS_EXPORT_SLOTS``), made at first use."""
+    global _LIMITER
+    with _LIMITER_LOCK:
+        if _LIMITER is None:
+            _LIMITER = Limiter(ExportSettings.from_env().slots)
+        return _LIMITER
+
+
+def busy(retry_after: int) -> Response:
+    """503 with Retry-After, never cached."""
+    return Response(f"Trop de téléchargements en cours : réessayez dans {retry_after} s.\n", status=503,
+                    mimetype="text/plain", headers={"Retry-After": str(retry_after), "Cache-Control": "no-store"})
+
+
+def bounded(make: Callable[[], Response]) -> Response:
+    """``make()`` in one of this process's heavy-download slots, or an immediate 503 + Retry-After."""
+    slots = limiter()
+    if not slots.try_acquire():
+        return busy(CSV_RETRY_AFTER_S)
+    try:
+        return make()
+    finally:
+        slots.release()
+
+
+# --- Chromium ---------------------------------------------------------------------------------------------------
 
 def chromium() -> str:
     found = os.environ.get("COOPATLAS_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
@@ -24,30 +133,250 @@ def chromium() -> str:
     return found
 
 
+def run_chromium(url: str, out: Path, fmt: str, width: int, height: int, timeout: float) -> None:
+    """One headless Chromium writing ``url`` to ``out``, killed with all its processes after ``timeout``."""
+    with tempfile.TemporaryDirectory(prefix="coopatlas-chromium-") as profile:
+        target = [f"--screenshot={out}"] if fmt == "png" else [f"--print-to-pdf={out}", "--no-pdf-header-footer"]
+        cmd = [chromium(), "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+               "--hide-scrollbars", "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--disable-quic", f"--user-data-dir={profile}",
+               "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1, EXCLUDE localhost",
+               f"--window-size={width},{height}", "--virtual-time-budget=30000", "--run-all-compositor-stages"
+               "-before-draw", *target, url]
+        nice = shutil.which("nice")
+        if nice:
+            cmd = [nice, "-n", str(NICE), *cmd]
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            code = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            raise
+        if code != 0:
+            raise subprocess.CalledProcessError(code, cmd[0])
+
+
+# --- the private server Chromium reads the print views from -----------------------------------------------------
+
+def _uncompressed(app: Flask):
+    """The app for Chromium on loopback: nothing to gain from compressing 5 MB of scripts for each render."""
+    def wsgi(environ, start_response):
+        environ.pop("HTTP_ACCEPT_ENCODING", None)
+        return app(environ, start_response)
+    return wsgi
+
+
+def _private_server(app: Flask):
+    from werkzeug.serving import WSGIRequestHandler, make_server
+
+    class Quiet(WSGIRequestHandler):
+        def log_request(self, *args, **kwargs) -> None:
+            pass
+
+    server = make_server("127.0.0.1", 0, _uncompressed(app), threaded=True, request_handler=Quiet)
+    threading.Thread(target=server.serve_forever, name="coopatlas-export-pages", daemon=True).start()
+    return server
+
+
+# --- renders --------------------------------------------------------------------------------------------------
+
+@dataclass
+class _Job:
+    key: tuple[str, str, str, str]  # build, region, format, language
+    out: Path
+    done: threading.Event = field(default_factory=threading.Event)
+    error: Exception | None = None
+
+
 class Exporter:
-    """Renders and keeps exports per (build, region, format, language)."""
+    """Renders and keeps exports per (build, region, format, language); see the module's docstring."""
 
-    def __init__(self) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="coopatlas-exports-"))
-        self._lock = threading.Lock()
+    def __init__(self, atlas, server: Flask, settings: ExportSettings | None = None):
+        self.atlas, self.server = atlas, server
+        self.settings = settings or ExportSettings.from_env()
+        self._folder = Path(self.settings.folder) if self.settings.folder else None
+        self._cond = threading.Condition()
+        self._pending: OrderedDict[tuple, _Job] = OrderedDict()
+        self._running: _Job | None = None
+        self._thread: threading.Thread | None = None
+        self._pages = None  # the private server, started with the first render
+        self._closed = False
+        self._warmed = self._warming = None  # builds whose warm-up is done / under way
+        server.extensions["coopatlas.exports"] = self
+        if self.settings.warm:
+            server.before_request(self._start)  # in the serving process only (not in gunicorn's master)
 
-    def render(self, base_url: str, build: str, code: str, fmt: str, lang: str, timeout: float = 60) -> Path:
-        view, (width, height) = FORMATS[fmt]
-        out = self.folder / f"{build}-{code}-{lang}.{fmt}"
-        if out.exists():
-            return out
-        url = f"{base_url.rstrip('/')}/region/{code}?vue={view}" + ("&lang=en" if lang == "en" else "")
-        with self._lock, tempfile.TemporaryDirectory(prefix="coopatlas-chromium-") as profile:
-            tmp = out.with_suffix(f".tmp.{fmt}")
-            target = [f"--screenshot={tmp}"] if fmt == "png" else [f"--print-to-pdf={tmp}", "--no-pdf-header-footer"]
-            cmd = [chromium(), "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                   "--hide-scrollbars", "--no-first-run", "--disable-background-networking",
-                   "--disable-component-update", "--disable-sync", "--disable-quic", f"--user-data-dir={profile}",
-                   "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1, EXCLUDE localhost",
-                   f"--window-size={width},{height}", "--virtual-time-budget=30000", "--run-all-compositor-stages"
-                   "-before-draw", *target, url]
-            subprocess.run(cmd, check=True, timeout=timeout, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            if not tmp.exists() or tmp.stat().st_size == 0:
-                raise RuntimeError(f"Chromium produced no {fmt} for {url}")
-            os.replace(tmp, out)
-        return out
+    @property
+    def folder(self) -> Path:
+        if self._folder is None:
+            self._folder = Path(tempfile.mkdtemp(prefix="coopatlas-exports-"))
+        self._folder.mkdir(parents=True, exist_ok=True)
+        return self._folder
+
+    def path(self, build: str, code: str, fmt: str, lang: str) -> Path:
+        return self.folder / f"{build}-{code}-{lang}.{fmt}"
+
+    # the route ---------------------------------------------------------------------------------------------
+    def response(self, code: str, fmt: str, lang: str | None) -> Response:
+        """``/export/region/<code>.<fmt>``: the cached file, or a render in the queue, or 503 + Retry-After."""
+        snap = self.atlas.current()
+        if fmt not in FORMATS or code not in snap.vocab.regions:
+            abort(404)
+        lang = "en" if lang == "en" else "fr"
+        out = self.path(snap.version, code, fmt, lang)
+        name = f"coopatlas-region-{code}-{lang}.{fmt}"
+        sent = self._send(out, fmt, name)
+        if sent is not None:
+            return sent
+        slots = limiter()
+        if not slots.try_acquire():
+            return busy(self.retry_after())
+        try:
+            job = self.submit(snap.version, code, fmt, lang)
+            if job is None or not job.done.wait(self.settings.wait):
+                return busy(self.retry_after())
+        finally:
+            slots.release()
+        if isinstance(job.error, ExportUnavailable):
+            return Response(str(job.error), status=503, mimetype="text/plain")
+        if job.error is not None:
+            log.warning("export impossible : %s", job.error)
+            return Response("export impossible pour le moment", status=503, mimetype="text/plain",
+                            headers={"Retry-After": str(self.retry_after())})
+        return self._send(job.out, fmt, name) or busy(self.retry_after())
+
+    @staticmethod
+    def _send(path: Path, fmt: str, name: str) -> Response | None:
+        try:
+            return send_file(path, mimetype="image/png" if fmt == "png" else "application/pdf",
+                             as_attachment=True, download_name=name, max_age=300)
+        except FileNotFoundError:
+            return None
+
+    def retry_after(self) -> int:
+        with self._cond:
+            waiting = len(self._pending) + (self._running is not None)
+        return min(120, SECONDS_PER_RENDER * (waiting + 1))
+
+    # the queue ---------------------------------------------------------------------------------------------
+    def submit(self, build: str, code: str, fmt: str, lang: str) -> _Job | None:
+        """The job rendering this export (a new one, or the one already queued); None when the queue is full."""
+        key = (build, code, fmt, lang)
+        with self._cond:
+            self._ensure_thread()
+            if self._running is not None and self._running.key == key:
+                return self._running
+            job = self._pending.get(key)
+            if job is None:
+                if len(self._pending) >= self.settings.queue:
+                    return None
+                job = self._pending[key] = _Job(key, self.path(*key))
+                self._cond.notify_all()
+            return job
+
+    def _start(self) -> None:
+        if self._thread is None:
+            with self._cond:
+                self._ensure_thread()
+
+    def _ensure_thread(self) -> None:  # with self._cond held
+        if self._thread is None and not self._closed:
+            self._thread = threading.Thread(target=self._loop, name="coopatlas-exports", daemon=True)
+            self._thread.start()
+
+    def _loop(self) -> None:
+        while True:
+            with self._cond:
+                if self._closed:
+                    return
+                job = self._pending.popitem(last=False)[1] if self._pending else None
+                self._running = job
+            if job is None and self.settings.warm:
+                job = self._next_warm_up()
+            if job is None:
+                with self._cond:
+                    if not self._pending and not self._closed:
+                        self._cond.wait(WARM_POLL_S if self.settings.warm else None)
+                continue
+            try:
+                self._render(job)
+            finally:
+                with self._cond:
+                    self._running = None
+
+    def _render(self, job: _Job) -> None:
+        _build, code, fmt, lang = job.key
+        tmp = job.out.with_name(f".{job.out.stem}.{os.getpid()}.{threading.get_ident()}.tmp.{fmt}")
+        try:
+            with self._one_chromium():
+                if not job.out.exists():  # another worker may have rendered it meanwhile
+                    view, (width, height) = FORMATS[fmt]
+                    url = f"{self._pages_url()}/region/{code}?vue={view}" + ("&lang=en" if lang == "en" else "")
+                    started = time.perf_counter()
+                    run_chromium(url, tmp, fmt, width, height, CHROMIUM_TIMEOUT_S)
+                    if not tmp.exists() or tmp.stat().st_size == 0:
+                        raise RuntimeError(f"Chromium produced no {fmt} for {url}")
+                    os.replace(tmp, job.out)
+                    log.info("export %s rendu en %.1f s", job.out.name, time.perf_counter() - started)
+        except Exception as exc:  # reported to the waiting request, never raised in this thread
+            job.error = exc
+        finally:
+            tmp.unlink(missing_ok=True)
+            job.done.set()
+
+    @contextlib.contextmanager
+    def _one_chromium(self) -> Iterator[None]:
+        """One render at a time for every process sharing this folder (the workers of one server)."""
+        with open(self.folder / ".render.lock", "a+b") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _pages_url(self) -> str:
+        with self._cond:
+            if self._pages is None:
+                self._pages = _private_server(self.server)
+            return f"http://127.0.0.1:{self._pages.server_port}"
+
+    # the warm-up -------------------------------------------------------------------------------------------
+    def _next_warm_up(self) -> _Job | None:
+        """The next French export of the current build missing from the cache, or None when all are there."""
+        try:
+            snap = self.atlas.current()
+        except Exception:  # a database that just vanished: try later
+            return None
+        build = snap.version
+        if build == self._warmed:
+            return None
+        if build != self._warming:
+            self._warming = build
+            self._prune(build)
+            log.info("préparation des exports du build %s", build)
+        for code in sorted(snap.vocab.regions):
+            for fmt in FORMATS:
+                out = self.path(build, code, fmt, "fr")
+                if not out.exists():
+                    return _Job((build, code, fmt, "fr"), out)
+        self._warmed = build
+        log.info("exports du build %s prêts", build)
+        return None
+
+    def _prune(self, build: str) -> None:
+        old = time.time() - PRUNE_AFTER_S
+        for path in self.folder.glob("*.p[dn][fg]"):
+            with contextlib.suppress(OSError):
+                if not path.name.startswith(f"{build}-") and path.stat().st_mtime < old:
+                    path.unlink()
+
+    def close(self) -> None:
+        """Stop the render thread and the private server (tests; a worker's exit needs nothing)."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+            pages, self._pages = self._pages, None
+        if pages is not None:
+            pages.shutdown()
