@@ -19,6 +19,7 @@ Exports never take the serving threads from the pages:
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import fcntl
 import logging
@@ -44,6 +45,7 @@ WARM_POLL_S = 5.0          # how often the warm-up looks for a new build when id
 PRUNE_AFTER_S = 600        # exports of another build are deleted once this old
 CHROMIUM_TIMEOUT_S = 60
 NICE = 10                  # Chromium's CPU priority: pages first
+WAITERS = 1                # serving threads of a process that may wait for a render (the others: 503 at once)
 
 
 class ExportUnavailable(RuntimeError):
@@ -133,9 +135,24 @@ def chromium() -> str:
     return found
 
 
+_RUNNING: set[subprocess.Popen] = set()  # Chromiums of this process, killed if it exits mid-render
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+@atexit.register
+def _kill_running() -> None:
+    for proc in list(_RUNNING):
+        _kill(proc)
+
+
 def run_chromium(url: str, out: Path, fmt: str, width: int, height: int, timeout: float) -> None:
     """One headless Chromium writing ``url`` to ``out``, killed with all its processes after ``timeout``."""
-    with tempfile.TemporaryDirectory(prefix="coopatlas-chromium-") as profile:
+    with tempfile.TemporaryDirectory(prefix="coopatlas-chromium-", ignore_cleanup_errors=True) as profile:
         target = [f"--screenshot={out}"] if fmt == "png" else [f"--print-to-pdf={out}", "--no-pdf-header-footer"]
         cmd = [chromium(), "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                "--hide-scrollbars", "--no-first-run", "--disable-background-networking",
@@ -147,13 +164,14 @@ def run_chromium(url: str, out: Path, fmt: str, width: int, height: int, timeout
         if nice:
             cmd = [nice, "-n", str(NICE), *cmd]
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        _RUNNING.add(proc)
         try:
             code = proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+            _kill(proc)
             raise
+        finally:
+            _RUNNING.discard(proc)
         if code != 0:
             raise subprocess.CalledProcessError(code, cmd[0])
 
@@ -203,6 +221,7 @@ class Exporter:
         self._thread: threading.Thread | None = None
         self._pages = None  # the private server, started with the first render
         self._closed = False
+        self._waiter = threading.Semaphore(WAITERS)
         self._warmed = self._warming = None  # builds whose warm-up is done / under way
         server.extensions["coopatlas.exports"] = self
         if self.settings.warm:
@@ -230,15 +249,24 @@ class Exporter:
         sent = self._send(out, fmt, name)
         if sent is not None:
             return sent
-        slots = limiter()
-        if not slots.try_acquire():
+        job = self.submit(snap.version, code, fmt, lang)  # queued even when this request does not wait for it
+        if job is None:
             return busy(self.retry_after())
+        # One serving thread at most waits, and only for a render that has nothing ahead of it: a thread held
+        # longer would be missing for the pages (and would hold up a worker recycled by max_requests).
+        if self._place(job) > 0 or not self._waiter.acquire(blocking=False):
+            return busy(self.retry_after(job))
         try:
-            job = self.submit(snap.version, code, fmt, lang)
-            if job is None or not job.done.wait(self.settings.wait):
-                return busy(self.retry_after())
+            slots = limiter()
+            if not slots.try_acquire():
+                return busy(self.retry_after(job))
+            try:
+                if not job.done.wait(self.settings.wait):
+                    return busy(self.retry_after(job))
+            finally:
+                slots.release()
         finally:
-            slots.release()
+            self._waiter.release()
         if isinstance(job.error, ExportUnavailable):
             return Response(str(job.error), status=503, mimetype="text/plain")
         if job.error is not None:
@@ -255,10 +283,16 @@ class Exporter:
         except FileNotFoundError:
             return None
 
-    def retry_after(self) -> int:
+    def _place(self, job: _Job | None) -> int:
+        """Renders of this process ahead of ``job`` (else of a new job)."""
         with self._cond:
-            waiting = len(self._pending) + (self._running is not None)
-        return min(120, SECONDS_PER_RENDER * (waiting + 1))
+            pending = list(self._pending.values())
+            ahead = pending.index(job) if job in pending else len(pending) if job is None else 0
+            return ahead + (self._running is not None and self._running is not job)
+
+    def retry_after(self, job: _Job | None = None) -> int:
+        """Seconds until ``job`` (else a new job) is likely rendered."""
+        return min(120, SECONDS_PER_RENDER * (self._place(job) + 1))
 
     # the queue ---------------------------------------------------------------------------------------------
     def submit(self, build: str, code: str, fmt: str, lang: str) -> _Job | None:
@@ -367,9 +401,9 @@ class Exporter:
 
     def _prune(self, build: str) -> None:
         old = time.time() - PRUNE_AFTER_S
-        for path in self.folder.glob("*.p[dn][fg]"):
+        for path in self.folder.glob("*.p[dn][fg]"):  # the dot files are renders a process left unfinished
             with contextlib.suppress(OSError):
-                if not path.name.startswith(f"{build}-") and path.stat().st_mtime < old:
+                if (path.name.startswith(".") or not path.name.startswith(f"{build}-")) and path.stat().st_mtime < old:
                     path.unlink()
 
     def close(self) -> None:

@@ -106,11 +106,14 @@ def test_renders_run_one_at_a_time_and_a_full_queue_answers_503(make_app):
         t.start()
     for t in threads:
         t.join(timeout=60)
+    time.sleep(1.5)  # the queue drains
     statuses = [s for s, _ in answers.values()]
-    assert set(statuses) <= {200, 503} and statuses.count(200) >= 2 and statuses.count(503) >= 1
+    assert set(statuses) <= {200, 503} and statuses.count(200) >= 1 and statuses.count(503) >= 1
     assert all(int(retry) > 0 for s, retry in answers.values() if s == 503)
     assert fake.peak == 1
     client = app.server.test_client()
+    rendered_before_retries = len(fake.urls)
+    assert rendered_before_retries >= 3  # the one waited for, and the queue's two, rendered without a waiter
     for code, (status, _) in answers.items():  # what was refused is served once asked again
         if status == 503:
             assert client.get(f"/export/region/{code}.pdf").status_code == 200
