@@ -42,6 +42,7 @@ FORMATS = {"png": ("diapo", (1600, 900)), "pdf": ("a4", (794, 1123))}
 SECONDS_PER_RENDER = 5     # for Retry-After: about what one render takes on a loaded 2-core machine
 CSV_RETRY_AFTER_S = 5
 WARM_POLL_S = 5.0          # how often the warm-up looks for a new build when idle
+WARM_DELAY_S = 10.0        # the warm-up of a build starts this long after the worker sees it (readers first)
 PRUNE_AFTER_S = 600        # exports of another build are deleted once this old
 CHROMIUM_TIMEOUT_S = 60
 NICE = 10                  # Chromium's CPU priority: pages first
@@ -50,6 +51,10 @@ WAITERS = 1                # serving threads of a process that may wait for a re
 
 class ExportUnavailable(RuntimeError):
     """No Chromium on this machine; the message says how to install it."""
+
+
+class _Superseded(RuntimeError):
+    """The build of a queued export was replaced before its render."""
 
 
 @dataclass(frozen=True)
@@ -223,6 +228,7 @@ class Exporter:
         self._closed = False
         self._waiter = threading.Semaphore(WAITERS)
         self._warmed = self._warming = None  # builds whose warm-up is done / under way
+        self._warm_from = 0.0
         server.extensions["coopatlas.exports"] = self
         if self.settings.warm:
             server.before_request(self._start)  # in the serving process only (not in gunicorn's master)
@@ -267,6 +273,8 @@ class Exporter:
                 slots.release()
         finally:
             self._waiter.release()
+        if isinstance(job.error, _Superseded):
+            return busy(self.retry_after())
         if isinstance(job.error, ExportUnavailable):
             return Response(str(job.error), status=503, mimetype="text/plain")
         if job.error is not None:
@@ -341,10 +349,12 @@ class Exporter:
                     self._running = None
 
     def _render(self, job: _Job) -> None:
-        _build, code, fmt, lang = job.key
+        build, code, fmt, lang = job.key
         tmp = job.out.with_name(f".{job.out.stem}.{os.getpid()}.{threading.get_ident()}.tmp.{fmt}")
         try:
             with self._one_chromium():
+                if build != self.atlas.current().version:
+                    raise _Superseded(build)  # queued before a rebuild: its page is no longer served
                 if not job.out.exists():  # another worker may have rendered it meanwhile
                     view, (width, height) = FORMATS[fmt]
                     url = f"{self._pages_url()}/region/{code}?vue={view}" + ("&lang=en" if lang == "en" else "")
@@ -387,9 +397,11 @@ class Exporter:
         if build == self._warmed:
             return None
         if build != self._warming:
-            self._warming = build
+            self._warming, self._warm_from = build, time.monotonic() + WARM_DELAY_S
             self._prune(build)
-            log.info("préparation des exports du build %s", build)
+            log.info("préparation des exports du build %s dans %.0f s", build, WARM_DELAY_S)
+        if time.monotonic() < self._warm_from:
+            return None
         for code in sorted(snap.vocab.regions):
             for fmt in FORMATS:
                 out = self.path(build, code, fmt, "fr")

@@ -138,7 +138,8 @@ def test_a_failed_render_is_a_503_never_a_500(make_app):
     assert r.status_code == 503 and "Traceback" not in r.get_data(as_text=True)
 
 
-def test_the_cache_is_warmed_after_a_build_loads_one_render_at_a_time(make_app):
+def test_the_cache_is_warmed_after_a_build_loads_one_render_at_a_time(make_app, monkeypatch):
+    monkeypatch.setattr(dashboard.exports, "WARM_DELAY_S", 0.0, raising=False)
     fake = FakeChromium()
     app = make_app(fake, WARM="1")
     client = app.server.test_client()
@@ -258,3 +259,12 @@ def test_eight_exports_at_once_do_not_starve_the_pages(tmp_path, fixture_db):
         assert final == dict.fromkeys(paths, 200)
     finally:
         stop(proc)
+
+
+def test_an_export_queued_for_a_replaced_build_is_not_rendered(make_app):
+    fake = FakeChromium()
+    app = make_app(fake)
+    exporter = app.server.extensions["coopatlas.exports"]
+    job = exporter.submit("0ldbuild0000", "84", "png", "fr")
+    assert job.done.wait(10) and job.error is not None and not fake.urls
+    assert app.server.test_client().get("/export/region/84.png").status_code == 200 and len(fake.urls) == 1
