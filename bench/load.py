@@ -268,6 +268,7 @@ def attack(args) -> dict:
             r.join(timeout=args.seconds + 60)
         elapsed = time.time() - start
         during = [d for kind in CHEAP for d, _, t in stats[kind] if burst_start <= t <= burst_end]
+        steady = [d for kind in CHEAP for d, _, t in stats[kind] if start + 5 <= t < start + rebuilt_at]
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         conn.request("GET", "/api/v1/aggregates?by=odd")
         served_build = json.loads(conn.getresponse().read())["build"]
@@ -283,6 +284,7 @@ def attack(args) -> dict:
               "rebuild_moved_in_at_s": round(rebuilt_at, 1), "build_served_at_the_end": served_build,
               "workers_recycled": text.count("Autorestarting worker"),
               "worker_boots": text.count("Booting worker"),
+              "cheap_requests_before_the_rebuild": latencies(steady),
               "burst": {"exports": args.burst, "seconds": round(burst_end - burst_start, 1),
                         "cheap_requests_during": latencies(during)},
               **summary(stats, elapsed)}
