@@ -335,7 +335,8 @@ class Exporter:
                     return
                 job = self._pending.popitem(last=False)[1] if self._pending else None
                 self._running = job
-            if job is None and self.settings.warm:
+            warm_up = job is None and self.settings.warm
+            if warm_up:
                 job = self._next_warm_up()
             if job is None:
                 with self._cond:
@@ -347,6 +348,9 @@ class Exporter:
             finally:
                 with self._cond:
                     self._running = None
+            if warm_up and job.error is not None and not isinstance(job.error, _Superseded):
+                self._warmed = job.key[0]  # no retrying in a loop: readers' requests will try again
+                log.warning("préparation des exports du build %s abandonnée : %s", job.key[0], job.error)
 
     def _render(self, job: _Job) -> None:
         build, code, fmt, lang = job.key

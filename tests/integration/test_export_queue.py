@@ -268,3 +268,12 @@ def test_an_export_queued_for_a_replaced_build_is_not_rendered(make_app):
     job = exporter.submit("0ldbuild0000", "84", "png", "fr")
     assert job.done.wait(10) and job.error is not None and not fake.urls
     assert app.server.test_client().get("/export/region/84.png").status_code == 200 and len(fake.urls) == 1
+
+
+def test_a_failing_warm_up_gives_up_instead_of_looping(make_app, monkeypatch):
+    monkeypatch.setattr(dashboard.exports, "WARM_DELAY_S", 0.0, raising=False)
+    fake = FakeChromium(fail=dashboard.exports.ExportUnavailable("no Chromium here"))
+    app = make_app(fake, WARM="1")
+    app.server.test_client().get("/api/v1/aggregates?by=odd")
+    time.sleep(1.5)
+    assert len(fake.urls) == 1
