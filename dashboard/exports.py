@@ -101,6 +101,15 @@ class Limiter:
         self._free.release()
 
 
+DRAINING = threading.Event()  # set when this process stops serving: nobody waits for a render any more
+
+
+def drain() -> None:
+    """This process is about to exit (a gunicorn worker recycled by max_requests): requests waiting for a render
+    are answered 503 + Retry-After at once, so that they do not hold up the exit (another worker renders)."""
+    DRAINING.set()
+
+
 _LIMITER: Limiter | None = None
 _LIMITER_LOCK = threading.Lock()
 
@@ -267,8 +276,10 @@ class Exporter:
             if not slots.try_acquire():
                 return busy(self.retry_after(job))
             try:
-                if not job.done.wait(self.settings.wait):
-                    return busy(self.retry_after(job))
+                deadline = time.monotonic() + self.settings.wait
+                while not job.done.wait(0.2):
+                    if DRAINING.is_set() or time.monotonic() > deadline:
+                        return busy(self.retry_after(job))
             finally:
                 slots.release()
         finally:

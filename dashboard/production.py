@@ -33,6 +33,14 @@ class _Gunicorn(BaseApplication):
         return create_app(Settings(db=self.db)).server
 
 
+def _post_request(worker, req, environ, resp) -> None:
+    """After each request: a worker that stops (max_requests reached, or told to) lets go of export waiters."""
+    if not worker.alive:
+        from dashboard.exports import drain
+
+        drain()
+
+
 def run(db: str, host: str, port: int, workers: int, threads: int = 4, timeout: int = 60,
         max_requests: int = 5000, max_requests_jitter: int = 500) -> None:
     os.environ.setdefault("COOPATLAS_EXPORT_SLOTS", str(max(1, threads // 2)))
@@ -54,4 +62,5 @@ def _serve(db: str, host: str, port: int, workers: int, threads: int, timeout: i
         "timeout": timeout, "graceful_timeout": 20, "keepalive": 5, "accesslog": "-",
         # recycle workers now and then: no slow leak lives long
         "max_requests": max_requests, "max_requests_jitter": max_requests_jitter,
+        "post_request": _post_request,
     }).run()
