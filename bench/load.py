@@ -7,6 +7,15 @@ data downloads, on loopback only, bounded in time and in requests.
 Each reader loops: open a page (HTML, layout, dependencies, then the main callback as the browser does),
 change filters 1–4 times (callback posts), now and then open a permalink or download the CSV, with think times
 of 0.5–2 s. Reports throughput, p50/p95/p99 per kind of request and the error count.
+
+The ``attack`` scenario starts its own server (``serve --workers 2`` with a small ``max_requests``, so that
+workers recycle during the run) on a copy of ``--db``, runs the readers, moves a rebuilt database over the
+served file a fifth of the way in, then fires a burst of 8 uncached region exports (PNG and PDF) whose clients
+honour ``Retry-After``. It reports the errors (a 503 with Retry-After on a heavy download, answered again
+later, is counted apart as "deferred"), the workers recycled, and the p95 of the cheap requests (pages,
+callbacks) during the burst:
+
+    python -m bench.load --scenario attack --db bench/out/demo.duckdb --users 30 --seconds 60
 """
 
 from __future__ import annotations
@@ -14,11 +23,18 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import random
+import shutil
+import socket
 import statistics
+import subprocess
+import sys
+import tempfile
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
+from pathlib import Path
 from urllib.parse import urlparse
 
 from dashboard.ids import Ids
@@ -29,6 +45,12 @@ COUNTRIES = ["MLI", "BFA", "SEN", "MAR", "MDG", "BEN", "TUN", "NER", "HTI", "DEU
 THEMES = ["EAU", "AGRI", "EDUC", "SANTE", "GOUV", "CULTURE", "ECO", "JEUNESSE", "ENERGIE"]
 ZONES = ["sahel", "maghreb", "afrique_subsaharienne", "europe", "asie"]
 MAX_REQUESTS = 200_000
+FAILURES: Counter = Counter()  # "kind: HTTP status" or "kind: exception" → count, over every reader
+STALE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
+HEAVY = ("csv download", "export")  # 503 + Retry-After there means "later", not an error
+CHEAP = ("page", "permalink", "filter change")
+BURST = [f"/export/region/{c}.png" for c in ("11", "27", "32", "52")] + \
+        [f"/export/region/{c}.pdf" for c in ("24", "28", "44", "53")]
 
 
 def main_callback_body(values: dict, lang: str = "fr") -> dict:
@@ -50,15 +72,20 @@ class Reader(threading.Thread):
         self.host, self.port = u.hostname, u.port or 80
         self.deadline, self.stats, self.rng = deadline, stats, random.Random(seed)
         self.output_key, self.outputs = output_key, outputs
-        self.conn = None
+        self.conn, self.reused = None, False
+        self.failures = FAILURES
 
-    def request(self, kind: str, method: str, path: str, body: dict | None = None) -> bytes | None:
+    def request(self, kind: str, method: str, path: str, body: dict | None = None, retries: int = 0) -> bytes | None:
+        """One request; recorded as (seconds, ok, started at). A heavy download answered 503 + Retry-After is
+        recorded under "deferred" and asked again after that delay, ``retries`` times at most."""
         if sum(len(v) for v in self.stats.values()) > MAX_REQUESTS:
             return None
+        started = time.time()
         t = time.perf_counter()
+        retry_after = None
         try:
             if self.conn is None:
-                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=90)
             headers = {"Accept-Encoding": "gzip"}
             data = None
             if body is not None:
@@ -67,11 +94,25 @@ class Reader(threading.Thread):
             self.conn.request(method, path, body=data, headers=headers)
             resp = self.conn.getresponse()
             payload = resp.read()
+            self.reused = True
             ok = resp.status < 400 or (resp.status == 204)
-        except (OSError, http.client.HTTPException):
-            self.conn = None
+            if not ok:
+                self.failures[f"{kind}: HTTP {resp.status}"] += 1
+            if resp.status == 503 and kind in HEAVY and (resp.getheader("Retry-After") or "").isdigit():
+                retry_after = int(resp.getheader("Retry-After"))
+        except (OSError, http.client.HTTPException) as exc:
+            stale = self.conn is not None and self.reused and isinstance(exc, STALE)
+            self.conn, self.reused = None, False
+            if stale:  # the server closed an idle keep-alive connection (or a recycled worker did): as browsers
+                return self.request(kind, method, path, body, retries)  # do, once on a new connection
             payload, ok = None, False
-        self.stats[kind].append((time.perf_counter() - t, ok))
+            self.failures[f"{kind}: {type(exc).__name__}"] += 1
+        elapsed = time.perf_counter() - t
+        if retry_after is not None and retries > 0 and time.time() + retry_after < self.deadline + 120:
+            self.stats["deferred"].append((elapsed, True, started))
+            time.sleep(min(retry_after, 15))
+            return self.request(kind, method, path, body, retries - 1)
+        self.stats[kind].append((elapsed, ok, started))
         return payload
 
     def callback(self, values: dict) -> None:
@@ -102,7 +143,7 @@ class Reader(threading.Thread):
             self.request(kind, "GET", "/_dash-dependencies")
             self.callback({})
             if self.pages_only:
-                self.stats["page view"].append((0.0, True))
+                self.stats["page view"].append((0.0, True, time.time()))
                 continue
             for _ in range(self.rng.randint(1, 4)):
                 time.sleep(self.think * self.rng.uniform(0.5, 2.0))
@@ -110,7 +151,8 @@ class Reader(threading.Thread):
                     return
                 self.callback(self.filters())
             if self.rng.random() < 0.2:
-                self.request("csv download", "GET", "/telecharger.csv?region=" + self.rng.choice(REGIONS))
+                self.request("csv download", "GET", "/telecharger.csv?region=" + self.rng.choice(REGIONS),
+                             retries=3)
             time.sleep(self.think * self.rng.uniform(0.5, 2.0))
 
 
@@ -130,6 +172,133 @@ def percentile(values, p):
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
+def summary(stats: dict, elapsed: float) -> dict:
+    report: dict = {}
+    views = stats.pop("page view", [])
+    if views:
+        report["page_views_per_s"] = round(len(views) / elapsed, 1)
+    deferred = stats.pop("deferred", [])
+    every = [d for v in stats.values() for d, _, _ in v]
+    report["requests"] = len(every)
+    report["throughput_rps"] = round(len(every) / elapsed, 1)
+    report["errors"] = sum(1 for v in stats.values() for _, ok, _ in v if not ok)
+    if FAILURES:
+        report["failed answers (retried ones included)"] = dict(FAILURES)
+    if deferred:
+        report["deferred (503 + Retry-After, asked again)"] = len(deferred)
+    for kind, v in sorted(stats.items()):
+        report[kind] = latencies([d for d, _, _ in v])
+    report["all"] = latencies(every)
+    return report
+
+
+def latencies(seconds: list[float]) -> dict:
+    if not seconds:
+        return {"n": 0}
+    ms = [d * 1000 for d in seconds]
+    return {"n": len(ms), "p50_ms": round(statistics.median(ms)), "p95_ms": round(percentile(ms, 95)),
+            "p99_ms": round(percentile(ms, 99)), "max_ms": round(max(ms))}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(host: str, port: int, path: str, timeout: float = 90) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            conn = http.client.HTTPConnection(host, port, timeout=5)
+            conn.request("GET", path)
+            if conn.getresponse().status == 200:
+                return
+        except (OSError, http.client.HTTPException):
+            pass
+        time.sleep(0.3)
+    raise SystemExit(f"the server on port {port} did not answer")
+
+
+def attack(args) -> dict:
+    """30 readers + a rebuild moved over the served file + worker recycling + a burst of 8 exports."""
+    from etl.demo import generate
+    from etl.load import build
+
+    work = Path(tempfile.mkdtemp(prefix="coopatlas-bench-"))
+    served, rebuilt = work / "served.duckdb", work / "rebuilt.duckdb"
+    shutil.copy(args.db, served)
+    generate(work / "export.csv", seed=2010)  # another demo: another build, so new exports to render
+    build([work / "export.csv"], rebuilt, source_kind="demo")
+    port = free_port()
+    env = {**os.environ, "COOPATLAS_EXPORT_WARM": "1" if args.warm else "0"}
+    code = ("import logging; logging.basicConfig(level=logging.INFO, format='%(asctime)s %(name)s: %(message)s'); "
+            f"from dashboard import production; production.run({str(served)!r}, '127.0.0.1', {port}, "
+            f"{args.workers}, 4, max_requests={args.max_requests}, max_requests_jitter={args.max_requests // 2})")
+    log = work / "server.log"
+    server = subprocess.Popen([sys.executable, "-c", code], stdout=log.open("wb"), stderr=subprocess.STDOUT,
+                              env=env)
+    try:
+        wait_http("127.0.0.1", port, "/api/v1/aggregates?by=odd")
+        base = f"http://127.0.0.1:{port}"
+        key, outputs = discover(base)
+        stats: dict[str, list] = defaultdict(list)
+        start = time.time()
+        deadline = start + args.seconds
+        readers = [Reader(base, deadline, stats, i, key, outputs, args.think) for i in range(args.users)]
+        for r in readers:
+            r.start()
+            time.sleep(args.seconds / 20 / args.users)
+        time.sleep(max(0.0, start + args.seconds / 5 - time.time()))
+        os.replace(rebuilt, served)  # the rebuild, moved over the served file
+        rebuilt_at = time.time() - start
+        time.sleep(3)  # the workers notice it (within a second) and load it
+        burst_start = time.time()
+        paths = BURST[:args.burst]
+        burst = [Reader(base, deadline, stats, 1000 + i, key, outputs) for i in range(len(paths))]
+        threads = [threading.Thread(target=b.request, args=("export", "GET", path), kwargs={"retries": 30})
+                   for b, path in zip(burst, paths)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=args.seconds + 180)
+        if not paths:  # the same window without the burst, for comparison
+            time.sleep(max(0.0, min(deadline, burst_start + 30) - time.time()))
+        burst_end = time.time()
+        for r in readers:
+            r.join(timeout=args.seconds + 60)
+        elapsed = time.time() - start
+        during = [d for kind in CHEAP for d, _, t in stats[kind] if burst_start <= t <= burst_end]
+        steady = [d for kind in CHEAP for d, _, t in stats[kind] if start + 5 <= t < start + rebuilt_at]
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", "/api/v1/aggregates?by=odd")
+        served_build = json.loads(conn.getresponse().read())["build"]
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    text = log.read_text(errors="replace")
+    report = {"scenario": "attack", "users": args.users, "seconds": round(elapsed, 1), "workers": args.workers,
+              "max_requests": args.max_requests, "warm_up": args.warm,
+              "rebuild_moved_in_at_s": round(rebuilt_at, 1), "build_served_at_the_end": served_build,
+              "workers_recycled": text.count("Autorestarting worker"),
+              "worker_boots": text.count("Booting worker"),
+              "cheap_requests_before_the_rebuild": latencies(steady),
+              "burst": {"exports": args.burst, "seconds": round(burst_end - burst_start, 1),
+                        "cheap_requests_during": latencies(during)},
+              **summary(stats, elapsed)}
+    if args.keep:
+        report["kept"] = str(work)
+        (work / "timeline.json").write_text(json.dumps(
+            {"start": start, "burst": [burst_start, burst_end],
+             "requests": [(kind, t - start, d, ok) for kind, v in stats.items() for d, ok, t in v]}))
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+    return report
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--url", default="http://127.0.0.1:8050")
@@ -138,7 +307,21 @@ def main() -> None:
     ap.add_argument("--think", type=float, default=1.0, help="think-time factor (0: back-to-back requests)")
     ap.add_argument("--pages-only", action="store_true",
                     help="page views only (HTML, layout, dependencies, main callback), to measure capacity")
+    ap.add_argument("--scenario", choices=["readers", "attack"], default="readers",
+                    help="attack: own server, readers + rebuild + worker recycling + a burst of 8 exports")
+    ap.add_argument("--db", help="attack: the database to serve (copied)")
+    ap.add_argument("--workers", type=int, default=2, help="attack: gunicorn workers")
+    ap.add_argument("--max-requests", type=int, default=300, help="attack: gunicorn max_requests (recycling)")
+    ap.add_argument("--burst", type=int, default=len(BURST), choices=range(len(BURST) + 1),
+                    help="attack: exports in the burst (0: the same window without exports, to compare)")
+    ap.add_argument("--keep", action="store_true", help="attack: keep the server log and a timeline")
+    ap.add_argument("--warm", action="store_true", help="attack: warm the export cache (off: a cold burst)")
     args = ap.parse_args()
+    if args.scenario == "attack":
+        if not args.db:
+            raise SystemExit("--scenario attack needs --db")
+        print(json.dumps(attack(args), indent=1, ensure_ascii=False))
+        return
     host = urlparse(args.url).hostname
     if not (host == "localhost" or host.startswith("127.") or host == "::1"):
         raise SystemExit("bench.load only targets this machine (loopback)")
@@ -153,21 +336,7 @@ def main() -> None:
     for r in readers:
         r.join(timeout=args.seconds + 60)
     elapsed = time.time() - start
-    report = {"users": args.users, "seconds": round(elapsed, 1)}
-    views = stats.pop("page view", [])
-    if views:
-        report["page_views_per_s"] = round(len(views) / elapsed, 1)
-    every = [d for v in stats.values() for d, _ in v]
-    report["requests"] = len(every)
-    report["throughput_rps"] = round(len(every) / elapsed, 1)
-    report["errors"] = sum(1 for v in stats.values() for _, ok in v if not ok)
-    for kind, v in sorted(stats.items()):
-        ms = [d * 1000 for d, _ in v]
-        report[kind] = {"n": len(ms), "p50_ms": round(statistics.median(ms)), "p95_ms": round(percentile(ms, 95)),
-                        "p99_ms": round(percentile(ms, 99))}
-    ms = [d * 1000 for d in every]
-    report["all"] = {"p50_ms": round(statistics.median(ms)), "p95_ms": round(percentile(ms, 95)),
-                     "p99_ms": round(percentile(ms, 99))}
+    report = {"users": args.users, "seconds": round(elapsed, 1), **summary(stats, elapsed)}
     print(json.dumps(report, indent=1))
 
 

@@ -12,6 +12,7 @@ from flask import Flask, Response, jsonify, request
 
 from dashboard import queries
 from dashboard.downloads import csv_response, table_response
+from dashboard.exports import bounded
 from dashboard.filters import PARAMETERS, Filters
 from dashboard.i18n import lang_of, t
 from dashboard.openapi import document
@@ -86,7 +87,7 @@ def register(server: Flask, atlas) -> None:
         if fmt not in ("json", "csv"):
             raise BadRequest("« format » vaut json ou csv")
         if fmt == "csv":
-            return _cached(csv_response(snap.store, f), snap.version)
+            return bounded(lambda: _cached(csv_response(snap.store, f), snap.version))
         limit = _int("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
         offset = _int("offset", 0, 0, 100_000_000)
         rows, total = queries.api_page(snap.store, f, offset, limit)

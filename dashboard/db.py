@@ -3,11 +3,14 @@
 One connection per build, attaching the file read-only to a private in-memory instance (``duckdb.connect(path)``
 would share DuckDB's per-process instance of that path, and keep reading the replaced file after a rebuild).
 Each query runs on its own cursor, which DuckDB makes safe to use from the threads of a WSGI server. Results are
-cached per (query, parameters) for the life of the build.
+cached per (query, parameters) for the life of the build. A file is accepted only when it holds every table and
+column of the schema contract (``etl/schema.sql``) with its type, and one ``build_info`` row.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib.resources
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -18,6 +21,44 @@ import pandas as pd
 
 class DatabaseMissing(RuntimeError):
     """The database file is missing or is not a coopatlas database; the message says how to build one."""
+
+
+@functools.cache
+def contract() -> dict[str, dict[str, str]]:
+    """Table → column → type, as ``etl/schema.sql`` declares them (DuckDB itself reads the file)."""
+    schema = importlib.resources.files("etl").joinpath("schema.sql").read_text(encoding="utf-8")
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(schema)
+        rows = con.execute("SELECT table_name, column_name, data_type FROM duckdb_columns() "
+                           "WHERE database_name = 'memory' AND schema_name = 'main'").fetchall()
+    finally:
+        con.close()
+    tables: dict[str, dict[str, str]] = {}
+    for table, column, kind in rows:
+        tables.setdefault(table, {})[column] = kind
+    return tables
+
+
+def contract_problems(con: duckdb.DuckDBPyConnection, database: str = "atlas") -> list[str]:
+    """What the attached ``database`` lacks of the contract: missing tables, missing or retyped columns."""
+    found: dict[str, dict[str, str]] = {}
+    for table, column, kind in con.execute(
+            "SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE database_name = ? "
+            "AND schema_name = 'main'", [database]).fetchall():
+        found.setdefault(table, {})[column] = kind
+    problems = []
+    for table, columns in contract().items():
+        if table not in found:
+            problems.append(f"table {table} absente")
+            continue
+        for column, kind in columns.items():
+            have = found[table].get(column)
+            if have is None:
+                problems.append(f"colonne {table}.{column} absente")
+            elif have != kind:
+                problems.append(f"colonne {table}.{column} de type {have} au lieu de {kind}")
+    return problems
 
 
 class Store:
@@ -32,14 +73,28 @@ class Store:
             self.con = duckdb.connect(":memory:")
             self.con.execute("ATTACH ? AS atlas (READ_ONLY)", [str(self.path)])
             self.con.execute("USE atlas")
-            row = self.con.execute("SELECT checksum, source_kind, built_at, records_loaded, records_rejected, "
-                                   "geometry_sources FROM build_info").fetchone()
+            problems = contract_problems(self.con)
+            if problems:
+                raise DatabaseMissing(
+                    f"{self.path} ne respecte pas le schéma de coopatlas ({', '.join(problems[:5])}"
+                    f"{'…' if len(problems) > 5 else ''}). Reconstruisez-la avec "
+                    f"« coopatlas build --input EXPORT.csv --db {self.path} ».")
+            rows = self.con.execute("SELECT checksum, source_kind, built_at, records_loaded, records_rejected, "
+                                    "geometry_sources FROM build_info").fetchall()
+            if len(rows) != 1:
+                raise DatabaseMissing(
+                    f"{self.path} : build_info a {len(rows)} lignes au lieu d'une. Reconstruisez-la avec "
+                    f"« coopatlas build --input EXPORT.csv --db {self.path} ».")
+        except DatabaseMissing:
+            self.con.close()
+            raise
         except duckdb.Error as exc:
+            self.con.close()
             raise DatabaseMissing(
                 f"{self.path} n'est pas une base coopatlas lisible ({exc}). Reconstruisez-la avec "
                 f"« coopatlas build --input EXPORT.csv --db {self.path} »."
             ) from exc
-        self.checksum, self.source_kind, self.built_at, self.loaded, self.rejected, self.geometry_sources = row
+        self.checksum, self.source_kind, self.built_at, self.loaded, self.rejected, self.geometry_sources = rows[0]
         self.source_files = [r[0] for r in self.con.execute("SELECT source_file FROM build_inputs").fetchall()]
         self._cache: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
         self._cache_size = cache_size

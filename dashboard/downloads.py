@@ -9,20 +9,16 @@ DuckDB writes the file itself (``COPY``): a 150,000-row region exports in about 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import os
-import subprocess
 import tempfile
 
-from flask import Flask, Response, abort, request, send_file
+from flask import Flask, Response, request
 
 from dashboard.db import Store
-from dashboard.exports import FORMATS, Exporter, ExportUnavailable
+from dashboard.exports import Exporter, bounded
 from dashboard.filters import Filters
-from dashboard.i18n import lang_of
 from dashboard.queries import export_select
 
-log = logging.getLogger(__name__)
 BOM = b"\xef\xbb\xbf"
 
 
@@ -66,24 +62,11 @@ def register(server: Flask, atlas) -> None:
     @server.get("/telecharger.csv")
     def download():
         snap = atlas.current()
-        return csv_response(snap.store, Filters.from_query(request.args.to_dict(flat=True), snap.vocab))
+        f = Filters.from_query(request.args.to_dict(flat=True), snap.vocab)
+        return bounded(lambda: csv_response(snap.store, f))  # at most so many exports at once (503 beyond)
 
-    exporter = Exporter()
+    exporter = Exporter(atlas, server)
 
     @server.get("/export/region/<code>.<fmt>")
     def export_region(code: str, fmt: str):
-        snap = atlas.current()
-        if fmt not in FORMATS or code not in snap.vocab.codes("region"):
-            abort(404)
-        lang = lang_of(request.args.get("lang"))
-        base = os.environ.get("COOPATLAS_SELF_URL") or request.host_url
-        try:
-            path = exporter.render(base, snap.version, code, fmt, lang)
-        except ExportUnavailable as exc:
-            return Response(str(exc), status=503, mimetype="text/plain")
-        except (subprocess.SubprocessError, RuntimeError) as exc:
-            log.warning("export impossible : %s", exc)
-            return Response("export impossible pour le moment", status=503, mimetype="text/plain")
-        name = f"coopatlas-region-{code}-{lang}.{fmt}"
-        return send_file(path, mimetype="image/png" if fmt == "png" else "application/pdf", as_attachment=True,
-                         download_name=name, max_age=300)
+        return exporter.response(code, fmt, request.args.get("lang"))

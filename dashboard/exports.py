@@ -1,55 +1,419 @@
 """Exports of a region's view as a 16:9 PNG slide and an A4 PDF, rendered offline by a real headless Chromium
-(Debian's ``chromium``) from the app's own print views; every other host is unresolvable for it."""
+(Debian's ``chromium``) from the app's own print views; every other host is unresolvable for it.
+
+Exports never take the serving threads from the pages:
+
+- Chromium loads the print view from a **private loopback server** of this process (an ephemeral port on
+  127.0.0.1 serving the same app), never through the public server's threads and never at an address taken from
+  the request (a ``Host`` header cannot steer it, nor the cache, keyed by build, region, format and language).
+- Renders run **one at a time** (per export folder: all the workers of ``serve --workers`` share one folder and
+  one lock), at a lower CPU priority, from a **bounded queue**: when it is full, or when every slot of the
+  process is taken, the answer is an immediate ``503`` with ``Retry-After``; a request waits for its render at
+  most ``COOPATLAS_EXPORT_WAIT`` seconds (then 503 + Retry-After; the render goes on and the next try is served
+  from the cache).
+- Heavy downloads of any kind (CSV of the dashboard and of the API, PNG/PDF) share a per-process limit of
+  concurrent requests (:func:`bounded`, :func:`limiter`).
+- Optionally (``COOPATLAS_EXPORT_WARM=1``, the default under ``serve --workers``) the French exports of every
+  region are rendered in the background after a build is loaded, so that readers find them in the cache.
+"""
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import fcntl
+import logging
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from dashboard import links
+from flask import Flask, Response, abort, send_file
 
+from dashboard import links
+from dashboard.i18n import lang_of
+from etl.settings import Settings
+
+log = logging.getLogger(__name__)
 FORMATS = {"png": ("diapo", (1600, 900)), "pdf": ("a4", (794, 1123))}
+SECONDS_PER_RENDER = 5     # for Retry-After: about what one render takes on a loaded 2-core machine
+CSV_RETRY_AFTER_S = 5
+WARM_POLL_S = 5.0          # how often the warm-up looks for a new build when idle
+WARM_DELAY_S = 10.0        # the warm-up of a build starts this long after the worker sees it (readers first)
+PRUNE_AFTER_S = 600        # exports of another build are deleted once this old
+CHROMIUM_TIMEOUT_S = 60
+NICE = 10                  # Chromium's CPU priority: pages first
+WAITERS = 1                # serving threads of a process that may wait for a render (the others: 503 at once)
 
 
 class ExportUnavailable(RuntimeError):
     """No Chromium on this machine; the message says how to install it."""
 
 
+class _Superseded(RuntimeError):
+    """The build of a queued export was replaced before its render."""
+
+
+# --- the per-process limit of heavy downloads -----------------------------------------------------------------
+
+class Limiter:
+    """At most ``slots`` heavy requests at once in this process; never waits."""
+
+    def __init__(self, slots: int):
+        self.slots = slots
+        self._free = threading.Semaphore(slots)
+
+    def try_acquire(self) -> bool:
+        return self._free.acquire(blocking=False)
+
+    def release(self) -> None:
+        self._free.release()
+
+
+DRAINING = threading.Event()  # set when this process stops serving: nobody waits for a render any more
+
+
+def drain() -> None:
+    """This process is about to exit (a gunicorn worker recycled by max_requests): requests waiting for a render
+    are answered 503 + Retry-After at once, so that they do not hold up the exit (another worker renders)."""
+    DRAINING.set()
+
+
+_LIMITER: Limiter | None = None
+_LIMITER_LOCK = threading.Lock()
+
+
+def limiter() -> Limiter:
+    """This process's limiter (``COOPATLAS_EXPORT_SLOTS``), made at first use."""
+    global _LIMITER
+    with _LIMITER_LOCK:
+        if _LIMITER is None:
+            _LIMITER = Limiter(Settings.from_env().export_slots)
+        return _LIMITER
+
+
+def busy(retry_after: int) -> Response:
+    """503 with Retry-After, never cached."""
+    return Response(f"Trop de téléchargements en cours : réessayez dans {retry_after} s.\n", status=503,
+                    mimetype="text/plain", headers={"Retry-After": str(retry_after), "Cache-Control": "no-store"})
+
+
+def bounded(make: Callable[[], Response]) -> Response:
+    """``make()`` in one of this process's heavy-download slots, or an immediate 503 + Retry-After."""
+    slots = limiter()
+    if not slots.try_acquire():
+        return busy(CSV_RETRY_AFTER_S)
+    try:
+        return make()
+    finally:
+        slots.release()
+
+
+# --- Chromium ---------------------------------------------------------------------------------------------------
+
 def chromium() -> str:
-    found = os.environ.get("COOPATLAS_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    found = Settings.from_env().chromium or shutil.which("chromium") or shutil.which("chromium-browser")
     if not found:
         raise ExportUnavailable("exports need Chromium: apt-get install chromium (or set COOPATLAS_CHROMIUM)")
     return found
 
 
+_RUNNING: set[subprocess.Popen] = set()  # Chromiums of this process, killed if it exits mid-render
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+@atexit.register
+def _kill_running() -> None:
+    for proc in list(_RUNNING):
+        _kill(proc)
+
+
+def run_chromium(url: str, out: Path, fmt: str, width: int, height: int, timeout: float) -> None:
+    """One headless Chromium writing ``url`` to ``out``, killed with all its processes after ``timeout``."""
+    with tempfile.TemporaryDirectory(prefix="coopatlas-chromium-", ignore_cleanup_errors=True) as profile:
+        target = [f"--screenshot={out}"] if fmt == "png" else [f"--print-to-pdf={out}", "--no-pdf-header-footer"]
+        cmd = [chromium(), "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+               "--hide-scrollbars", "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--disable-quic", f"--user-data-dir={profile}",
+               "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1, EXCLUDE localhost",
+               f"--window-size={width},{height}", "--virtual-time-budget=30000", "--run-all-compositor-stages"
+               "-before-draw", *target, url]
+        nice = shutil.which("nice")
+        if nice:
+            cmd = [nice, "-n", str(NICE), *cmd]
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        _RUNNING.add(proc)
+        try:
+            code = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill(proc)
+            raise
+        finally:
+            _RUNNING.discard(proc)
+        if code != 0:
+            raise subprocess.CalledProcessError(code, cmd[0])
+
+
+# --- the private server Chromium reads the print views from -----------------------------------------------------
+
+def _uncompressed(app: Flask):
+    """The app for Chromium on loopback: nothing to gain from compressing 5 MB of scripts for each render."""
+    def wsgi(environ, start_response):
+        environ.pop("HTTP_ACCEPT_ENCODING", None)
+        return app(environ, start_response)
+    return wsgi
+
+
+def _private_server(app: Flask):
+    from werkzeug.serving import WSGIRequestHandler, make_server
+
+    class Quiet(WSGIRequestHandler):
+        def log_request(self, *args, **kwargs) -> None:
+            pass
+
+    server = make_server("127.0.0.1", 0, _uncompressed(app), threaded=True, request_handler=Quiet)
+    threading.Thread(target=server.serve_forever, name="coopatlas-export-pages", daemon=True).start()
+    return server
+
+
+# --- renders --------------------------------------------------------------------------------------------------
+
+@dataclass
+class _Job:
+    key: tuple[str, str, str, str]  # build, region, format, language
+    out: Path
+    done: threading.Event = field(default_factory=threading.Event)
+    error: Exception | None = None
+
+
 class Exporter:
-    """Renders and keeps exports per (build, region, format, language)."""
+    """Renders and keeps exports per (build, region, format, language); see the module's docstring."""
 
-    def __init__(self) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="coopatlas-exports-"))
-        self._lock = threading.Lock()
+    def __init__(self, atlas, server: Flask, settings: Settings | None = None):
+        self.atlas, self.server = atlas, server
+        self.settings = settings or Settings.from_env()
+        self._folder = Path(self.settings.export_dir) if self.settings.export_dir else None
+        self._cond = threading.Condition()
+        self._pending: OrderedDict[tuple, _Job] = OrderedDict()
+        self._running: _Job | None = None
+        self._thread: threading.Thread | None = None
+        self._pages = None  # the private server, started with the first render
+        self._closed = False
+        self._waiter = threading.Semaphore(WAITERS)
+        self._warmed = self._warming = None  # builds whose warm-up is done / under way
+        self._warm_from = 0.0
+        server.extensions["coopatlas.exports"] = self
+        if self.settings.export_warm:
+            server.before_request(self._start)  # in the serving process only (not in gunicorn's master)
 
-    def render(self, base_url: str, build: str, code: str, fmt: str, lang: str, timeout: float = 60) -> Path:
-        view, (width, height) = FORMATS[fmt]
-        out = self.folder / f"{build}-{code}-{lang}.{fmt}"
-        if out.exists():
-            return out
-        url = base_url.rstrip("/") + links.region(code, lang, view)
-        with self._lock, tempfile.TemporaryDirectory(prefix="coopatlas-chromium-") as profile:
-            tmp = out.with_suffix(f".tmp.{fmt}")
-            target = [f"--screenshot={tmp}"] if fmt == "png" else [f"--print-to-pdf={tmp}", "--no-pdf-header-footer"]
-            cmd = [chromium(), "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                   "--hide-scrollbars", "--no-first-run", "--disable-background-networking",
-                   "--disable-component-update", "--disable-sync", "--disable-quic", f"--user-data-dir={profile}",
-                   "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1, EXCLUDE localhost",
-                   f"--window-size={width},{height}", "--virtual-time-budget=30000", "--run-all-compositor-stages"
-                   "-before-draw", *target, url]
-            subprocess.run(cmd, check=True, timeout=timeout, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            if not tmp.exists() or tmp.stat().st_size == 0:
-                raise RuntimeError(f"Chromium produced no {fmt} for {url}")
-            os.replace(tmp, out)
-        return out
+    @property
+    def folder(self) -> Path:
+        if self._folder is None:
+            self._folder = Path(tempfile.mkdtemp(prefix="coopatlas-exports-"))
+        self._folder.mkdir(parents=True, exist_ok=True)
+        return self._folder
+
+    def path(self, build: str, code: str, fmt: str, lang: str) -> Path:
+        return self.folder / f"{build}-{code}-{lang}.{fmt}"
+
+    # the route ---------------------------------------------------------------------------------------------
+    def response(self, code: str, fmt: str, lang: str | None) -> Response:
+        """``/export/region/<code>.<fmt>``: the cached file, or a render in the queue, or 503 + Retry-After."""
+        snap = self.atlas.current()
+        if fmt not in FORMATS or code not in snap.vocab.codes("region"):
+            abort(404)
+        lang = lang_of(lang)
+        out = self.path(snap.version, code, fmt, lang)
+        name = f"coopatlas-region-{code}-{lang}.{fmt}"
+        sent = self._send(out, fmt, name)
+        if sent is not None:
+            return sent
+        job = self.submit(snap.version, code, fmt, lang)  # queued even when this request does not wait for it
+        if job is None:
+            return busy(self.retry_after())
+        # One serving thread at most waits, and only for a render that has nothing ahead of it: a thread held
+        # longer would be missing for the pages (and would hold up a worker recycled by max_requests).
+        if self._place(job) > 0 or not self._waiter.acquire(blocking=False):
+            return busy(self.retry_after(job))
+        try:
+            slots = limiter()
+            if not slots.try_acquire():
+                return busy(self.retry_after(job))
+            try:
+                deadline = time.monotonic() + self.settings.export_wait
+                while not job.done.wait(0.2):
+                    if DRAINING.is_set() or time.monotonic() > deadline:
+                        return busy(self.retry_after(job))
+            finally:
+                slots.release()
+        finally:
+            self._waiter.release()
+        if isinstance(job.error, _Superseded):
+            return busy(self.retry_after())
+        if isinstance(job.error, ExportUnavailable):
+            return Response(str(job.error), status=503, mimetype="text/plain")
+        if job.error is not None:
+            log.warning("export impossible : %s", job.error)
+            return Response("export impossible pour le moment", status=503, mimetype="text/plain",
+                            headers={"Retry-After": str(self.retry_after())})
+        return self._send(job.out, fmt, name) or busy(self.retry_after())
+
+    @staticmethod
+    def _send(path: Path, fmt: str, name: str) -> Response | None:
+        try:
+            return send_file(path, mimetype="image/png" if fmt == "png" else "application/pdf",
+                             as_attachment=True, download_name=name, max_age=300)
+        except FileNotFoundError:
+            return None
+
+    def _place(self, job: _Job | None) -> int:
+        """Renders of this process ahead of ``job`` (else of a new job)."""
+        with self._cond:
+            pending = list(self._pending.values())
+            ahead = pending.index(job) if job in pending else len(pending) if job is None else 0
+            return ahead + (self._running is not None and self._running is not job)
+
+    def retry_after(self, job: _Job | None = None) -> int:
+        """Seconds until ``job`` (else a new job) is likely rendered."""
+        return min(120, SECONDS_PER_RENDER * (self._place(job) + 1))
+
+    # the queue ---------------------------------------------------------------------------------------------
+    def submit(self, build: str, code: str, fmt: str, lang: str) -> _Job | None:
+        """The job rendering this export (a new one, or the one already queued); None when the queue is full."""
+        key = (build, code, fmt, lang)
+        with self._cond:
+            self._ensure_thread()
+            if self._running is not None and self._running.key == key:
+                return self._running
+            job = self._pending.get(key)
+            if job is None:
+                if len(self._pending) >= self.settings.export_queue:
+                    return None
+                job = self._pending[key] = _Job(key, self.path(*key))
+                self._cond.notify_all()
+            return job
+
+    def _start(self) -> None:
+        if self._thread is None:
+            with self._cond:
+                self._ensure_thread()
+
+    def _ensure_thread(self) -> None:  # with self._cond held
+        if self._thread is None and not self._closed:
+            self._thread = threading.Thread(target=self._loop, name="coopatlas-exports", daemon=True)
+            self._thread.start()
+
+    def _loop(self) -> None:
+        while True:
+            with self._cond:
+                if self._closed:
+                    return
+                job = self._pending.popitem(last=False)[1] if self._pending else None
+                self._running = job
+            warm_up = job is None and self.settings.export_warm
+            if warm_up:
+                job = self._next_warm_up()
+            if job is None:
+                with self._cond:
+                    if not self._pending and not self._closed:
+                        self._cond.wait(WARM_POLL_S if self.settings.export_warm else None)
+                continue
+            try:
+                self._render(job)
+            finally:
+                with self._cond:
+                    self._running = None
+            if warm_up and job.error is not None and not isinstance(job.error, _Superseded):
+                self._warmed = job.key[0]  # no retrying in a loop: readers' requests will try again
+                log.warning("préparation des exports du build %s abandonnée : %s", job.key[0], job.error)
+
+    def _render(self, job: _Job) -> None:
+        build, code, fmt, lang = job.key
+        tmp = job.out.with_name(f".{job.out.stem}.{os.getpid()}.{threading.get_ident()}.tmp.{fmt}")
+        try:
+            with self._one_chromium():
+                if build != self.atlas.current().version:
+                    raise _Superseded(build)  # queued before a rebuild: its page is no longer served
+                if not job.out.exists():  # another worker may have rendered it meanwhile
+                    view, (width, height) = FORMATS[fmt]
+                    url = self._pages_url() + links.region(code, lang, view)
+                    started = time.perf_counter()
+                    run_chromium(url, tmp, fmt, width, height, CHROMIUM_TIMEOUT_S)
+                    if not tmp.exists() or tmp.stat().st_size == 0:
+                        raise RuntimeError(f"Chromium produced no {fmt} for {url}")
+                    os.replace(tmp, job.out)
+                    log.info("export %s rendu en %.1f s", job.out.name, time.perf_counter() - started)
+        except Exception as exc:  # reported to the waiting request, never raised in this thread
+            job.error = exc
+        finally:
+            tmp.unlink(missing_ok=True)
+            job.done.set()
+
+    @contextlib.contextmanager
+    def _one_chromium(self) -> Iterator[None]:
+        """One render at a time for every process sharing this folder (the workers of one server)."""
+        with open(self.folder / ".render.lock", "a+b") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _pages_url(self) -> str:
+        with self._cond:
+            if self._pages is None:
+                self._pages = _private_server(self.server)
+            return f"http://127.0.0.1:{self._pages.server_port}"
+
+    # the warm-up -------------------------------------------------------------------------------------------
+    def _next_warm_up(self) -> _Job | None:
+        """The next French export of the current build missing from the cache, or None when all are there."""
+        try:
+            snap = self.atlas.current()
+        except Exception:  # a database that just vanished: try later
+            return None
+        build = snap.version
+        if build == self._warmed:
+            return None
+        if build != self._warming:
+            self._warming, self._warm_from = build, time.monotonic() + WARM_DELAY_S
+            self._prune(build)
+            log.info("préparation des exports du build %s dans %.0f s", build, WARM_DELAY_S)
+        if time.monotonic() < self._warm_from:
+            return None
+        for code in sorted(snap.vocab.codes("region")):
+            for fmt in FORMATS:
+                out = self.path(build, code, fmt, "fr")
+                if not out.exists():
+                    return _Job((build, code, fmt, "fr"), out)
+        self._warmed = build
+        log.info("exports du build %s prêts", build)
+        return None
+
+    def _prune(self, build: str) -> None:
+        old = time.time() - PRUNE_AFTER_S
+        for path in self.folder.glob("*.p[dn][fg]"):  # the dot files are renders a process left unfinished
+            with contextlib.suppress(OSError):
+                if (path.name.startswith(".") or not path.name.startswith(f"{build}-")) and path.stat().st_mtime < old:
+                    path.unlink()
+
+    def close(self) -> None:
+        """Stop the render thread and the private server (tests; a worker's exit needs nothing)."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+            pages, self._pages = self._pages, None
+        if pages is not None:
+            pages.shutdown()

@@ -1,11 +1,15 @@
 """HTTP hardening of the Flask server under Dash: security headers (a Content-Security-Policy that Dash works
-with), compression, and long-lived caching of fingerprinted static files."""
+with), compression, long-lived caching of fingerprinted static files, and a check of the callback requests that
+Dash itself would answer with a 500 (a body no dash-renderer sends, a browser-side callback, an unknown
+component suite): a 400 or a 404 instead, with a one-line message."""
 
 from __future__ import annotations
 
+import json
 import re
 
 from dash import Dash
+from dash.exceptions import DependencyException
 from flask import Response, request
 
 # Dash's fingerprinted bundles ("dash_renderer.v4_4_1m1795419984.min.js") change name with every version.
@@ -36,12 +40,93 @@ def content_security_policy(app: Dash, embeddable: bool = False) -> str:
     return "; ".join(f"{k} {' '.join(v)}" for k, v in policy.items())
 
 
+# Properties of dcc.Location: the page router calls Dash's path matching with them, which expects text.
+LOCATION_TEXT = {"search", "hash", "href"}
+
+
+def _items_problem(name: str, items, specs: list[dict]) -> str | None:
+    """``inputs`` or ``state`` of a callback request, against the callback's declaration: the same components and
+    properties in the same order (a pattern-matching one may be a list)."""
+    if not isinstance(items, list) or len(items) != len(specs):
+        return f"« {name} » : {len(specs)} éléments attendus"
+    for item, spec in zip(items, specs):
+        if isinstance(spec["id"], str):  # a plain id (ours are str enums)
+            if not isinstance(item, dict) or item.get("id") != spec["id"] or item.get("property") != spec["property"]:
+                return f"« {name} » : {spec['id']}.{spec['property']} attendu"
+            value = item.get("value")
+            if spec["property"] == "pathname" and not (isinstance(value, str) and value.startswith("/")):
+                return "« pathname » doit être un chemin"
+            if spec["property"] in LOCATION_TEXT and not (value is None or isinstance(value, str)):
+                return f"« {spec['property']} » doit être un texte"
+        elif not (isinstance(item, dict) or (isinstance(item, list) and all(isinstance(i, dict) for i in item))):
+            return f"« {name} » : élément mal formé"
+    return None
+
+
+def _output_item_ok(item) -> bool:
+    if isinstance(item, list):
+        return all(_output_item_ok(i) for i in item)
+    return (isinstance(item, dict) and isinstance(item.get("id"), (str, dict))
+            and isinstance(item.get("property"), str))
+
+
+def callback_problem(app: Dash, body) -> str | None:
+    """Why a ``/_dash-update-component`` body cannot be a dash-renderer's request for one of this app's
+    server-side callbacks, or None when it can. Values are not judged here: each callback validates its own."""
+    if not isinstance(body, dict):
+        return "corps JSON attendu : un objet"
+    output = body.get("output")
+    spec = app.callback_map.get(output) if isinstance(output, str) else None
+    if spec is None:
+        return "« output » : rappel inconnu"
+    if "callback" not in spec:
+        return "« output » : ce rappel s'exécute dans le navigateur"
+    outputs = body.get("outputs")
+    if not spec.get("no_output"):
+        if output.startswith(".."):
+            count = len(output.strip(".").split("..."))
+            if not isinstance(outputs, list) or len(outputs) != count:
+                return f"« outputs » : {count} sorties attendues"
+        if not _output_item_ok(outputs):
+            return "« outputs » mal formé"
+    for name in ("inputs", "state"):
+        problem = _items_problem(name, body.get(name, [] if name == "state" and not spec["state"] else None),
+                                 spec[name])
+        if problem:
+            return problem
+    changed = body.get("changedPropIds", [])
+    if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
+        return "« changedPropIds » : liste de textes attendue"
+    return None
+
+
+def guard_callbacks(app: Dash) -> None:
+    """Answer 400 to callback requests Dash would fail on, 404 to unknown component suites (Dash: 500)."""
+    server = app.server
+    endpoint = app.config.routes_pathname_prefix + "_dash-update-component"
+
+    @server.before_request
+    def check_callback_request():
+        if request.method != "POST" or request.path != endpoint:
+            return None
+        problem = callback_problem(app, request.get_json(silent=True))
+        if problem is None:
+            return None
+        return Response(json.dumps({"error": problem}, ensure_ascii=False), status=400,
+                        mimetype="application/json")
+
+    @server.errorhandler(DependencyException)
+    def unknown_dependency(_exc):
+        return Response("ressource inconnue", status=404, mimetype="text/plain")
+
+
 def harden(app: Dash) -> None:
-    """Add the headers to every response; compress text responses. Call after every callback is registered
-    (the policy holds the hashes of the clientside callbacks)."""
+    """Add the headers to every response; compress text responses; check callback requests. Call after every
+    callback is registered (the policy holds the hashes of the clientside callbacks)."""
     from flask_compress import Compress
 
     server = app.server
+    guard_callbacks(app)
     server.config.setdefault("COMPRESS_MIMETYPES", [
         "text/html", "text/css", "text/csv", "application/json", "application/javascript", "text/javascript",
         "application/geo+json", "image/svg+xml"])

@@ -1,13 +1,20 @@
 """Production serving: gunicorn workers, each with its own app and its own read-only DuckDB connection.
 
 The app is created in each worker after the fork (no ``preload``): a DuckDB connection must not cross a fork.
-Workers are threaded (``gthread``): DuckDB releases the GIL while it runs a query.
+Workers are threaded (``gthread``): DuckDB releases the GIL while it runs a query. The workers of one server
+share one folder of exports (so one cache and one Chromium at a time, see dashboard/exports.py), given to them
+in ``COOPATLAS_EXPORT_DIR``; heavy downloads take at most half of each worker's threads
+(``COOPATLAS_EXPORT_SLOTS``), and the exports of each new build are prepared in the background
+(``COOPATLAS_EXPORT_WARM``), unless those variables say otherwise.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import sys
+import tempfile
 
 from gunicorn.app.base import BaseApplication
 
@@ -30,11 +37,36 @@ class _Gunicorn(BaseApplication):
         return create_app(Settings.from_env(db=self.db)).server
 
 
-def run(db: str, host: str, port: int, workers: int, threads: int = 4, timeout: int = 60) -> None:
+def _post_request(worker, req, environ, resp) -> None:
+    """After each request: a worker that stops (max_requests reached, or told to) lets go of export waiters."""
+    if not worker.alive:
+        from dashboard.exports import drain
+
+        drain()
+
+
+def run(db: str, host: str, port: int, workers: int, threads: int = 4, timeout: int = 60,
+        max_requests: int = 5000, max_requests_jitter: int = 500) -> None:
+    os.environ.setdefault("COOPATLAS_EXPORT_SLOTS", str(max(1, threads // 2)))
+    os.environ.setdefault("COOPATLAS_EXPORT_WARM", "1")
+    shared, master = None, os.getpid()
+    if not os.environ.get("COOPATLAS_EXPORT_DIR"):
+        shared = os.environ["COOPATLAS_EXPORT_DIR"] = tempfile.mkdtemp(prefix="coopatlas-exports-")
+    try:
+        _serve(db, host, port, workers, threads, timeout, max_requests, max_requests_jitter)
+    finally:  # a worker's exit unwinds through here too (it was forked inside): only the master cleans up
+        if shared and os.getpid() == master:
+            shutil.rmtree(shared, ignore_errors=True)
+
+
+def _serve(db: str, host: str, port: int, workers: int, threads: int, timeout: int, max_requests: int,
+           max_requests_jitter: int) -> None:
     _Gunicorn(db, {
         "bind": f"{host}:{port}", "workers": workers, "threads": threads, "worker_class": "gthread",
         "timeout": timeout, "graceful_timeout": 20, "keepalive": 5, "accesslog": "-",
-        "max_requests": 5000, "max_requests_jitter": 500,  # recycle workers now and then: no slow leak lives long
+        # recycle workers now and then: no slow leak lives long
+        "max_requests": max_requests, "max_requests_jitter": max_requests_jitter,
+        "post_request": _post_request,
     }).run()
 
 

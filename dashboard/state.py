@@ -17,13 +17,14 @@ import shapely
 from dashboard import links, queries
 from dashboard.catalogue import Reference
 from dashboard.components import BuildFacts
-from dashboard.db import DatabaseMissing, Store
+from dashboard.db import Store
 from dashboard.i18n import LANGS
 from geo.insets import inset_frames
 
 log = logging.getLogger(__name__)
 FRANCE_CENTRE = (2.4, 46.6)
 CHECK_EVERY_S = 1.0
+RETIRE_AFTER_S = 60.0  # an old build stays open this long after a new one is served, for requests in flight
 MEMO_SIZE = 256  # views kept per worker (≈ 100 KB each)
 
 
@@ -91,12 +92,14 @@ def _identity(path: Path) -> tuple[int, int, int] | None:
 class Atlas:
     """The current snapshot. A new build replaces the file with ``os.replace`` (a new inode); at most once a
     second, a request notices it, opens the new file and swaps the snapshot. Requests already running keep the
-    old connection, whose file stays readable until closed. A new file that cannot be opened is logged and the
-    previous snapshot keeps serving."""
+    old connection, whose file stays readable until closed. A new file that cannot be opened, breaks the schema
+    contract or fails to load is logged once and never tried again (until the file changes again); the previous
+    snapshot keeps serving and the request never sees the failure."""
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self._identity = _identity(self.path)
+        self._refused: tuple | None = None
         self._snapshot = Snapshot(Store(self.path))
         self._checked = time.monotonic()
         self._lock = threading.Lock()
@@ -106,20 +109,36 @@ class Atlas:
         if now - self._checked >= CHECK_EVERY_S:
             self._checked = now
             identity = _identity(self.path)
-            if identity is not None and identity != self._identity:
+            if identity is not None and identity not in (self._identity, self._refused):
                 self._reload(identity)
         return self._snapshot
 
     def _reload(self, identity) -> None:
-        with self._lock:
-            if identity == self._identity:
+        if not self._lock.acquire(blocking=False):
+            return  # another request is loading it: this one is served by the current build meanwhile
+        try:
+            if identity in (self._identity, self._refused):
                 return
             try:
-                snapshot = Snapshot(Store(self.path))
-            except DatabaseMissing as exc:
-                log.warning("nouvelle base illisible, la précédente reste servie : %s", exc)
-                self._identity = identity
+                store = Store(self.path)
+            except Exception as exc:  # whatever the file holds, the request must not see it
+                self._refuse(identity, exc)
+                return
+            try:
+                snapshot = Snapshot(store)
+            except Exception as exc:
+                store.close()
+                self._refuse(identity, exc)
                 return
             old, self._snapshot, self._identity = self._snapshot, snapshot, identity
             log.info("nouvelle base chargée : %s (build %s)", self.path, snapshot.version)
-        threading.Timer(60.0, old.store.close).start()  # let requests in flight finish on the old build
+        finally:
+            self._lock.release()
+        # A daemon timer: a worker that exits (gunicorn's max_requests) must not wait for it.
+        timer = threading.Timer(RETIRE_AFTER_S, old.store.close)
+        timer.daemon = True
+        timer.start()
+
+    def _refuse(self, identity, exc: Exception) -> None:
+        self._refused = identity
+        log.warning("nouvelle base refusée, la précédente reste servie : %s", exc)

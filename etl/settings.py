@@ -4,9 +4,12 @@ options override them."""
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 
 def _default_cache() -> str:
@@ -20,8 +23,14 @@ class Settings:
     debug: bool = field(default=False, metadata={"env": "COOPATLAS_DEBUG"})
     cache_dir: str = field(default_factory=_default_cache, metadata={"env": "COOPATLAS_CACHE_DIR"})
     data_dir: str = field(default="", metadata={"env": "COOPATLAS_DATA_DIR"})  # a customised copy of data/
-    chromium: str = field(default="", metadata={"env": "COOPATLAS_CHROMIUM"})
-    self_url: str = field(default="", metadata={"env": "COOPATLAS_SELF_URL"})
+    chromium: str = field(default="", metadata={"env": "COOPATLAS_CHROMIUM"})  # default: chromium on the PATH
+    # Exports (dashboard/exports.py): heavy downloads at once per process, renders waiting per process, seconds a
+    # request waits for its render, render every region's exports after a build loads, where exports are kept.
+    export_slots: int = field(default=4, metadata={"env": "COOPATLAS_EXPORT_SLOTS", "min": 1})
+    export_queue: int = field(default=4, metadata={"env": "COOPATLAS_EXPORT_QUEUE", "min": 1})
+    export_wait: float = field(default=20.0, metadata={"env": "COOPATLAS_EXPORT_WAIT", "min": 0.1})
+    export_warm: bool = field(default=False, metadata={"env": "COOPATLAS_EXPORT_WARM"})
+    export_dir: str = field(default="", metadata={"env": "COOPATLAS_EXPORT_DIR"})
 
     @classmethod
     def from_env(cls, environ: dict | None = None, **overrides) -> Settings:
@@ -30,8 +39,17 @@ class Settings:
         values = {}
         for f in fields(cls):
             raw = environ.get(f.metadata["env"])
-            if raw not in (None, ""):
-                values[f.name] = raw.lower() in ("1", "true", "yes") if f.type in ("bool", bool) else raw
+            if raw is None or not raw.strip():
+                continue
+            if f.type in ("bool", bool):
+                values[f.name] = raw.strip().lower() in ("1", "true", "yes", "oui")
+            elif f.type in ("int", "float"):
+                try:
+                    values[f.name] = max(f.metadata.get("min", 0), (int if f.type == "int" else float)(raw))
+                except ValueError:
+                    log.warning("%s=%r ignoré (nombre attendu)", f.metadata["env"], raw)
+            else:
+                values[f.name] = raw
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 

@@ -1,0 +1,87 @@
+"""Heavy downloads (the CSV of /telecharger.csv and of the API, PNG/PDF exports) run in a bounded number of
+slots per process; past that the answer is an immediate 503 with Retry-After, and cheap requests are served."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+import dashboard.downloads
+import dashboard.exports
+from dashboard.app import Settings, create_app
+
+
+@pytest.fixture()
+def two_slots(monkeypatch, fixture_db):
+    monkeypatch.setenv("COOPATLAS_EXPORT_SLOTS", "2")
+    monkeypatch.setattr(dashboard.exports, "_LIMITER", None, raising=False)  # the per-process limiter, anew
+    return create_app(Settings(db=str(fixture_db)))
+
+
+def test_concurrent_csv_downloads_are_bounded(two_slots, monkeypatch):
+    app = two_slots
+    lock, running, peak = threading.Lock(), [0], [0]
+    real = dashboard.downloads.to_csv
+
+    def slow_csv(store, f):
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+        try:
+            time.sleep(0.5)
+            return real(store, f)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(dashboard.downloads, "to_csv", slow_csv)
+    paths = ["/telecharger.csv", "/api/v1/partnerships?format=csv", "/telecharger.csv?region=84"] * 4
+    answers: list[tuple[int, str | None]] = []
+    barrier = threading.Barrier(len(paths) + 1)
+
+    def download(path):
+        client = app.server.test_client()
+        barrier.wait()
+        r = client.get(path)
+        answers.append((r.status_code, r.headers.get("Retry-After")))
+
+    threads = [threading.Thread(target=download, args=(p,)) for p in paths]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    time.sleep(0.1)
+    t0 = time.perf_counter()
+    cheap = app.server.test_client().get("/api/v1/aggregates?by=odd")
+    cheap_s = time.perf_counter() - t0
+    for t in threads:
+        t.join(timeout=30)
+    assert cheap.status_code == 200 and cheap_s < 0.5
+    assert peak[0] <= 2
+    assert sorted({s for s, _ in answers}) == [200, 503]
+    assert sum(1 for s, _ in answers if s == 200) >= 2
+    assert all(retry and retry.isdigit() and int(retry) > 0 for s, retry in answers if s == 503)
+    client = app.server.test_client()
+    assert client.get("/telecharger.csv").status_code == 200  # slots are given back
+    busy = [r for r in (client.get("/api/v1/partnerships?format=csv"),) if r.status_code != 200]
+    assert not busy
+
+
+def test_a_busy_answer_is_never_cached(two_slots, monkeypatch):
+    app = two_slots
+    monkeypatch.setattr(dashboard.exports, "run_chromium",
+                        lambda url, out, fmt, *size_and_timeout: out.write_bytes(b"fake"))
+    limiter = dashboard.exports.limiter()
+    assert limiter.try_acquire() and limiter.try_acquire()
+    try:
+        client = app.server.test_client()
+        for path in ("/telecharger.csv", "/api/v1/partnerships?format=csv", "/export/region/84.png"):
+            r = client.get(path)
+            assert r.status_code == 503 and int(r.headers["Retry-After"]) > 0
+            assert "public" not in r.headers.get("Cache-Control", "") and "ETag" not in r.headers
+        assert client.get("/api/v1/aggregates?by=odd").status_code == 200
+        assert client.get("/api/v1/partnerships?limit=5").status_code == 200
+    finally:
+        limiter.release()
+        limiter.release()
