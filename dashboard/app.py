@@ -18,7 +18,7 @@ from dashboard.filters import query_dict
 from dashboard.http import harden
 from dashboard.i18n import lang_of, t
 from dashboard.pages import PAGES
-from dashboard.state import Atlas
+from dashboard.snapshot import Atlas
 from etl.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-import dashboard.state
+import dashboard.snapshot
 from dashboard.app import Settings, create_app
 from dashboard.callback_client import main_inputs, payload
 from dashboard.ids import Ids
@@ -15,7 +15,7 @@ from etl.load import build
 
 @pytest.fixture()
 def serving(tmp_path, fixture_exports, monkeypatch):
-    monkeypatch.setattr(dashboard.state, "CHECK_EVERY_S", 0.05)
+    monkeypatch.setattr(dashboard.snapshot, "CHECK_EVERY_S", 0.05)
     db = tmp_path / "serving.duckdb"
     build(fixture_exports[:1], db)
     app = create_app(Settings(db=str(db)))

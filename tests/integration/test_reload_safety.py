@@ -10,7 +10,7 @@ import time
 import duckdb
 import pytest
 
-import dashboard.state
+import dashboard.snapshot
 from dashboard.app import Settings, create_app
 from dashboard.callback_client import main_inputs, payload
 from dashboard.db import DatabaseMissing, Store
@@ -20,7 +20,7 @@ from etl.load import build
 
 @pytest.fixture()
 def serving(tmp_path, fixture_exports, monkeypatch):
-    monkeypatch.setattr(dashboard.state, "CHECK_EVERY_S", 0.05)
+    monkeypatch.setattr(dashboard.snapshot, "CHECK_EVERY_S", 0.05)
     db = tmp_path / "serving.duckdb"
     build(fixture_exports[:1], db)
     app = create_app(Settings(db=str(db)))
@@ -61,11 +61,11 @@ def test_a_broken_database_moved_over_the_served_one(serving, tmp_path, fixture_
     client = app.server.test_client()
     assert kpi(client, app) == (200, "25")
     opened = []
-    real_store = dashboard.state.Store
-    monkeypatch.setattr(dashboard.state, "Store", lambda path: opened.append(path) or real_store(path))
+    real_store = dashboard.snapshot.Store
+    monkeypatch.setattr(dashboard.snapshot, "Store", lambda path: opened.append(path) or real_store(path))
     broken = tmp_path / "broken.duckdb"
     copy_without(db, broken, "partnerships")  # build_info is there: only a full check sees it is not a build
-    caplog.set_level(logging.WARNING, logger="dashboard.state")
+    caplog.set_level(logging.WARNING, logger="dashboard.snapshot")
     broken.replace(db)
     answers = []
     deadline = time.time() + 1.5
@@ -95,7 +95,7 @@ def test_a_failure_while_loading_a_valid_file_never_reaches_the_request(serving,
     def broken_snapshot(store):
         raise duckdb.CatalogException("simulated failure while loading")
 
-    monkeypatch.setattr(dashboard.state, "Snapshot", broken_snapshot)
+    monkeypatch.setattr(dashboard.snapshot, "Snapshot", broken_snapshot)
     build(fixture_exports, db)
     time.sleep(0.1)
     for _ in range(10):
