@@ -43,6 +43,14 @@ def hostile_server(hostile_db):
 
 
 @pytest.fixture(scope="session")
+def demo_server(demo_db):
+    """The demo database (12,000 partnerships, every region busy) served like the fixture one."""
+    server = _serve(demo_db)
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
 def sql(fixture_db):
     """The fixture database queried directly, to cross-check what the browser shows."""
     import duckdb

@@ -58,3 +58,31 @@ def test_region_page_from_the_map_and_its_figures(browser, live_server, sql):
     kpi = browser.find_element(By.CSS_SELECTOR, ".kpis .kpi-value").text
     assert kpi == str(sql("SELECT count(*) FROM partnerships WHERE fr_region_code = '53'"))
     assert console_errors(browser) == []
+
+
+def fetch_when_ready(url: str, tries: int = 12) -> tuple[int, dict, bytes, float]:
+    """An export, asking again after ``Retry-After`` while the render queue is busy (503)."""
+    import urllib.error
+
+    for _ in range(tries):
+        try:
+            return fetch(url)
+        except urllib.error.HTTPError as exc:
+            if exc.code != 503:
+                raise
+            time.sleep(float(exc.headers.get("Retry-After", "5")))
+    raise AssertionError(f"{url} still busy after {tries} tries")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("code, lang", [("53", "fr"), ("84", "fr"), ("11", "fr"), ("04", "fr"), ("94", "fr"),
+                                        ("84", "en")])
+def test_every_region_pdf_holds_on_one_a4_page(demo_server, code, lang):
+    from pypdf import PdfReader
+
+    status, _headers, body, _seconds = fetch_when_ready(demo_server + f"/export/region/{code}.pdf"
+                                                        + ("?lang=en" if lang == "en" else ""))
+    pdf = PdfReader(io.BytesIO(body))
+    assert status == 200 and len(pdf.pages) == 1
+    text = pdf.pages[0].extract_text()
+    assert ("Source : Atlas" if lang == "fr" else "Source: French Atlas") in text  # the source line is on it
