@@ -1,17 +1,19 @@
 """Geometries: the 18 regions against IGN outlines, the world layer's size, winding and small islands."""
 
 import json
+from pathlib import Path
 
 import geopandas as gpd
 import pytest
 import shapely
 
+from etl.settings import Settings
 from geo.prepare import load_layers
 
 
 @pytest.fixture(scope="module")
 def layers():
-    return load_layers()
+    return load_layers(Path(Settings.from_env().cache_dir))
 
 
 def test_regions_match_ign_outlines_within_3_percent(layers, shared_dir):
