@@ -24,7 +24,18 @@ from etl.paths import SCHEMA, mapping_files
 from etl.read import RawTable, read_table
 from etl.settings import Settings
 from etl.transform import Batch, Result, Sink, Transformer
-from etl.vocab import action_types, authority_types, odd_rows, rrma_rows, statuses, theme_odds, themes, zones
+from etl.vocab import (
+    action_types,
+    authority_types,
+    events,
+    memberships,
+    odd_rows,
+    rrma_rows,
+    statuses,
+    theme_odds,
+    themes,
+    zones,
+)
 from geo.insets import INSET_BOXES, region_layout
 from geo.prepare import Layers, load_layers
 from geo.zones import country_zones
@@ -136,7 +147,13 @@ def _write_reference(con: duckdb.DuckDBPyConnection, layers: Layers) -> None:
                         ("authority_types", authority_types())):
         _insert(con, name, pd.DataFrame([(t.code, t.label_fr, t.label_en) for t in terms],
                                         columns=["code", "label_fr", "label_en"]))
-    _insert(con, "countries", _countries_frame(layers), geometry=["geometry"])
+    countries = _countries_frame(layers)
+    _insert(con, "events", _events_frame(countries))
+    _insert(con, "memberships", pd.DataFrame(
+        [{**m, "joined_on": dt.date.fromisoformat(m["joined_on"]),
+          "left_on": dt.date.fromisoformat(m["left_on"]) if m["left_on"] else None,
+          "left_event": m["left_event"] or None, "note": m["note"] or None} for m in memberships()]))
+    _insert(con, "countries", countries, geometry=["geometry"])
     _insert(con, "fr_regions", _regions_frame(layers), geometry=["geometry", "inset_geometry"])
     deps = pd.DataFrame(layers.departements.drop(columns="geometry"))
     shapes = [_oriented(g) for g in layers.departements.geometry]
@@ -144,6 +161,22 @@ def _write_reference(con: duckdb.DuckDBPyConnection, layers: Layers) -> None:
     deps["label_lon"], deps["label_lat"] = [p.x for p in points], [p.y for p in points]
     deps["geometry"] = [shapely.to_wkb(g) for g in shapes]
     _insert(con, "fr_departements", deps, geometry=["geometry"])
+
+
+def _events_frame(countries: pd.DataFrame) -> pd.DataFrame:
+    """``data/events.csv`` with dates and lists of ISO3 codes; ``zone:<code>`` stands for the zone's countries, so
+    that a list declared in ``zones.toml`` is not written again."""
+    rows = []
+    for e in events():
+        codes: list[str] = []
+        for token in e["countries"].split("|"):
+            if token.startswith("zone:"):
+                zone = token.removeprefix("zone:")
+                codes += [c for c, z in zip(countries["iso3"], countries["zones"]) if zone in z]
+            else:
+                codes.append(token)
+        rows.append({**e, "date": dt.date.fromisoformat(e["date"]), "countries": codes})
+    return pd.DataFrame(rows)
 
 
 def _regions_frame(layers: Layers) -> pd.DataFrame:

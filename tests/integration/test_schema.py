@@ -85,3 +85,15 @@ def test_france_map_layout_is_prepared_by_the_build(con):
     deps = _shapes(con, "SELECT code, ST_AsWKB(geometry), label_lon, label_lat FROM fr_departements")
     assert len(deps) == 101
     assert all(geom.contains(Point(lon, lat)) for geom, lon, lat in deps.values())
+
+
+def test_events_and_memberships(con):
+    assert values(con, "SELECT unnest(countries) FROM events") <= values(con, "SELECT iso3 FROM countries")
+    assert values(con, "SELECT iso3 FROM memberships") <= values(con, "SELECT iso3 FROM countries")
+    assert values(con, "SELECT left_event FROM memberships WHERE left_event IS NOT NULL") <= \
+        values(con, "SELECT id FROM events")
+    assert con.execute("SELECT count(*) FROM events WHERE source = '' OR len(countries) = 0").fetchone() == (0,)
+    # zone:prioritaires in events.csv is expanded to the zone's 19 countries
+    assert values(con, "SELECT unnest(countries) FROM events WHERE id = 'cicid_2018'") == \
+        values(con, "SELECT iso3 FROM countries WHERE 'prioritaires' = ANY(zones)")
+    assert con.execute("SELECT date FROM events WHERE id = 'serval_2013'").fetchone()[0].isoformat() == "2013-01-11"
