@@ -233,11 +233,14 @@ ACTIVE = """WITH base AS (
     WINDOW w AS (PARTITION BY p.fr_authority_key))"""
 
 
+MONITORED_ZONE = "sahel"  # the monitor's zone when none is chosen
+
+
 def _zone_test(f: Filters) -> tuple[str, list]:
     """SQL telling whether a partnership is in the monitored zone (the zone, or the chosen countries)."""
     if f.pays:
         return "list_contains(?::VARCHAR[], p.partner_country_iso3)", [list(f.pays)]
-    return "list_contains(c.zones, ?)", [f.zone or "sahel"]
+    return "list_contains(c.zones, ?)", [f.zone or MONITORED_ZONE]
 
 
 def _active_base(f: Filters, this_year: int) -> tuple[str, list]:
@@ -322,6 +325,19 @@ def monitor_regions(store: Store, f: Filters, p1: tuple[int, int], p2: tuple[int
         ORDER BY abs(count(*) FILTER (WHERE a.period = 2 AND a.in_zone)
                      - count(*) FILTER (WHERE a.period = 1 AND a.in_zone)) DESC, r.name""",
                     [*params, p1[0], p1[1], p2[0], p2[1]])
+
+
+def events(store: Store) -> pd.DataFrame:
+    """The events that move the curves (``data/events.csv``), in date order, with their year."""
+    return store.df("SELECT *, year(date) AS year FROM events ORDER BY date, id")
+
+
+def countries_in_view(store: Store, f: Filters) -> frozenset[str]:
+    """The countries the monitor looks at: the chosen countries, else the monitored zone's (Sahel by default)."""
+    if f.pays:
+        return frozenset(f.pays)
+    df = store.df("SELECT iso3 FROM countries WHERE list_contains(zones, ?)", [f.zone or MONITORED_ZONE])
+    return frozenset(df["iso3"])
 
 
 # Search ------------------------------------------------------------------------------------------------------
@@ -494,6 +510,23 @@ def coverage_by_region(store: Store) -> pd.DataFrame:
                avg((len(p.themes) > 0)::INT) AS with_themes, avg((p.start_year IS NOT NULL)::INT) AS with_start
         FROM fr_regions r LEFT JOIN partnerships p ON p.fr_region_code = r.code
         GROUP BY 1, 2 ORDER BY r.name""")
+
+
+def events_listed(store: Store) -> pd.DataFrame:
+    """The events with their countries' names in both languages, and the zone whose countries they are exactly,
+    if any (an event of the 19 priority countries is listed under that zone, not as 19 names)."""
+    return store.df("""
+        WITH members AS (SELECT z.code, any_value(z.label_fr) AS zone_fr, any_value(z.label_en) AS zone_en,
+                                list(c.iso3 ORDER BY c.iso3) AS iso3s
+                         FROM zones z JOIN countries c ON list_contains(c.zones, z.code) GROUP BY z.code)
+        SELECT e.id, e.date, e.label_fr, e.label_en, e.description_fr, e.description_en, e.source,
+               any_value(m.zone_fr) AS zone_fr, any_value(m.zone_en) AS zone_en,
+               (SELECT list(c.name_fr ORDER BY c.name_fr) FROM countries c WHERE list_contains(e.countries, c.iso3))
+                   AS countries_fr,
+               (SELECT list(c.name_en ORDER BY c.name_en) FROM countries c WHERE list_contains(e.countries, c.iso3))
+                   AS countries_en
+        FROM events e LEFT JOIN members m ON m.iso3s = list_sort(e.countries)
+        GROUP BY ALL ORDER BY e.date, e.id""")
 
 
 # Open data API ----------------------------------------------------------------------------------------------
