@@ -14,7 +14,7 @@ from dashboard.i18n import date, euros, number, percent, signed, t, tn
 
 ACCENT = "#D55E00"
 EVENT_COLOUR = "#3e4c59"
-HEADROOM = 1.45  # with events, the axes reach this much above the data so the labels sit above most bars
+EVENT_BAND = 175  # px above the plot where the events' labels stand, each over its line
 
 
 def events_in_view(events: pd.DataFrame | None, in_view: Collection[str], first: int, last: int) -> pd.DataFrame:
@@ -29,8 +29,8 @@ def events_in_view(events: pd.DataFrame | None, in_view: Collection[str], first:
 
 def event_marks(shown: pd.DataFrame, lang: str) -> tuple[list[dict], list[dict]]:
     """One dotted vertical line per year with events, through that year's bar and under it, and a short label
-    along it (the first event of the year, "+n" for the others); its hover gives every event of the year with its
-    date and description."""
+    standing on it above the plot, written upwards (the first event of the year, "+n" for the others); its hover
+    gives every event of the year with its date and description."""
     shapes, notes = [], []
     for year, group in shown.groupby("year", sort=True):
         labels = [str(x) for x in group[f"label_{lang}"]]
@@ -41,25 +41,20 @@ def event_marks(shown: pd.DataFrame, lang: str) -> tuple[list[dict], list[dict]]
         shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": int(year), "x1": int(year), "y0": 0,
                        "y1": 1, "layer": "below", "line": {"color": EVENT_COLOUR, "width": 1, "dash": "dot"}})
         notes.append({"x": int(year), "y": 1, "xref": "x", "yref": "paper", "text": html.escape(text, quote=False),
-                      "textangle": -90, "xanchor": "right", "yanchor": "top", "showarrow": False,
+                      "textangle": -90, "xanchor": "center", "yanchor": "bottom", "yshift": 2, "showarrow": False,
                       "font": {"size": 10, "color": EVENT_COLOUR}, "bgcolor": "rgba(255,255,255,0.75)",
                       "hovertext": hover, "captureevents": True})
     return shapes, notes
 
 
-def _with_events(fig: Figure, shown: pd.DataFrame, bars: list, shares: list, lang: str) -> Figure:
-    """The figure with the events' lines and labels, and room above the data for the labels."""
+def _with_events(fig: Figure, shown: pd.DataFrame, lang: str) -> Figure:
+    """The figure with the events' lines, and their labels in a band above the plot, clear of the data."""
     if shown.empty:
         return fig
     shapes, notes = event_marks(shown, lang)
     layout = fig["layout"]
     layout["shapes"], layout["annotations"] = shapes, notes
-    top = max([v for v in bars if v == v] or [0])
-    top_share = max([v for v in shares if v is not None and v == v] or [0])
-    if top > 0:
-        layout["yaxis"] = {**layout["yaxis"], "range": [0, top * HEADROOM]}
-    if top_share > 0:
-        layout["yaxis2"] = {**layout["yaxis2"], "range": [0, top_share * HEADROOM]}
+    layout["margin"] = {**layout["margin"], "t": EVENT_BAND}
     return fig
 
 
@@ -91,7 +86,7 @@ def share_chart(years: pd.DataFrame, zone_label: str, lang: str, events: pd.Data
         yaxis2={"title": {"text": "%"}, "overlaying": "y", "side": "right", "rangemode": "tozero",
                 "showgrid": False, "automargin": True, "tickformat": ".0f"})
     shown = events_in_view(events, in_view, int(years["year"].min()), int(years["year"].max()))
-    fig = _with_events(fig, shown, values(years["zone_active"]), share, lang)
+    fig = _with_events(fig, shown, lang)
     valid = years[years["all_active"] > 0]
     first, last = valid.iloc[0], valid.iloc[-1]
     first_year, last_year = int(first["year"]), int(last["year"])
@@ -120,7 +115,7 @@ def budget_share_chart(years: pd.DataFrame, zone_label: str, lang: str, events: 
         yaxis2={"title": {"text": "%"}, "overlaying": "y", "side": "right", "rangemode": "tozero",
                 "showgrid": False, "automargin": True, "tickformat": ".0f"})
     shown = events_in_view(events, in_view, int(years["year"].min()), int(years["year"].max()))
-    fig = _with_events(fig, shown, values(years["zone_budget"]), share, lang)
+    fig = _with_events(fig, shown, lang)
     last = years[years["all_budget"] > 0].iloc[-1]
     year = int(last["year"])
     return fig, t("mon_budget_summary", lang, year=year, zone=zone_label, share=percent(last["budget_share"], lang),

@@ -29,9 +29,9 @@ _PERIOD = re.compile(r"^(\d{4})-(\d{4})$")
 # The monitor's charts; ``build`` takes the view's data: (years, periods, zone label, monitor state, events and
 # the countries in view).
 CHARTS = (
-    Chart("mon-share", "mon_ch_share", 380,
+    Chart("mon-share", "mon_ch_share", 500,
           lambda d: figures.share_chart(d.years, d.label, d.lang, d.events, d.in_view)),
-    Chart("mon-budget", "mon_ch_budget", 380,
+    Chart("mon-budget", "mon_ch_budget", 500,
           lambda d: figures.budget_share_chart(d.years, d.label, d.lang, d.events, d.in_view)),
     Chart("mon-flows", "mon_ch_flows", 380, lambda d: figures.flows_chart(d.years, d.lang)),
     Chart("mon-periods", "mon_ch_periods", 380,

@@ -44,7 +44,7 @@ def test_events_of_the_countries_in_view_are_drawn(builder):
     assert all(n["textangle"] == -90 and n["x"] == s["x0"] for n, s in zip(notes, shapes))
     assert "<b>22 mars 2012</b> : Coup d'État à Bamako." == notes[0]["hovertext"]
     assert "Janvier." in notes[3]["hovertext"] and "Septembre." in notes[3]["hovertext"]
-    assert fig["layout"]["yaxis"]["range"][1] > max(fig["data"][0]["y"])  # room for the labels
+    assert fig["layout"]["margin"]["t"] == monitor.EVENT_BAND  # the labels stand above the plot
     assert summary.endswith("Les lignes pointillées marquent 5 événements (2012–2022) concernant les pays suivis ; "
                             "détail et sources dans « Les données ».")
 
@@ -61,7 +61,7 @@ def test_no_event_drawn_when_none_concerns_the_countries_in_view(in_view):
     for builder in (monitor.share_chart, monitor.budget_share_chart):
         fig, summary = builder(YEARS, "Maghreb", "fr", EVENTS, in_view)
         assert not fig["layout"].get("shapes") and not fig["layout"].get("annotations")
-        assert "range" not in fig["layout"]["yaxis"] and "pointillée" not in summary
+        assert fig["layout"]["margin"]["t"] < monitor.EVENT_BAND and "pointillée" not in summary
     fig, _ = monitor.share_chart(YEARS, "Sahel", "fr")  # no events given
     assert not fig["layout"].get("shapes")
 
