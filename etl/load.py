@@ -30,6 +30,7 @@ from etl.vocab import (
     events,
     memberships,
     odd_rows,
+    population_supplements,
     rrma_rows,
     statuses,
     theme_odds,
@@ -112,15 +113,17 @@ def _countries_frame(layers: Layers) -> pd.DataFrame:
             d = drawn.loc[iso3]
             row = dict(iso3=iso3, name_fr=d["name_fr"], name_en=d["name_en"], continent=d["continent"],
                        subregion=d["subregion"], area_km2=d["area_km2"], label_lon=d["label_lon"],
-                       label_lat=d["label_lat"], geometry=_wkb(d["geometry"]))
+                       label_lat=d["label_lat"], population=d["population"], population_year=d["population_year"],
+                       geometry=_wkb(d["geometry"]))
         else:
             c = pycountry.countries.get(alpha_3=iso3)
             name = getattr(c, "common_name", None) or c.name
             row = dict(iso3=iso3, name_fr=fr.gettext(c.name), name_en=name, continent=CONTINENT_FALLBACK.get(iso3),
-                       subregion=None, area_km2=None, label_lon=None, label_lat=None, geometry=None)
+                       subregion=None, area_km2=None, label_lon=None, label_lat=None, population=None,
+                       population_year=None, geometry=None)
         row["zones"] = country_zones(iso3, row["continent"], row["subregion"], zone_defs)
         rows.append(row)
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).astype({"population": "Int64", "population_year": "Int32"})
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame, geometry: Collection[str] = ()) -> None:
@@ -154,8 +157,10 @@ def _write_reference(con: duckdb.DuckDBPyConnection, layers: Layers) -> None:
           "left_on": dt.date.fromisoformat(m["left_on"]) if m["left_on"] else None,
           "left_event": m["left_event"] or None, "note": m["note"] or None} for m in memberships()]))
     _insert(con, "countries", countries, geometry=["geometry"])
-    _insert(con, "fr_regions", _regions_frame(layers), geometry=["geometry", "inset_geometry"])
     deps = pd.DataFrame(layers.departements.drop(columns="geometry"))
+    supplements = population_supplements()
+    deps["population"] = [supplements.get(c, p) for c, p in zip(deps["code"], deps["population"])]
+    _insert(con, "fr_regions", _regions_frame(layers, deps), geometry=["geometry", "inset_geometry"])
     shapes = [_oriented(g) for g in layers.departements.geometry]
     points = [g.representative_point() for g in shapes]
     deps["label_lon"], deps["label_lat"] = [p.x for p in points], [p.y for p in points]
@@ -179,12 +184,15 @@ def _events_frame(countries: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _regions_frame(layers: Layers) -> pd.DataFrame:
-    """The 18 regions with their network and their layout on the France map (overseas as insets), computed
-    here once rather than by every app process at start."""
+def _regions_frame(layers: Layers, departements: pd.DataFrame) -> pd.DataFrame:
+    """The 18 regions with their network, their population (the sum of their départements', supplements
+    included) and their layout on the France map (overseas as insets), computed here once rather than by every
+    app process at start."""
     regional_rrma = {r["region_code"]: r["code"] for r in rrma_rows() if not r["departement_code"]}
     regions = pd.DataFrame(layers.regions.drop(columns="geometry"))
     regions["rrma"] = regions["code"].map(regional_rrma)
+    regions["population"] = regions["code"].map(departements.groupby("region_code")["population"].sum()).astype(
+        "int64")
     shapes = [_oriented(g) for g in layers.regions.geometry]
     layout = pd.DataFrame([region_layout(c, g) for c, g in zip(regions["code"], shapes)], index=regions.index)
     regions["geometry"] = [shapely.to_wkb(g) for g in shapes]

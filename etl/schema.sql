@@ -48,6 +48,8 @@ CREATE TABLE countries (
     area_km2  DOUBLE,
     label_lon DOUBLE,                             -- where to put a label or a marker (small islands)
     label_lat DOUBLE,
+    population      BIGINT,                       -- Natural Earth POP_EST (mostly World Bank 2019); NULL if unknown
+    population_year INTEGER,                      -- the year of that estimate (Natural Earth POP_YEAR)
     geometry  GEOMETRY                            -- simplified for the web, outer rings clockwise; NULL if none
 );
 

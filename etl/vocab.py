@@ -121,6 +121,13 @@ def memberships() -> tuple[dict[str, str], ...]:
     return tuple(read_csv("memberships.csv"))
 
 
+@cache
+def population_supplements() -> dict[str, int]:
+    """Département code → population, for the départements whose COG figure is missing (``data/populations.csv``:
+    Mayotte, from INSEE's 2017 census)."""
+    return {r["departement"]: int(r["population"]) for r in read_csv("populations.csv")}
+
+
 class Matcher:
     """Folded label or alias → code, for a vocabulary matched on whole cells."""
 

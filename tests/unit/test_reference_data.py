@@ -54,3 +54,12 @@ def test_memberships_agree_with_the_events_that_record_them():
 def test_zones_list_known_countries(code, n):
     members = zones()[code]["members"]
     assert len(set(members)) == len(members) == n and set(members) <= iso_codes()
+
+
+def test_population_supplements_are_sourced_and_dated():
+    from etl.vocab import population_supplements, read_csv
+
+    rows = read_csv("populations.csv")
+    _sourced(rows, "populations.csv")
+    assert all(2010 <= int(r["year"]) <= 2030 and int(r["population"]) > 0 for r in rows)
+    assert population_supplements() == {"976": 256518}  # Mayotte, INSEE census of September 2017
