@@ -10,16 +10,17 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.db import Store
-from dashboard.filters import FILTERS, Filters, Vocabulary, where
+from dashboard.filters import FILTERS, MEASURE, Filters, Vocabulary, where
 from dashboard.i18n import t
 
 FROM = "FROM partnerships p JOIN countries c ON c.iso3 = p.partner_country_iso3"
 BUDGET_BINS = (0, 10_000, 50_000, 100_000, 250_000, 500_000, 1_000_000)
 
 
-def _q(store: Store, select: str, f: Filters, tail: str = "", extra: list | None = None) -> pd.DataFrame:
+def _q(store: Store, select: str, f: Filters, tail: str = "", extra: list | None = None,
+       join: str = "") -> pd.DataFrame:
     w, params = where(f)
-    return store.df(f"SELECT {select} {FROM} WHERE {w} {tail}", params + (extra or []))
+    return store.df(f"SELECT {select} {FROM} {join} WHERE {w} {tail}", params + (extra or []))
 
 
 def kpis(store: Store, f: Filters) -> dict:
@@ -31,24 +32,39 @@ def kpis(store: Store, f: Filters) -> dict:
 
 METRIC_SQL = """count(*) AS partnerships, count(DISTINCT p.fr_authority_key) AS authorities,
                 coalesce(sum(p.budget_eur), 0) AS budget, count(p.budget_eur) AS budget_known"""
+REGION_JOIN = "LEFT JOIN fr_regions r ON r.code = p.fr_region_code"
+# Where a dimension with inhabitants finds its population: the partner country's (Natural Earth's estimate), the
+# French region's (COG, Mayotte from INSEE's census); for the measure "per 100,000 inhabitants".
+POPULATION = {"country": "c.population", "region": "r.population"}
+
+
+def per_capita_sql(dimension: str) -> str:
+    """The population of a group's key and its partnerships per 100,000 inhabitants (NULL when unknown)."""
+    pop = f"any_value({POPULATION[dimension]})"  # our constants
+    return (f"{pop} AS population, "
+            f"CASE WHEN {pop} > 0 THEN 100000.0 * count(*) / {pop} END AS partnerships_per_100k")
 
 
 def by_country(store: Store, f: Filters) -> pd.DataFrame:
     """Per partner country, ignoring the country filter itself."""
-    return _q(store, f"p.partner_country_iso3 AS iso3, {METRIC_SQL}", f.without("pays"),
+    return _q(store, f"p.partner_country_iso3 AS iso3, {METRIC_SQL}, {per_capita_sql('country')}", f.without("pays"),
               "GROUP BY 1 ORDER BY partnerships DESC")
 
 
 def top_countries(store: Store, f: Filters, n: int = 15) -> pd.DataFrame:
-    """Per partner country under every filter, the country filter included."""
-    return _q(store, f"p.partner_country_iso3 AS iso3, {METRIC_SQL}", f,
-              "GROUP BY 1 ORDER BY partnerships DESC, iso3 LIMIT ?", [n])
+    """Per partner country under every filter, the country filter included; the first ``n`` by the view's
+    measure (among the countries with at least the measure's ``rank_min`` partnerships)."""
+    measure = MEASURE[f.mesure]
+    having = f"HAVING count(*) >= {measure.rank_min:d}" if measure.rank_min else ""
+    return _q(store, f"p.partner_country_iso3 AS iso3, {METRIC_SQL}, {per_capita_sql('country')}", f,
+              f"GROUP BY 1 {having} ORDER BY {measure.column} DESC NULLS LAST, partnerships DESC, iso3 LIMIT ?",
+              [n])  # the column is a measure's, from the catalogue
 
 
 def by_region(store: Store, f: Filters) -> pd.DataFrame:
     """Per French region, ignoring the region, département and network filters."""
-    return _q(store, f"p.fr_region_code AS code, {METRIC_SQL}", f.without("region", "departement", "rrma"),
-              "GROUP BY 1")
+    return _q(store, f"p.fr_region_code AS code, {METRIC_SQL}, {per_capita_sql('region')}",
+              f.without("region", "departement", "rrma"), "GROUP BY 1", join=REGION_JOIN)
 
 
 def by_theme(store: Store, f: Filters) -> pd.DataFrame:
@@ -549,8 +565,7 @@ def api_page(store: Store, f: Filters, offset: int, limit: int) -> tuple[pd.Data
 # labels, the join they need and the order of the result…
 AGGREGATES = {
     "country": ("p.partner_country_iso3", "any_value(c.name_fr)", "any_value(c.name_en)", "", "partnerships"),
-    "region": ("p.fr_region_code", "any_value(r.name)", "any_value(r.name)",
-               "LEFT JOIN fr_regions r ON r.code = p.fr_region_code", "partnerships"),
+    "region": ("p.fr_region_code", "any_value(r.name)", "any_value(r.name)", REGION_JOIN, "partnerships"),
     "year": ("p.start_year", "NULL", "NULL", "", "key"),
     "type": ("p.fr_authority_type", "any_value(t.label_fr)", "any_value(t.label_en)",
              "LEFT JOIN authority_types t ON t.code = p.fr_authority_type", "partnerships"),
@@ -562,7 +577,8 @@ AGGREGATE_BY = (*AGGREGATES, *LIST_AGGREGATES)
 
 
 def aggregate(store: Store, f: Filters, by: str) -> pd.DataFrame:
-    """Partnerships, distinct French authorities and known budget per ``by`` (one of :data:`AGGREGATE_BY`)."""
+    """Partnerships, distinct French authorities and known budget per ``by`` (one of :data:`AGGREGATE_BY`); for a
+    dimension with inhabitants (:data:`POPULATION`), the population and the partnerships per 100,000."""
     w, params = where(f)
     measures = """count(*) AS partnerships, count(DISTINCT p.fr_authority_key) AS authorities,
                   coalesce(sum(p.budget_eur), 0) AS budget_known_eur, count(p.budget_eur) AS budget_known_count"""
@@ -573,6 +589,8 @@ def aggregate(store: Store, f: Filters, by: str) -> pd.DataFrame:
             FROM (SELECT unnest(p.{col}) AS k, p.* {FROM} WHERE {w}) p JOIN {table} v ON v.{key} = p.k
             GROUP BY ALL ORDER BY partnerships DESC, key""", params)  # names from the constants above
     expr, fr, en, join, order = AGGREGATES[by]
+    if by in POPULATION:
+        measures += f", {per_capita_sql(by)}"
     return store.df(f"""
         SELECT CAST({expr} AS VARCHAR) AS key, {fr} AS label_fr, {en} AS label_en, {measures}
         {FROM} {join} WHERE {w} GROUP BY {expr} ORDER BY {"key" if order == "key" else "partnerships DESC, key"}
