@@ -41,8 +41,8 @@ PARTNERSHIP = {
 }
 
 def aggregate_item(lang: str) -> dict:
-    """One item of ``/api/v1/aggregates``; ``by=country`` and ``by=region`` (:data:`POPULATION`) add the key's
-    population and its partnerships per 100,000 inhabitants."""
+    """One item of ``/api/v1/aggregates``; ``by=country``, ``region`` and ``departement`` (:data:`POPULATION`) add
+    the key's population and its partnerships per 100,000 inhabitants."""
     by = ", ".join(POPULATION)
     return {
         "type": "object",

@@ -33,9 +33,10 @@ def kpis(store: Store, f: Filters) -> dict:
 METRIC_SQL = """count(*) AS partnerships, count(DISTINCT p.fr_authority_key) AS authorities,
                 coalesce(sum(p.budget_eur), 0) AS budget, count(p.budget_eur) AS budget_known"""
 REGION_JOIN = "LEFT JOIN fr_regions r ON r.code = p.fr_region_code"
+DEPARTEMENT_JOIN = "LEFT JOIN fr_departements d ON d.code = p.fr_departement_code"
 # Where a dimension with inhabitants finds its population: the partner country's (Natural Earth's estimate), the
-# French region's (COG, Mayotte from INSEE's census); for the measure "per 100,000 inhabitants".
-POPULATION = {"country": "c.population", "region": "r.population"}
+# French region's and département's (COG, Mayotte from INSEE's census); for the measure "per 100,000 inhabitants".
+POPULATION = {"country": "c.population", "region": "r.population", "departement": "d.population"}
 
 
 def per_capita_sql(dimension: str) -> str:
@@ -566,6 +567,8 @@ def api_page(store: Store, f: Filters, offset: int, limit: int) -> tuple[pd.Data
 AGGREGATES = {
     "country": ("p.partner_country_iso3", "any_value(c.name_fr)", "any_value(c.name_en)", "", "partnerships"),
     "region": ("p.fr_region_code", "any_value(r.name)", "any_value(r.name)", REGION_JOIN, "partnerships"),
+    "departement": ("p.fr_departement_code", "any_value(d.name)", "any_value(d.name)", DEPARTEMENT_JOIN,
+                    "partnerships"),
     "year": ("p.start_year", "NULL", "NULL", "", "key"),
     "type": ("p.fr_authority_type", "any_value(t.label_fr)", "any_value(t.label_en)",
              "LEFT JOIN authority_types t ON t.code = p.fr_authority_type", "partnerships"),
