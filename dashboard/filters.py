@@ -166,18 +166,25 @@ BY_NAME: dict[str, Filter] = {f.name: f for f in FILTERS}
 
 @dataclass(frozen=True)
 class Measure:
-    """What the maps colour by: a URL value, its label and the column of the per-key statistics."""
+    """What the maps colour by and the rankings sort by: a URL value, its label and the column of the per-key
+    statistics (per country, per region), and how its values read (euros, decimals)."""
 
     value: str
     label: str
     column: str
     money: bool = False
+    decimals: int = 0
+    per_capita: bool = False  # a rate per inhabitants
+    rank_min: int = 0  # rankings leave out keys with fewer partnerships (a rate of one partnership is noise)
 
 
 MEASURES: tuple[Measure, ...] = (
     Measure("partenariats", "m_partnerships", "partnerships"),
     Measure("collectivites", "m_authorities", "authorities"),
     Measure("budget", "m_budget", "budget", money=True),
+    # partnerships per 100,000 inhabitants of the partner country, or of the French region
+    Measure("par_habitant", "m_per_100k", "partnerships_per_100k", decimals=1, per_capita=True,
+            rank_min=5),
 )
 MEASURE: dict[str, Measure] = {m.value: m for m in MEASURES}
 # Parameters of the view that do not select partnerships: (name, allowed values, default).

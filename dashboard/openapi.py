@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dashboard.filters import FILTERS
 from dashboard.i18n import LANGS, t
-from dashboard.queries import AGGREGATE_BY
+from dashboard.queries import AGGREGATE_BY, POPULATION
 
 PARTNERSHIP = {
     "type": "object",
@@ -40,20 +40,27 @@ PARTNERSHIP = {
     "additionalProperties": False,
 }
 
-AGGREGATE_ITEM = {
-    "type": "object",
-    "required": ["key", "partnerships", "authorities", "budget_known_eur", "budget_known_count"],
-    "properties": {
-        "key": {"type": ["string", "null"]},
-        "label_fr": {"type": ["string", "null"]},
-        "label_en": {"type": ["string", "null"]},
-        "partnerships": {"type": "integer", "minimum": 1},
-        "authorities": {"type": "integer", "minimum": 1},
-        "budget_known_eur": {"type": "number", "minimum": 0},
-        "budget_known_count": {"type": "integer", "minimum": 0},
-    },
-    "additionalProperties": False,
-}
+def aggregate_item(lang: str) -> dict:
+    """One item of ``/api/v1/aggregates``; ``by=country``, ``region`` and ``departement`` (:data:`POPULATION`) add
+    the key's population and its partnerships per 100,000 inhabitants."""
+    by = ", ".join(POPULATION)
+    return {
+        "type": "object",
+        "required": ["key", "partnerships", "authorities", "budget_known_eur", "budget_known_count"],
+        "properties": {
+            "key": {"type": ["string", "null"]},
+            "label_fr": {"type": ["string", "null"]},
+            "label_en": {"type": ["string", "null"]},
+            "partnerships": {"type": "integer", "minimum": 1},
+            "authorities": {"type": "integer", "minimum": 1},
+            "budget_known_eur": {"type": "number", "minimum": 0},
+            "budget_known_count": {"type": "integer", "minimum": 0},
+            "population": {"type": ["integer", "null"], "minimum": 1, "description": t("api.population", lang, by=by)},
+            "partnerships_per_100k": {"type": ["number", "null"], "minimum": 0,
+                                      "description": t("api.partnerships_per_100k", lang, by=by)},
+        },
+        "additionalProperties": False,
+    }
 
 COMMON = {
     "filters": {"type": "string", "description": "les filtres retenus, sous forme de query string"},
@@ -104,7 +111,8 @@ def document(lang: str = "fr") -> dict:
                 "operationId": "aggregate",
                 "description": t("api.aggregates", lang),
                 "parameters": [{"$ref": "#/components/parameters/by"}, *refs],
-                "x-examples": ["/api/v1/aggregates?by=country&zone=sahel", "/api/v1/aggregates?by=year&pays=MLI"],
+                "x-examples": ["/api/v1/aggregates?by=country&zone=sahel", "/api/v1/aggregates?by=year&pays=MLI",
+                               "/api/v1/aggregates?by=region&zone=prioritaires"],
                 "responses": {
                     "200": {"description": "agrégats", "content": {"application/json": {"schema": {
                         "$ref": "#/components/schemas/Aggregates"}}}},
@@ -123,7 +131,8 @@ def document(lang: str = "fr") -> dict:
                     **COMMON}, "additionalProperties": False},
                 "Aggregates": {"type": "object", "required": ["by", "total", "items"], "properties": {
                     "by": {"type": "string"}, "total": {"type": "integer", "minimum": 0},
-                    "items": {"type": "array", "items": AGGREGATE_ITEM}, **COMMON}, "additionalProperties": False},
+                    "items": {"type": "array", "items": aggregate_item(lang)}, **COMMON},
+                    "additionalProperties": False},
                 "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
             },
         },

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.db import Store
-from dashboard.filters import FILTERS, Filters, Vocabulary, where
+from dashboard.filters import FILTERS, MEASURE, Filters, Vocabulary, where
 from dashboard.i18n import t
 from etl.normalise.text import fold_name
 
@@ -18,9 +18,10 @@ FROM = "FROM partnerships p JOIN countries c ON c.iso3 = p.partner_country_iso3"
 BUDGET_BINS = (0, 10_000, 50_000, 100_000, 250_000, 500_000, 1_000_000)
 
 
-def _q(store: Store, select: str, f: Filters, tail: str = "", extra: list | None = None) -> pd.DataFrame:
+def _q(store: Store, select: str, f: Filters, tail: str = "", extra: list | None = None,
+       join: str = "") -> pd.DataFrame:
     w, params = where(f)
-    return store.df(f"SELECT {select} {FROM} WHERE {w} {tail}", params + (extra or []))
+    return store.df(f"SELECT {select} {FROM} {join} WHERE {w} {tail}", params + (extra or []))
 
 
 def kpis(store: Store, f: Filters) -> dict:
@@ -32,24 +33,40 @@ def kpis(store: Store, f: Filters) -> dict:
 
 METRIC_SQL = """count(*) AS partnerships, count(DISTINCT p.fr_authority_key) AS authorities,
                 coalesce(sum(p.budget_eur), 0) AS budget, count(p.budget_eur) AS budget_known"""
+REGION_JOIN = "LEFT JOIN fr_regions r ON r.code = p.fr_region_code"
+DEPARTEMENT_JOIN = "LEFT JOIN fr_departements d ON d.code = p.fr_departement_code"
+# Where a dimension with inhabitants finds its population: the partner country's (Natural Earth's estimate), the
+# French region's and département's (COG, Mayotte from INSEE's census); for the measure "per 100,000 inhabitants".
+POPULATION = {"country": "c.population", "region": "r.population", "departement": "d.population"}
+
+
+def per_capita_sql(dimension: str) -> str:
+    """The population of a group's key and its partnerships per 100,000 inhabitants (NULL when unknown)."""
+    pop = f"any_value({POPULATION[dimension]})"  # our constants
+    return (f"{pop} AS population, "
+            f"CASE WHEN {pop} > 0 THEN 100000.0 * count(*) / {pop} END AS partnerships_per_100k")
 
 
 def by_country(store: Store, f: Filters) -> pd.DataFrame:
     """Per partner country, ignoring the country filter itself."""
-    return _q(store, f"p.partner_country_iso3 AS iso3, {METRIC_SQL}", f.without("pays"),
+    return _q(store, f"p.partner_country_iso3 AS iso3, {METRIC_SQL}, {per_capita_sql('country')}", f.without("pays"),
               "GROUP BY 1 ORDER BY partnerships DESC")
 
 
 def top_countries(store: Store, f: Filters, n: int = 15) -> pd.DataFrame:
-    """Per partner country under every filter, the country filter included."""
-    return _q(store, f"p.partner_country_iso3 AS iso3, {METRIC_SQL}", f,
-              "GROUP BY 1 ORDER BY partnerships DESC, iso3 LIMIT ?", [n])
+    """Per partner country under every filter, the country filter included; the first ``n`` by the view's
+    measure (among the countries with at least the measure's ``rank_min`` partnerships)."""
+    measure = MEASURE[f.mesure]
+    having = f"HAVING count(*) >= {measure.rank_min:d}" if measure.rank_min else ""
+    return _q(store, f"p.partner_country_iso3 AS iso3, {METRIC_SQL}, {per_capita_sql('country')}", f,
+              f"GROUP BY 1 {having} ORDER BY {measure.column} DESC NULLS LAST, partnerships DESC, iso3 LIMIT ?",
+              [n])  # the column is a measure's, from the catalogue
 
 
 def by_region(store: Store, f: Filters) -> pd.DataFrame:
     """Per French region, ignoring the region, département and network filters."""
-    return _q(store, f"p.fr_region_code AS code, {METRIC_SQL}", f.without("region", "departement", "rrma"),
-              "GROUP BY 1")
+    return _q(store, f"p.fr_region_code AS code, {METRIC_SQL}, {per_capita_sql('region')}",
+              f.without("region", "departement", "rrma"), "GROUP BY 1", join=REGION_JOIN)
 
 
 def by_theme(store: Store, f: Filters) -> pd.DataFrame:
@@ -239,11 +256,14 @@ ACTIVE = """WITH base AS (
     WINDOW w AS (PARTITION BY p.fr_authority_key))"""
 
 
+MONITORED_ZONE = "sahel"  # the monitor's zone when none is chosen
+
+
 def _zone_test(f: Filters) -> tuple[str, list]:
     """SQL telling whether a partnership is in the monitored zone (the zone, or the chosen countries)."""
     if f.pays:
         return "list_contains(?::VARCHAR[], p.partner_country_iso3)", [list(f.pays)]
-    return "list_contains(c.zones, ?)", [f.zone or "sahel"]
+    return "list_contains(c.zones, ?)", [f.zone or MONITORED_ZONE]
 
 
 def _active_base(f: Filters, this_year: int) -> tuple[str, list]:
@@ -328,6 +348,19 @@ def monitor_regions(store: Store, f: Filters, p1: tuple[int, int], p2: tuple[int
         ORDER BY abs(count(*) FILTER (WHERE a.period = 2 AND a.in_zone)
                      - count(*) FILTER (WHERE a.period = 1 AND a.in_zone)) DESC, r.name""",
                     [*params, p1[0], p1[1], p2[0], p2[1]])
+
+
+def events(store: Store) -> pd.DataFrame:
+    """The events that move the curves (``data/events.csv``), in date order, with their year."""
+    return store.df("SELECT *, year(date) AS year FROM events ORDER BY date, id")
+
+
+def countries_in_view(store: Store, f: Filters) -> frozenset[str]:
+    """The countries the monitor looks at: the chosen countries, else the monitored zone's (Sahel by default)."""
+    if f.pays:
+        return frozenset(f.pays)
+    df = store.df("SELECT iso3 FROM countries WHERE list_contains(zones, ?)", [f.zone or MONITORED_ZONE])
+    return frozenset(df["iso3"])
 
 
 # Search ------------------------------------------------------------------------------------------------------
@@ -536,6 +569,23 @@ def coverage_by_region(store: Store) -> pd.DataFrame:
         GROUP BY 1, 2 ORDER BY r.name""")
 
 
+def events_listed(store: Store) -> pd.DataFrame:
+    """The events with their countries' names in both languages, and the zone whose countries they are exactly,
+    if any (an event of the 19 priority countries is listed under that zone, not as 19 names)."""
+    return store.df("""
+        WITH members AS (SELECT z.code, any_value(z.label_fr) AS zone_fr, any_value(z.label_en) AS zone_en,
+                                list(c.iso3 ORDER BY c.iso3) AS iso3s
+                         FROM zones z JOIN countries c ON list_contains(c.zones, z.code) GROUP BY z.code)
+        SELECT e.id, e.date, e.label_fr, e.label_en, e.description_fr, e.description_en, e.source,
+               any_value(m.zone_fr) AS zone_fr, any_value(m.zone_en) AS zone_en,
+               (SELECT list(c.name_fr ORDER BY c.name_fr) FROM countries c WHERE list_contains(e.countries, c.iso3))
+                   AS countries_fr,
+               (SELECT list(c.name_en ORDER BY c.name_en) FROM countries c WHERE list_contains(e.countries, c.iso3))
+                   AS countries_en
+        FROM events e LEFT JOIN members m ON m.iso3s = list_sort(e.countries)
+        GROUP BY ALL ORDER BY e.date, e.id""")
+
+
 # Open data API ----------------------------------------------------------------------------------------------
 
 API_SELECT = """p.partnership_id, p.title, p.fr_authority_name, p.fr_authority_key, p.fr_authority_type,
@@ -556,8 +606,9 @@ def api_page(store: Store, f: Filters, offset: int, limit: int) -> tuple[pd.Data
 # labels, the join they need and the order of the result…
 AGGREGATES = {
     "country": ("p.partner_country_iso3", "any_value(c.name_fr)", "any_value(c.name_en)", "", "partnerships"),
-    "region": ("p.fr_region_code", "any_value(r.name)", "any_value(r.name)",
-               "LEFT JOIN fr_regions r ON r.code = p.fr_region_code", "partnerships"),
+    "region": ("p.fr_region_code", "any_value(r.name)", "any_value(r.name)", REGION_JOIN, "partnerships"),
+    "departement": ("p.fr_departement_code", "any_value(d.name)", "any_value(d.name)", DEPARTEMENT_JOIN,
+                    "partnerships"),
     "year": ("p.start_year", "NULL", "NULL", "", "key"),
     "type": ("p.fr_authority_type", "any_value(t.label_fr)", "any_value(t.label_en)",
              "LEFT JOIN authority_types t ON t.code = p.fr_authority_type", "partnerships"),
@@ -569,7 +620,8 @@ AGGREGATE_BY = (*AGGREGATES, *LIST_AGGREGATES)
 
 
 def aggregate(store: Store, f: Filters, by: str) -> pd.DataFrame:
-    """Partnerships, distinct French authorities and known budget per ``by`` (one of :data:`AGGREGATE_BY`)."""
+    """Partnerships, distinct French authorities and known budget per ``by`` (one of :data:`AGGREGATE_BY`); for a
+    dimension with inhabitants (:data:`POPULATION`), the population and the partnerships per 100,000."""
     w, params = where(f)
     measures = """count(*) AS partnerships, count(DISTINCT p.fr_authority_key) AS authorities,
                   coalesce(sum(p.budget_eur), 0) AS budget_known_eur, count(p.budget_eur) AS budget_known_count"""
@@ -580,6 +632,8 @@ def aggregate(store: Store, f: Filters, by: str) -> pd.DataFrame:
             FROM (SELECT unnest(p.{col}) AS k, p.* {FROM} WHERE {w}) p JOIN {table} v ON v.{key} = p.k
             GROUP BY ALL ORDER BY partnerships DESC, key""", params)  # names from the constants above
     expr, fr, en, join, order = AGGREGATES[by]
+    if by in POPULATION:
+        measures += f", {per_capita_sql(by)}"
     return store.df(f"""
         SELECT CAST({expr} AS VARCHAR) AS key, {fr} AS label_fr, {en} AS label_en, {measures}
         {FROM} {join} WHERE {w} GROUP BY {expr} ORDER BY {"key" if order == "key" else "partnerships DESC, key"}

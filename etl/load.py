@@ -25,7 +25,19 @@ from etl.read import RawTable, read_table, source_labels
 from etl.settings import Settings
 from etl.target import UnwritableTarget, check_target
 from etl.transform import Batch, Result, Sink, Transformer
-from etl.vocab import action_types, authority_types, odd_rows, rrma_rows, statuses, theme_odds, themes, zones
+from etl.vocab import (
+    action_types,
+    authority_types,
+    events,
+    memberships,
+    odd_rows,
+    population_supplements,
+    rrma_rows,
+    statuses,
+    theme_odds,
+    themes,
+    zones,
+)
 from geo.insets import INSET_BOXES, region_layout
 from geo.prepare import Layers, load_layers
 from geo.zones import country_zones
@@ -102,15 +114,17 @@ def _countries_frame(layers: Layers) -> pd.DataFrame:
             d = drawn.loc[iso3]
             row = dict(iso3=iso3, name_fr=d["name_fr"], name_en=d["name_en"], continent=d["continent"],
                        subregion=d["subregion"], area_km2=d["area_km2"], label_lon=d["label_lon"],
-                       label_lat=d["label_lat"], geometry=_wkb(d["geometry"]))
+                       label_lat=d["label_lat"], population=d["population"], population_year=d["population_year"],
+                       geometry=_wkb(d["geometry"]))
         else:
             c = pycountry.countries.get(alpha_3=iso3)
             name = getattr(c, "common_name", None) or c.name
             row = dict(iso3=iso3, name_fr=fr.gettext(c.name), name_en=name, continent=CONTINENT_FALLBACK.get(iso3),
-                       subregion=None, area_km2=None, label_lon=None, label_lat=None, geometry=None)
+                       subregion=None, area_km2=None, label_lon=None, label_lat=None, population=None,
+                       population_year=None, geometry=None)
         row["zones"] = country_zones(iso3, row["continent"], row["subregion"], zone_defs)
         rows.append(row)
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).astype({"population": "Int64", "population_year": "Int32"})
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame, geometry: Collection[str] = ()) -> None:
@@ -137,11 +151,19 @@ def _write_reference(con: duckdb.DuckDBPyConnection, layers: Layers) -> None:
                         ("authority_types", authority_types())):
         _insert(con, name, pd.DataFrame([(t.code, t.label_fr, t.label_en) for t in terms],
                                         columns=["code", "label_fr", "label_en"]))
-    _insert(con, "countries", _countries_frame(layers), geometry=["geometry"])
+    countries = _countries_frame(layers)
+    _insert(con, "events", _events_frame(countries))
+    _insert(con, "memberships", pd.DataFrame(
+        [{**m, "joined_on": dt.date.fromisoformat(m["joined_on"]),
+          "left_on": dt.date.fromisoformat(m["left_on"]) if m["left_on"] else None,
+          "left_event": m["left_event"] or None, "note": m["note"] or None} for m in memberships()]))
+    _insert(con, "countries", countries, geometry=["geometry"])
     _insert(con, "country_names", pd.DataFrame(sorted((name, iso3) for name, iso3 in country_index().items() if iso3),
                                                columns=["name", "iso3"]))
-    _insert(con, "fr_regions", _regions_frame(layers), geometry=["geometry", "inset_geometry"])
     deps = pd.DataFrame(layers.departements.drop(columns="geometry"))
+    supplements = population_supplements()
+    deps["population"] = [supplements.get(c, p) for c, p in zip(deps["code"], deps["population"])]
+    _insert(con, "fr_regions", _regions_frame(layers, deps), geometry=["geometry", "inset_geometry"])
     shapes = [_oriented(g) for g in layers.departements.geometry]
     points = [g.representative_point() for g in shapes]
     deps["label_lon"], deps["label_lat"] = [p.x for p in points], [p.y for p in points]
@@ -149,12 +171,31 @@ def _write_reference(con: duckdb.DuckDBPyConnection, layers: Layers) -> None:
     _insert(con, "fr_departements", deps, geometry=["geometry"])
 
 
-def _regions_frame(layers: Layers) -> pd.DataFrame:
-    """The 18 regions with their network and their layout on the France map (overseas as insets), computed
-    here once rather than by every app process at start."""
+def _events_frame(countries: pd.DataFrame) -> pd.DataFrame:
+    """``data/events.csv`` with dates and lists of ISO3 codes; ``zone:<code>`` stands for the zone's countries, so
+    that a list declared in ``zones.toml`` is not written again."""
+    rows = []
+    for e in events():
+        codes: list[str] = []
+        for token in e["countries"].split("|"):
+            if token.startswith("zone:"):
+                zone = token.removeprefix("zone:")
+                codes += [c for c, z in zip(countries["iso3"], countries["zones"]) if zone in z]
+            else:
+                codes.append(token)
+        rows.append({**e, "date": dt.date.fromisoformat(e["date"]), "countries": codes})
+    return pd.DataFrame(rows)
+
+
+def _regions_frame(layers: Layers, departements: pd.DataFrame) -> pd.DataFrame:
+    """The 18 regions with their network, their population (the sum of their départements', supplements
+    included) and their layout on the France map (overseas as insets), computed here once rather than by every
+    app process at start."""
     regional_rrma = {r["region_code"]: r["code"] for r in rrma_rows() if not r["departement_code"]}
     regions = pd.DataFrame(layers.regions.drop(columns="geometry"))
     regions["rrma"] = regions["code"].map(regional_rrma)
+    regions["population"] = regions["code"].map(departements.groupby("region_code")["population"].sum()).astype(
+        "int64")
     shapes = [_oriented(g) for g in layers.regions.geometry]
     layout = pd.DataFrame([region_layout(c, g) for c, g in zip(regions["code"], shapes)], index=regions.index)
     regions["geometry"] = [shapely.to_wkb(g) for g in shapes]

@@ -48,6 +48,8 @@ CREATE TABLE countries (
     area_km2  DOUBLE,
     label_lon DOUBLE,                             -- where to put a label or a marker (small islands)
     label_lat DOUBLE,
+    population      BIGINT,                       -- Natural Earth POP_EST (mostly World Bank 2019); NULL if unknown
+    population_year INTEGER,                      -- the year of that estimate (Natural Earth POP_YEAR)
     geometry  GEOMETRY                            -- simplified for the web, outer rings clockwise; NULL if none
 );
 
@@ -63,6 +65,31 @@ CREATE TABLE zones (
     label_fr VARCHAR NOT NULL,
     label_en VARCHAR NOT NULL,
     position INTEGER NOT NULL
+);
+
+-- Events that move the monitor's curves (data/events.csv): drawn on its yearly series when one of their countries
+-- is in view, listed on the data page.
+CREATE TABLE events (
+    id             VARCHAR PRIMARY KEY,
+    date           DATE NOT NULL,                 -- the day it happened or was announced
+    countries      VARCHAR[] NOT NULL,            -- countries.iso3
+    label_fr       VARCHAR NOT NULL,              -- short, for the charts
+    label_en       VARCHAR NOT NULL,
+    description_fr VARCHAR NOT NULL,              -- one sentence, for the hovers and the data page
+    description_en VARCHAR NOT NULL,
+    source         VARCHAR NOT NULL               -- where it was checked: publisher, date, URL (several: " ; ")
+);
+
+-- Members of country groups, with dates (data/memberships.csv: the G5 Sahel).
+CREATE TABLE memberships (
+    group_code VARCHAR NOT NULL,
+    iso3       VARCHAR NOT NULL,                  -- countries.iso3
+    joined_on  DATE NOT NULL,
+    left_on    DATE,                              -- when the withdrawal took effect; NULL: still a member
+    left_event VARCHAR,                           -- events.id recording the departure
+    note       VARCHAR,
+    source     VARCHAR NOT NULL,
+    PRIMARY KEY (group_code, iso3)
 );
 
 CREATE TABLE rrma (

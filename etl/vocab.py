@@ -1,4 +1,5 @@
-"""The controlled vocabularies in ``data/`` (themes, ODD, types of action, statuses, authority types, RRMA, zones)."""
+"""The controlled vocabularies in ``data/`` (themes, ODD, types of action, statuses, authority types, RRMA, zones)
+and the reference lists beside them (events, group memberships, population supplements)."""
 
 from __future__ import annotations
 
@@ -105,6 +106,26 @@ def zones() -> dict[str, dict]:
     """Zone definitions from ``data/zones.toml`` in display order."""
     with data_file("zones.toml").open("rb") as f:
         return tomllib.load(f)
+
+
+@cache
+def events() -> tuple[dict[str, str], ...]:
+    """Events that move the monitor's curves (``data/events.csv``): ``id``, ``date`` (ISO), ``countries`` (ISO3
+    separated by ``|``), short ``label_fr``/``label_en``, ``description_fr``/``description_en``, ``source``."""
+    return tuple(read_csv("events.csv"))
+
+
+@cache
+def memberships() -> tuple[dict[str, str], ...]:
+    """Country groups and their members with dates (``data/memberships.csv``: G5 Sahel)."""
+    return tuple(read_csv("memberships.csv"))
+
+
+@cache
+def population_supplements() -> dict[str, int]:
+    """Département code → population, for the départements whose COG figure is missing (``data/populations.csv``:
+    Mayotte, from INSEE's 2017 census)."""
+    return {r["departement"]: int(r["population"]) for r in read_csv("populations.csv")}
 
 
 class Matcher:

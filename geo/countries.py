@@ -66,9 +66,20 @@ def _drawable(geom):
     return out if not out.is_empty else for_plotly(geom, 4)
 
 
+def _population(h) -> tuple[int | None, int | None]:
+    """Natural Earth's population estimate of the country's main feature (``POP_EST``, mostly the World Bank's
+    figure for 2019) and its year (``POP_YEAR``); none when it is not positive."""
+    pop, year = pd.to_numeric(h["POP_EST"], errors="coerce"), pd.to_numeric(h["POP_YEAR"], errors="coerce")
+    if pd.isna(pop) or pd.isna(year) or pop <= 0 or year <= 0:
+        return None, None
+    return int(round(float(pop))), int(year)
+
+
 def load_countries() -> gpd.GeoDataFrame:
     """One row per ISO3 that Natural Earth draws: ``iso3, name_fr, name_en, continent, subregion, area_km2,
-    label_lon, label_lat, geometry`` (simplified, rounded, clockwise outer rings)."""
+    label_lon, label_lat, population, population_year, geometry`` (simplified, rounded, clockwise outer rings).
+    The population is that of the feature holding the most people under the key (Australia, not its external
+    territories)."""
     df = gpd.read_file(source_path(), encoding="utf-8")
     df["iso3"] = [_key(r) for r in df.itertuples(index=False)]
     df = df[df["iso3"].notna()]
@@ -78,6 +89,7 @@ def load_countries() -> gpd.GeoDataFrame:
     rows = []
     for iso3, geom in merged.geometry.items():
         h = home.loc[iso3]
+        population, population_year = _population(h)
         rows.append({
             "iso3": iso3,
             "name_fr": h["NAME_FR"],
@@ -87,6 +99,8 @@ def load_countries() -> gpd.GeoDataFrame:
             "area_km2": float(equal_area[iso3]),
             "label_lon": float(h["LABEL_X"]),
             "label_lat": float(h["LABEL_Y"]),
+            "population": population,
+            "population_year": population_year,
             "geometry": _drawable(geom),
         })
     return gpd.GeoDataFrame(pd.DataFrame(rows), geometry="geometry", crs=4326)

@@ -30,10 +30,15 @@ def sources() -> str:
     return f"{countries.source_version()}; COG {cog.cog_version()}"
 
 
+# The layers' format: bumped when they gain or lose a column (3: the countries' population and its year).
+LAYER_FORMAT = 3
+
+
 def cache_key() -> str:
-    """The source package versions and the simplification parameters: the layers are a function of these."""
+    """The source package versions, the simplification parameters and the layers' format: the layers are a
+    function of these."""
     params = json.dumps([sources(), countries.SIMPLIFY_DEGREES, countries.MIN_PART_KM2, countries.DECIMALS,
-                         france.SIMPLIFY_DEGREES, france.DECIMALS, 2])
+                         france.SIMPLIFY_DEGREES, france.DECIMALS, LAYER_FORMAT])
     return hashlib.sha256(params.encode()).hexdigest()[:16]
 
 

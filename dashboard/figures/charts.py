@@ -10,13 +10,26 @@ import html
 
 import pandas as pd
 
-from dashboard.figures.common import BAR, CONTINENT_COLOURS, GRID, Figure, empty_figure, figure, values
+from dashboard.figures.common import (
+    BAR,
+    CONTINENT_COLOURS,
+    GRID,
+    Figure,
+    empty_figure,
+    figure,
+    measure_value,
+    values,
+)
+from dashboard.filters import MEASURE, MEASURES
 from dashboard.i18n import euros, number, percent, t
+
+ACCENT = "#D55E00"  # the selected key among the others
 
 
 def _hbar(labels: list[str], amounts: list[float], lang: str, colours=None, money: bool = False,
-          customdata=None) -> Figure:
-    text = [euros(v, lang) if money else number(v, lang) for v in amounts]
+          customdata=None, metric: str | None = None) -> Figure:
+    text = [measure_value(metric, v, lang) if metric else euros(v, lang) if money else number(v, lang)
+            for v in amounts]
     labels = [html.escape(str(lab)) for lab in labels]  # plotly renders a subset of HTML in labels: data is text
     bar = {"type": "bar", "orientation": "h", "x": amounts, "y": labels, "marker": {"color": colours or BAR},
            "text": text, "textposition": "auto", "textangle": 0, "cliponaxis": False, "hoverinfo": "text",
@@ -33,13 +46,24 @@ def _lead(label: str, value: float, total: float, lang: str) -> str:
                                                                                lang))
 
 
-def ranking(df: pd.DataFrame, label: str, key: str, total: int, lang: str) -> tuple[Figure, str]:
-    """Horizontal bars of partnerships, largest first, and who leads with what share."""
+def ranking(df: pd.DataFrame, label: str, key: str, total: int, lang: str, metric: str = MEASURES[0].value,
+            colours=None) -> tuple[Figure, str]:
+    """Horizontal bars of a measure (partnerships by default), largest first, and who leads: with what share of
+    all partnerships, or with what value of the measure (a rate among the keys with at least its ``rank_min``
+    partnerships)."""
+    m = MEASURE[metric]
+    if m.rank_min:
+        df = df[df["partnerships"] >= m.rank_min]
     if df.empty:
         return empty_figure(t("empty", lang), lang), t("empty", lang)
+    col = m.column
     labels = list(df[label])
-    fig = _hbar(labels, values(df["partnerships"]), lang, customdata=values(df[key]))
-    return fig, _lead(labels[0], df["partnerships"].iloc[0], total, lang)
+    fig = _hbar(labels, values(df[col]), lang, customdata=values(df[key]), metric=metric, colours=colours)
+    if metric == MEASURES[0].value:
+        return fig, _lead(labels[0], df["partnerships"].iloc[0], total, lang)
+    summary = t("lead_measure", lang, label=labels[0], measure=t(m.label, lang),
+                value=measure_value(metric, df[col].iloc[0], lang))
+    return fig, summary + (" " + t("rank_min_note", lang, n=m.rank_min) if m.rank_min else "")
 
 
 def themes_chart(df: pd.DataFrame, total: int, lang: str) -> tuple[Figure, str]:
@@ -123,10 +147,23 @@ def years_chart(df: pd.DataFrame, value: str, continents: dict[str, str], lang: 
     return fig, t("years_summary", lang, first=first, last=last, peak=peak, amount=amount)
 
 
-def top_countries(stats: pd.DataFrame, countries: pd.DataFrame, total: int, lang: str,
-                  n: int = 15) -> tuple[Figure, str]:
-    data = stats.nlargest(n, "partnerships").merge(countries, on="iso3")
-    return ranking(data, f"name_{lang}", "iso3", total, lang)
+def top_countries(stats: pd.DataFrame, countries: pd.DataFrame, total: int, lang: str, n: int = 15,
+                  metric: str = MEASURES[0].value) -> tuple[Figure, str]:
+    """The first ``n`` partner countries by the measure (``stats``: :func:`dashboard.queries.top_countries`, in
+    its order)."""
+    data = stats.dropna(subset=[MEASURE[metric].column]).head(n).merge(countries, on="iso3", how="inner")
+    return ranking(data, f"name_{lang}", "iso3", total, lang, metric)
+
+
+def regions_ranking(stats: pd.DataFrame, regions: pd.DataFrame, total: int, lang: str, selected: str | None = None,
+                    metric: str = MEASURES[0].value) -> tuple[Figure, str]:
+    """The 18 French regions by the measure, the selected one highlighted (``stats``:
+    :func:`dashboard.queries.by_region`, which keeps every region in view whatever the region filter)."""
+    col = MEASURE[metric].column
+    data = regions[["code", "name"]].merge(stats, on="code", how="inner")
+    data = data[data[col] > 0].sort_values([col, "name"], ascending=[False, True])
+    colours = [ACCENT if c == selected else BAR for c in data["code"]]
+    return ranking(data, "name", "code", total, lang, metric, colours=colours)
 
 
 def top_authorities(df: pd.DataFrame, total: int, lang: str) -> tuple[Figure, str]:

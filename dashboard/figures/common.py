@@ -7,7 +7,8 @@ every property in Python and cost most of a filter change's server time. Tests v
 
 from __future__ import annotations
 
-from dashboard.i18n import plotly_separators
+from dashboard.filters import MEASURE
+from dashboard.i18n import euros, number, plotly_separators
 
 Figure = dict
 
@@ -53,3 +54,10 @@ def empty_figure(message: str, lang: str) -> Figure:
 def values(series) -> list:
     """A pandas column as a JSON-ready list (numpy scalars become Python numbers)."""
     return series.tolist() if hasattr(series, "tolist") else list(series)
+
+
+def measure_value(metric: str, value, lang: str) -> str:
+    """A value of a measure (:data:`dashboard.filters.MEASURES`) as it reads: euros, or a number with the
+    measure's decimals."""
+    m = MEASURE[metric]
+    return euros(value, lang) if m.money else number(value, lang, m.decimals)

@@ -10,7 +10,7 @@ import html
 
 import pandas as pd
 
-from dashboard.figures.common import NO_DATA, SEQUENTIAL, Figure, figure, values
+from dashboard.figures.common import NO_DATA, SEQUENTIAL, Figure, figure, measure_value, values
 from dashboard.filters import MEASURE
 from dashboard.i18n import euros, number, t, tn
 
@@ -19,13 +19,23 @@ FLOW_LIMIT = 80
 
 
 def _hovers(names, df: pd.DataFrame, lang: str) -> list[str]:
-    """Hover texts: name, partnerships, authorities, known budget (and how many budgets are known)."""
+    """Hover texts: name, partnerships, authorities, known budget (and how many budgets are known), and the
+    partnerships per 100,000 inhabitants (or that the population is not known)."""
     part, auth, known = t("kpi_partnerships", lang), t("kpi_authorities", lang), t("kpi_budget", lang)
+    rates = df["partnerships_per_100k"] if "partnerships_per_100k" in df else [None] * len(df)
     return [
         f"<b>{html.escape(str(name))}</b><br>{number(p, lang)} {part}<br>{number(a, lang)} {auth}"
         f"<br>{known} : {euros(b, lang) if k else '—'} ({number(k, lang)})"
-        for name, p, a, b, k in zip(names, df["partnerships"], df["authorities"], df["budget"], df["budget_known"])
+        f"<br>{_rate(r, lang)}"
+        for name, p, a, b, k, r in zip(names, df["partnerships"], df["authorities"], df["budget"],
+                                       df["budget_known"], rates)
     ]
+
+
+def _rate(value, lang: str) -> str:
+    if value is None or value != value:
+        return t("population_unknown", lang)
+    return f"{number(value, lang, 1)} {t('per_100k', lang)}"
 
 
 def world_map(countries: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: str, selected: tuple[str, ...],
@@ -37,15 +47,18 @@ def world_map(countries: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: s
     col = MEASURE[metric].column
     drawn = countries[countries["drawn"]]
     name_col = f"name_{lang}"
-    data = stats.merge(countries, on="iso3", how="inner")
-    data = data[data[col] > 0]
+    linked = stats.merge(countries, on="iso3", how="inner")
+    data = linked[linked[col] > 0]
     sel = set(selected)
+    # drawn in grey: countries without partnership, and those whose value is unknown (per inhabitant: no population)
+    known = dict(zip(linked["iso3"], _hovers(linked[name_col], linked, lang)))
     traces = [{
         "type": "choropleth", "name": "base", "geojson": geojson_url, "featureidkey": "id",
         "locations": values(drawn["iso3"]), "z": [0] * len(drawn), "showscale": False,
         "colorscale": [[0, NO_DATA], [1, NO_DATA]], "marker": {"line": {"color": "#ffffff", "width": 0.3}},
         "customdata": values(drawn["iso3"]), "hoverinfo": "text",
-        "hovertext": [f"<b>{html.escape(n)}</b><br>{t('no_partnership', lang)}" for n in drawn[name_col]],
+        "hovertext": [known.get(i) or f"<b>{html.escape(n)}</b><br>{t('no_partnership', lang)}"
+                      for i, n in zip(drawn["iso3"], drawn[name_col])],
     }, {
         "type": "choropleth", "name": "data", "geojson": geojson_url, "featureidkey": "id",
         "locations": values(data["iso3"]), "z": values(data[col]), "coloraxis": "coloraxis",
@@ -94,8 +107,11 @@ def france_map(regions: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: st
     the hover), in dark or white text as their colour needs. ``regions``: code, name, rrma_name, label_lon,
     label_lat. ``stats``: :func:`dashboard.queries.by_region`."""
     col = MEASURE[metric].column
-    data = regions.merge(stats, on="code", how="left").fillna({"partnerships": 0, "authorities": 0, "budget": 0,
-                                                                "budget_known": 0})
+    data = regions.merge(stats.drop(columns="population", errors="ignore"), on="code", how="left").fillna(
+        {"partnerships": 0, "authorities": 0, "budget": 0, "budget_known": 0})
+    if "partnerships_per_100k" in data:  # a region without partnership has a rate of 0, not an unknown one
+        data["partnerships_per_100k"] = data["partnerships_per_100k"].where(
+            data["partnerships"] > 0, 0.0).where(data["population"] > 0)
     names = [f"{n} — {r}" if isinstance(r, str) else n for n, r in zip(data["name"], data["rrma_name"])]
     top = max(float(data[col].max() or 0), 1.0)
     lons, lats = [], []
@@ -141,8 +157,13 @@ def summary_world(stats: pd.DataFrame, countries: pd.DataFrame, metric: str, lan
     if data.empty:
         return t("empty", lang)
     top = data.nlargest(1, col).merge(countries, on="iso3").iloc[0]
-    value = euros(top[col], lang) if MEASURE[metric].money else number(top[col], lang)
-    return tn("world_summary", len(data), lang, name=top[f"name_{lang}"], value=value)
+    return tn("world_summary", len(data), lang, name=top[f"name_{lang}"], value=_summary_value(metric, top[col], lang))
+
+
+def _summary_value(metric: str, value, lang: str) -> str:
+    """A map summary's figure; a rate says what it is a rate of."""
+    text = measure_value(metric, value, lang)
+    return f"{text} ({t(MEASURE[metric].label, lang)})" if MEASURE[metric].per_capita else text
 
 
 def summary_france(regions: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: str) -> str:
@@ -151,5 +172,4 @@ def summary_france(regions: pd.DataFrame, stats: pd.DataFrame, metric: str, lang
     if data.empty:
         return t("empty", lang)
     top = data.nlargest(1, col).iloc[0]
-    value = euros(top[col], lang) if MEASURE[metric].money else number(top[col], lang)
-    return tn("france_summary", len(data), lang, name=top["name"], value=value)
+    return tn("france_summary", len(data), lang, name=top["name"], value=_summary_value(metric, top[col], lang))

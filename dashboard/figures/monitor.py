@@ -1,19 +1,75 @@
-"""Figures of the rebalancing monitor: the zone's share by year, entries and exits, change by zone."""
+"""Figures of the rebalancing monitor: the zone's share by year, entries and exits, change by zone; and the events
+behind the curves, drawn on the yearly series when their countries are in view."""
 
 from __future__ import annotations
 
 import html
+import textwrap
+from collections.abc import Collection
 
 import pandas as pd
 
 from dashboard.figures.common import BAR, GRID, Figure, empty_figure, figure, values
-from dashboard.i18n import euros, number, percent, signed, t
+from dashboard.i18n import date, euros, number, percent, signed, t, tn
 
 ACCENT = "#D55E00"
+EVENT_COLOUR = "#3e4c59"
+EVENT_BAND = 175  # px above the plot where the events' labels stand, each over its line
 
 
-def share_chart(years: pd.DataFrame, zone_label: str, lang: str) -> tuple[Figure, str]:
-    """Active partnerships in the zone (bars) and the zone's share of all active partnerships (line)."""
+def events_in_view(events: pd.DataFrame | None, in_view: Collection[str], first: int, last: int) -> pd.DataFrame:
+    """The events of ``first``–``last`` that concern at least one of the countries in view (the monitored zone's
+    countries or the chosen ones). ``events``: :func:`dashboard.queries.events`."""
+    if events is None or events.empty or not in_view:
+        return pd.DataFrame(columns=[] if events is None else events.columns)
+    view = set(in_view)
+    keep = [bool(view & set(c)) and first <= y <= last for c, y in zip(events["countries"], events["year"])]
+    return events[keep]
+
+
+def event_marks(shown: pd.DataFrame, lang: str) -> tuple[list[dict], list[dict]]:
+    """One dotted vertical line per year with events, through that year's bar and under it, and a short label
+    standing on it above the plot, written upwards (the first event of the year, "+n" for the others); its hover
+    gives every event of the year with its date and description."""
+    shapes, notes = [], []
+    for year, group in shown.groupby("year", sort=True):
+        labels = [str(x) for x in group[f"label_{lang}"]]
+        text = labels[0] if len(labels) == 1 else t("mon_event_more", lang, label=labels[0], n=len(labels) - 1)
+        hover = "<br>".join(
+            f"<b>{date(d, lang)}</b> : " + "<br>".join(textwrap.wrap(html.escape(str(desc), quote=False), 70))
+            for d, desc in zip(group["date"], group[f"description_{lang}"]))
+        shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": int(year), "x1": int(year), "y0": 0,
+                       "y1": 1, "layer": "below", "line": {"color": EVENT_COLOUR, "width": 1, "dash": "dot"}})
+        notes.append({"x": int(year), "y": 1, "xref": "x", "yref": "paper", "text": html.escape(text, quote=False),
+                      "textangle": -90, "xanchor": "center", "yanchor": "bottom", "yshift": 2, "showarrow": False,
+                      "font": {"size": 10, "color": EVENT_COLOUR}, "bgcolor": "rgba(255,255,255,0.75)",
+                      "hovertext": hover, "captureevents": True})
+    return shapes, notes
+
+
+def _with_events(fig: Figure, shown: pd.DataFrame, lang: str) -> Figure:
+    """The figure with the events' lines, and their labels in a band above the plot, clear of the data."""
+    if shown.empty:
+        return fig
+    shapes, notes = event_marks(shown, lang)
+    layout = fig["layout"]
+    layout["shapes"], layout["annotations"] = shapes, notes
+    layout["margin"] = {**layout["margin"], "t": EVENT_BAND}
+    return fig
+
+
+def _events_note(shown: pd.DataFrame, lang: str) -> str:
+    """The summary's words for the lines (the chart's text alternative names them)."""
+    if shown.empty:
+        return ""
+    first, last = int(shown["year"].min()), int(shown["year"].max())
+    return " " + tn("mon_events_note", len(shown), lang, years=f"{first}–{last}" if last > first else str(first))
+
+
+def share_chart(years: pd.DataFrame, zone_label: str, lang: str, events: pd.DataFrame | None = None,
+                in_view: Collection[str] = ()) -> tuple[Figure, str]:
+    """Active partnerships in the zone (bars) and the zone's share of all active partnerships (line); the events
+    of the years shown whose countries are in view (``in_view``) as dotted lines with short labels."""
     if years.empty or not years["all_active"].sum():
         return empty_figure(t("empty", lang), lang), t("empty", lang)
     definition = t("def_active", lang)
@@ -29,16 +85,21 @@ def share_chart(years: pd.DataFrame, zone_label: str, lang: str) -> tuple[Figure
         yaxis={"title": {"text": t("mon_active", lang)}, "gridcolor": GRID},
         yaxis2={"title": {"text": "%"}, "overlaying": "y", "side": "right", "rangemode": "tozero",
                 "showgrid": False, "automargin": True, "tickformat": ".0f"})
+    shown = events_in_view(events, in_view, int(years["year"].min()), int(years["year"].max()))
+    fig = _with_events(fig, shown, lang)
     valid = years[years["all_active"] > 0]
     first, last = valid.iloc[0], valid.iloc[-1]
     first_year, last_year = int(first["year"]), int(last["year"])
     delta = 100 * (last["zone_share"] - first["zone_share"])
     return fig, t("mon_share_summary", lang, zone=zone_label, first=percent(first["zone_share"], lang),
                   first_year=first_year, last=percent(last["zone_share"], lang), last_year=last_year,
-                  delta=signed(delta, lang))
+                  delta=signed(delta, lang)) + _events_note(shown, lang)
 
 
-def budget_share_chart(years: pd.DataFrame, zone_label: str, lang: str) -> tuple[Figure, str]:
+def budget_share_chart(years: pd.DataFrame, zone_label: str, lang: str, events: pd.DataFrame | None = None,
+                       in_view: Collection[str] = ()) -> tuple[Figure, str]:
+    """Known budget of the active partnerships in the zone (bars) and its share of all known budget (line), with
+    the events in view as :func:`share_chart` draws them."""
     if years.empty or not years["all_budget"].sum():
         return empty_figure(t("empty", lang), lang), t("empty", lang)
     share = [None if v != v else round(100 * v, 2) for v in years["budget_share"]]
@@ -53,10 +114,12 @@ def budget_share_chart(years: pd.DataFrame, zone_label: str, lang: str) -> tuple
         yaxis={"title": {"text": "€"}, "gridcolor": GRID},
         yaxis2={"title": {"text": "%"}, "overlaying": "y", "side": "right", "rangemode": "tozero",
                 "showgrid": False, "automargin": True, "tickformat": ".0f"})
+    shown = events_in_view(events, in_view, int(years["year"].min()), int(years["year"].max()))
+    fig = _with_events(fig, shown, lang)
     last = years[years["all_budget"] > 0].iloc[-1]
     year = int(last["year"])
     return fig, t("mon_budget_summary", lang, year=year, zone=zone_label, share=percent(last["budget_share"], lang),
-                  amount=euros(last["zone_budget"], lang))
+                  amount=euros(last["zone_budget"], lang)) + _events_note(shown, lang)
 
 
 def flows_chart(years: pd.DataFrame, lang: str) -> tuple[Figure, str]:

@@ -1,18 +1,53 @@
-"""The data page (``/donnees``): what the database was built from, what was rejected and why, and how complete
-the records are per region. Everything is computed from the database itself."""
+"""The data page (``/donnees``): what the database was built from, what was rejected and why, how complete the
+records are per region, and the events drawn on the monitor's curves with their sources. Everything is computed
+from the database itself."""
 
 from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
 
 from dash import html
 
 from dashboard import links, queries
 from dashboard.components import data_table, frame, page_main
-from dashboard.i18n import lang_of, number, percent, t, timestamp
+from dashboard.i18n import date, lang_of, number, percent, t, timestamp
 from dashboard.pages.registry import Page
+
+_URL = re.compile(r"https?://[^\s;]+")
 
 
 def _share(value) -> float | None:
     return None if value is None or value != value else float(value)
+
+
+def _source(text: str) -> list:
+    """A source cell: its references (separated by " ; "), each URL as a link named by its site."""
+    out: list = []
+    for i, part in enumerate(p.strip() for p in str(text).split(" ; ")):
+        if i:
+            out.append(" ; ")
+        pos = 0
+        for m in _URL.finditer(part):
+            out.append(part[pos:m.start()])
+            out.append(html.A(urlsplit(m.group(0)).netloc.removeprefix("www."), href=m.group(0), rel="noopener"))
+            pos = m.end()
+        out.append(part[pos:])
+    return [x for x in out if x != ""]
+
+
+def _countries(row, lang: str) -> str:
+    zone = getattr(row, f"zone_{lang}")
+    return zone if isinstance(zone, str) else ", ".join(str(c) for c in getattr(row, f"countries_{lang}"))
+
+
+def events_table(store, lang: str) -> html.Table:
+    """The events of ``data/events.csv``: date, event, countries, source."""
+    rows = [[date(r.date, lang), html.Span([html.Strong(getattr(r, f"label_{lang}")), " — ",
+                                            getattr(r, f"description_{lang}")]),
+             _countries(r, lang), html.Span(_source(r.source))] for r in queries.events_listed(store).itertuples()]
+    return data_table(t("data_events", lang), [t("data_date", lang), t("data_event", lang), t("data_countries", lang),
+                                               t("data_source", lang)], rows, id_="data-events")
 
 
 def layout(snap, **query) -> html.Div:
@@ -42,6 +77,8 @@ def layout(snap, **query) -> html.Div:
                             [[r.name, number(r.partnerships, lang), percent(_share(r.with_budget), lang),
                               percent(_share(r.with_odd), lang), percent(_share(r.with_themes), lang),
                               percent(_share(r.with_start), lang)] for r in coverage.itertuples()]),
+                 className="card"),
+        html.Div([events_table(store, lang), html.P(t("data_events_note", lang), className="hint")],
                  className="card"),
         html.P([t("data_api", lang), " ", html.A("/api/v1/", href="/api/v1/")]),
     ], class_name="data-page")

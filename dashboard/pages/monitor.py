@@ -26,10 +26,13 @@ from dashboard.pages.registry import Page
 
 log = logging.getLogger(__name__)
 _PERIOD = re.compile(r"^(\d{4})-(\d{4})$")
-# The monitor's charts; ``build`` takes the view's data: (years, periods, zone label, monitor state).
+# The monitor's charts; ``build`` takes the view's data: (years, periods, zone label, monitor state, events and
+# the countries in view).
 CHARTS = (
-    Chart("mon-share", "mon_ch_share", 380, lambda d: figures.share_chart(d.years, d.label, d.lang)),
-    Chart("mon-budget", "mon_ch_budget", 380, lambda d: figures.budget_share_chart(d.years, d.label, d.lang)),
+    Chart("mon-share", "mon_ch_share", 500,
+          lambda d: figures.share_chart(d.years, d.label, d.lang, d.events, d.in_view)),
+    Chart("mon-budget", "mon_ch_budget", 500,
+          lambda d: figures.budget_share_chart(d.years, d.label, d.lang, d.events, d.in_view)),
     Chart("mon-flows", "mon_ch_flows", 380, lambda d: figures.flows_chart(d.years, d.lang)),
     Chart("mon-periods", "mon_ch_periods", 380,
           lambda d: figures.periods_chart(d.periods, d.m.p1, d.m.p2, d.lang)),
@@ -110,6 +113,8 @@ class _Data:
     periods: pd.DataFrame
     label: str
     m: Monitor
+    events: pd.DataFrame | None = None  # queries.events: drawn on the yearly series when their countries are in view
+    in_view: frozenset[str] = frozenset()  # the monitored zone's countries, or the chosen ones
 
     @property
     def lang(self) -> str:
@@ -123,7 +128,8 @@ def view(store: Store, m: Monitor, vocab: Vocabulary) -> dict:
     label = (", ".join(vocab.label("pays", c, lang) for c in f.pays) if f.pays
              else vocab.label("zone", f.zone or "sahel", lang))
     data = _Data(queries.monitor_years(store, f, m.first, m.last, year),
-                 queries.monitor_periods(store, f, m.p1, m.p2, year), label, m)
+                 queries.monitor_periods(store, f, m.p1, m.p2, year), label, m,
+                 queries.events(store), queries.countries_in_view(store, f))
     out = {}
     for chart in CHARTS:
         out[f"{chart.id}.figure"], out[f"{chart.id}-summary.children"] = chart.build(data)
@@ -177,7 +183,7 @@ def layout(snap, **query) -> html.Div:
     definitions = html.Details([
         html.Summary(t("mon_definitions", lang)),
         html.Ul([html.Li(t(k, lang)) for k in ("def_active", "def_share", "def_entries", "def_exits",
-                                                 "def_periods")]),
+                                                 "def_periods", "def_events")]),
     ], className="card definitions", open=True)
     main = html.Main([
         html.H2(t("mon_title", lang)), html.P(t("mon_intro", lang), className="subtitle-dark"),

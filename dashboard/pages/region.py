@@ -1,6 +1,7 @@
-"""A region's international footprint (``/region/<code>``): headline figures with its rank among the 18 and per
-100,000 inhabitants, its network, partner map, top partners, themes, ODD, budget and its authorities; and the
-same view laid out as a 16:9 slide or an A4 page (``?vue=diapo|a4``) for the PNG and PDF exports."""
+"""A region's international footprint (``/region/<code>``): headline figures with its rank among the 18 by
+partnerships, its partnerships per 100,000 inhabitants and its rank by that rate, its network, partner map, top
+partners, themes, ODD, budget and its authorities; and the same view laid out as a 16:9 slide or an A4 page
+(``?vue=diapo|a4``) for the PNG and PDF exports."""
 
 from __future__ import annotations
 
@@ -25,9 +26,13 @@ VIEWS = ("diapo", "a4")
 
 
 def _extra(summary: dict, lang: str) -> list[tuple[str, str]]:
-    per = summary.get("per_100k")
+    """The region among the 18: its rank by partnerships, its partnerships per 100,000 inhabitants and its rank by
+    that rate."""
+    per, rank = summary.get("per_100k"), summary.get("rank_per_capita")
     return [(t("rank_value", lang, rank=ordinal(int(summary["rank"]), lang)), t("rank_label", lang)),
-            (number(per, lang, 1) if per is not None else "—", t("per_100k", lang))]
+            (number(per, lang, 1) if per is not None else "—", t("per_100k", lang)),
+            (t("rank_value", lang, rank=ordinal(int(rank), lang)) if per is not None else "—",
+             t("rank_per_capita_label", lang))]
 
 
 def known(snap, code: str = "") -> bool:
@@ -63,7 +68,7 @@ def layout(snap, code: str = "", **query) -> html.Div:
         html.H2(summary["name"]),
         html.P(" · ".join(x for x in (network, t("population", lang, n=number(summary["population"], lang))) if x),
                className="subtitle-dark"),
-        common.headline(v, _extra(summary, lang), "kpis six"),
+        common.headline(v, _extra(summary, lang), "kpis seven"),
         common.actions(f.to_query(), lang, before=exports),
         html.Div(common.cards(v, CHARTS), className="charts"),
         html.Div([table, html.P(html.A(tn("region_all_authorities", len(every), lang),
@@ -93,7 +98,7 @@ def _print(snap, v: Context, summary: dict, view: str) -> html.Div:
         html.Header([html.H1(t("region_slide_title", lang, name=summary["name"])),
                      html.P(t("slide_date", lang, date=timestamp(facts.built_at, lang)))], className="print-head"),
         html.Div(t("demo_banner", lang), className="demo-banner") if facts.is_demo else None,
-        common.headline(v, _extra(summary, lang), "kpis six"),
+        common.headline(v, _extra(summary, lang), "kpis seven"),
         html.Div(graphs, className="print-grid"),
         html.Footer(facts.source_line(lang), className="print-source"),
     ], className=f"print print-{view}", lang=lang, id="print-ready")

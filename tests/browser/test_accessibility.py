@@ -33,7 +33,8 @@ def run_axe(driver) -> list[dict]:
 
 
 @pytest.mark.parametrize("path", ["/", "/?lang=en", "/?region=53&theme=GOUV", "/?pays=XXX", "/suivi",
-                                  "/suivi?zone=maghreb&lang=en", "/donnees", "/api/v1/", "/recherche?q=lyon",
+                                  "/suivi?zone=maghreb&lang=en", "/suivi?zone=prioritaires", "/?mesure=par_habitant",
+                                  "/donnees", "/api/v1/", "/recherche?q=lyon",
                                   "/collectivite/COM:69123", "/pays/MLI?lang=en", "/region/84",
                                   "/embed/ch-odd?region=53"])
 def test_no_serious_or_critical_violation(browser, live_server, path):

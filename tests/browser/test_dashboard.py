@@ -188,6 +188,35 @@ def test_monitor_permalink_and_zone_change(browser, live_server):
     assert console_errors(browser) == []
 
 
+def test_monitor_draws_the_events_of_the_priority_countries(browser, live_server):
+    browser.get(live_server + "/suivi?zone=prioritaires&lang=en")
+
+    def labels(graph: str) -> list[str]:
+        return browser.execute_script(
+            "return Array.from(document.querySelectorAll(arguments[0] + ' .annotation-text'))"
+            ".map(e => e.textContent)", f"#{graph}")
+
+    wait_for(lambda: "Coup in Mali" in labels("mon-share"))
+    assert labels("mon-share")[:3] == ["Coup in Mali", "Operation Serval", "G5 Sahel founded (+1)"]
+    assert "CICID: 19 priority countries" in labels("mon-budget")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#mon-share .shapelayer path")) == len(labels("mon-share"))
+    assert not labels("mon-flows")
+    choose(browser, "m-zone", "Europe", "Europe")
+    wait_for(lambda: query(browser) == "?zone=europe&lang=en")
+    wait_for(lambda: not labels("mon-share"))  # no event concerns Europe
+    assert console_errors(browser) == []
+
+
+def test_measure_per_inhabitant_colours_the_maps(browser, live_server):
+    browser.get(live_server + "/?mesure=par_habitant")
+    wait_for(lambda: loaded(browser))
+    wait_for(lambda: "pour 100 000 habitants" in browser.find_element(By.ID, "map-world-summary").text)
+    checked = browser.find_element(By.CSS_SELECTOR, "#f-metric input:checked")
+    assert checked.get_attribute("value") == "par_habitant"
+    assert "Partenariats pour 100 000 habitants" in browser.find_element(By.ID, "map-world").text
+    assert console_errors(browser) == []
+
+
 def test_search_from_any_page_to_an_authority_and_who_else(browser, live_server):
     browser.get(live_server + "/suivi")
     box = wait_for(lambda: browser.find_elements(By.ID, "site-search"))[0]

@@ -85,3 +85,34 @@ def test_france_map_layout_is_prepared_by_the_build(con):
     deps = _shapes(con, "SELECT code, ST_AsWKB(geometry), label_lon, label_lat FROM fr_departements")
     assert len(deps) == 101
     assert all(geom.contains(Point(lon, lat)) for geom, lon, lat in deps.values())
+
+
+def test_events_and_memberships(con):
+    assert values(con, "SELECT unnest(countries) FROM events") <= values(con, "SELECT iso3 FROM countries")
+    assert values(con, "SELECT iso3 FROM memberships") <= values(con, "SELECT iso3 FROM countries")
+    assert values(con, "SELECT left_event FROM memberships WHERE left_event IS NOT NULL") <= \
+        values(con, "SELECT id FROM events")
+    assert con.execute("SELECT count(*) FROM events WHERE source = '' OR len(countries) = 0").fetchone() == (0,)
+    # zone:prioritaires in events.csv is expanded to the zone's 19 countries
+    assert values(con, "SELECT unnest(countries) FROM events WHERE id = 'cicid_2018'") == \
+        values(con, "SELECT iso3 FROM countries WHERE 'prioritaires' = ANY(zones)")
+    assert con.execute("SELECT date FROM events WHERE id = 'serval_2013'").fetchone()[0].isoformat() == "2013-01-11"
+
+
+def test_populations(con):
+    """French populations: COG (populations légales 2017) with Mayotte supplied by data/populations.csv (INSEE,
+    2017 census), regions the sum of their départements; partner countries: Natural Earth's estimate and its year."""
+    assert con.execute("SELECT population FROM fr_regions WHERE code = '06'").fetchone() == (256518,)
+    assert con.execute("SELECT population FROM fr_departements WHERE code = '976'").fetchone() == (256518,)
+    assert con.execute("SELECT count(*) FROM fr_regions WHERE population <= 0").fetchone() == (0,)
+    assert con.execute("SELECT count(*) FROM fr_departements WHERE population <= 0").fetchone() == (0,)
+    assert con.execute("""SELECT count(*) FROM fr_regions r JOIN (SELECT region_code, sum(population) AS p
+                          FROM fr_departements GROUP BY 1) d ON d.region_code = r.code
+                          WHERE d.p <> r.population""").fetchone() == (0,)
+    assert con.execute("SELECT population FROM fr_regions WHERE code = '11'").fetchone() == (12174880,)
+    known, drawn = con.execute("SELECT count(population), count(geometry) FROM countries").fetchone()
+    assert known >= drawn - 2 and known > 230
+    assert con.execute("SELECT count(*) FROM countries WHERE (population IS NULL) <> (population_year IS NULL) "
+                       "OR population <= 0 OR population_year NOT BETWEEN 2000 AND 2030").fetchone() == (0,)
+    assert con.execute("SELECT population, population_year FROM countries WHERE iso3 = 'MLI'").fetchone() == \
+        (19658031, 2019)

@@ -84,3 +84,52 @@ def test_empty_data_gives_a_message_not_an_error(builder):
     fig, text = builder()
     valid(fig)
     assert text == "Aucun partenariat ne correspond à ces filtres."
+
+
+def test_maps_colour_by_partnerships_per_inhabitant():
+    stats = STATS.assign(population=[19_658_031, None], partnerships_per_100k=[10 * 100_000 / 19_658_031, None])
+    fig = maps.world_map(COUNTRIES, stats, "par_habitant", "fr", (), "/g.geojson")
+    valid(fig)
+    base, data, *_ = fig["data"]
+    assert data["locations"] == ["MLI"] and data["z"] == [pytest.approx(0.0509, abs=1e-4)]
+    assert fig["layout"]["coloraxis"]["colorbar"]["title"]["text"] == "Partenariats pour 100 000 habitants"
+    assert "0,1 partenariats pour 100 000 habitants" in data["hovertext"][0]
+    # the Comores have partnerships but no known population: grey, and the hover says why
+    comores = base["hovertext"][base["locations"].index("COM")]
+    assert "2 partenariats" in comores and "population inconnue" in comores
+    assert "aucun partenariat" in base["hovertext"][base["locations"].index("SEN")]
+    text = maps.summary_world(stats, COUNTRIES, "par_habitant", "en")
+    assert text == "1 partner country; Mali leads with 0.1 (Partnerships per 100,000 inhabitants)."
+
+
+def test_france_map_and_region_ranking_per_inhabitant():
+    regions = pd.DataFrame({"code": ["53", "84", "94"], "name": ["Bretagne", "Auvergne-Rhône-Alpes", "Corse"],
+                            "rrma_name": ["RBS", "Résacoop", None], "population": [3_318_904, 7_948_287, 334_938],
+                            "label_lon": [-3.0, 4.5, 9.1], "label_lat": [48.1, 45.5, 42.1]})
+    stats = pd.DataFrame({"code": ["53", "84"], "partnerships": [50, 80], "authorities": [10, 20],
+                          "budget": [0.0, 0.0], "budget_known": [0, 0], "population": [3_318_904, 7_948_287],
+                          "partnerships_per_100k": [50e5 / 3_318_904, 80e5 / 7_948_287]})
+    fig = maps.france_map(regions, stats, "par_habitant", "fr", "84", "/r.geojson", [])
+    valid(fig)
+    assert fig["data"][0]["z"] == pytest.approx([1.5065, 1.0065, 0.0], abs=1e-4)  # Corse: no partnership, 0
+    fig, text = charts.regions_ranking(stats, regions, 130, "fr", "84", "par_habitant")
+    valid(fig)
+    bar = fig["data"][0]
+    assert bar["customdata"] == ["53", "84"] and bar["text"] == ["1,5", "1,0"]
+    assert bar["marker"]["color"] == [charts.BAR, charts.ACCENT]  # the selected region stands out
+    assert text == ("Bretagne arrive en tête (Partenariats pour 100 000 habitants : 1,5). Seuls ceux qui comptent "
+                    "au moins 5 partenariats sont classés.")
+    _, text = charts.regions_ranking(stats, regions, 130, "fr")
+    assert text == "Auvergne-Rhône-Alpes arrive en tête avec 80 partenariats (62\u00a0%)."
+    few = stats.assign(partnerships=[3, 4])
+    assert charts.regions_ranking(few, regions, 7, "fr", None, "par_habitant")[1] == \
+        "Aucun partenariat ne correspond à ces filtres."
+
+
+def test_top_countries_follow_the_measure():
+    stats = STATS.assign(population=[19_658_031, 850_886],
+                         partnerships_per_100k=[10e5 / 19_658_031, 2e5 / 850_886])
+    fig, text = charts.top_countries(stats.iloc[::-1], COUNTRIES, 12, "en", 15, "par_habitant")
+    assert fig["data"][0]["customdata"] == ["MLI"]  # the Comores have fewer than 5 partnerships
+    fig, text = charts.top_countries(stats, COUNTRIES, 12, "fr", 15, "budget")
+    assert fig["data"][0]["text"][0] == "150\u00a0k\u00a0€" and "Budget connu total" in text
