@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 from etl.demo import generate
+from etl.settings import Settings
 from geo.prepare import load_layers
 
 CHILD = """
@@ -87,7 +88,7 @@ def main() -> None:
     args = p.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    load_layers()  # geometries cached before timing
+    load_layers(Path(Settings.from_env().cache_dir))  # geometries cached before timing
     demo = out / "atlas-demo.csv"
     generate(demo)
     results = {"demo": measure(demo, out / "demo.duckdb", args.repeat)}
