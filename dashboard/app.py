@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import functools
-import logging
 import re
 from html import escape
 from pathlib import Path
@@ -21,7 +20,6 @@ from dashboard.pages import PAGES
 from dashboard.snapshot import Atlas
 from etl.settings import Settings
 
-log = logging.getLogger(__name__)
 ASSETS = Path(__file__).with_name("assets")
 # Dash's page, with the document language set (the app updates it for English) and without Dash's own <footer>,
 # which would make a second "contentinfo" landmark beside the page's footer.
