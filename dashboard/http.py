@@ -3,10 +3,13 @@ with), compression, and long-lived caching of fingerprinted static files."""
 
 from __future__ import annotations
 
+import mimetypes
 import re
+from pathlib import Path
 
 from dash import Dash
-from flask import Response, request
+from flask import Response, request, send_file
+from werkzeug.security import safe_join
 
 # Dash's fingerprinted bundles ("dash_renderer.v4_4_1m1795419984.min.js") change name with every version.
 FINGERPRINTED = re.compile(r"^/_dash-component-suites/.+\.v[0-9_]+m[0-9]+\.")
@@ -47,6 +50,7 @@ def harden(app: Dash) -> None:
         "application/geo+json", "image/svg+xml"])
     server.config.setdefault("COMPRESS_MIN_SIZE", 1024)
     Compress(server)
+    _precompressed_assets(app)
     csp: dict[bool, str] = {}
 
     @server.after_request
@@ -61,4 +65,27 @@ def harden(app: Dash) -> None:
             response.headers.setdefault("X-Frame-Options", "DENY")
         if FINGERPRINTED.search(request.path) or (request.path.startswith("/assets/") and request.args.get("m")):
             response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
+
+
+def _precompressed_assets(app: Dash) -> None:
+    """An asset with a ``.br`` file beside it (the vendored plotly bundle, compressed once at build time with
+    brotli's best quality, which would take seconds per request) is sent as that file to browsers that accept br;
+    others get the asset compressed on the fly as usual."""
+    folder = Path(app.config.assets_folder)
+    prefix = app.config.requests_pathname_prefix.rstrip("/") + "/assets/"
+
+    @app.server.before_request
+    def brotli_file():
+        if request.method not in ("GET", "HEAD") or not request.path.startswith(prefix) \
+                or request.accept_encodings["br"] <= 0:
+            return None
+        name = request.path[len(prefix):]
+        packed = safe_join(str(folder), name + ".br")
+        if packed is None or not Path(packed).is_file():
+            return None
+        response = send_file(packed, mimetype=mimetypes.guess_type(name)[0] or "application/octet-stream",
+                             conditional=True, etag=True, max_age=0)
+        response.headers["Content-Encoding"] = "br"
+        response.headers["Vary"] = "Accept-Encoding"
         return response
