@@ -13,7 +13,7 @@ import dash
 from dash import Dash, html
 from flask import Response, abort, current_app, request
 
-from dashboard import api, components, downloads, pages
+from dashboard import api, components, downloads, pages, scripts
 from dashboard.filters import query_dict
 from dashboard.http import harden
 from dashboard.i18n import lang_of, t
@@ -74,6 +74,7 @@ def _title(page, **variables) -> str:
 def create_app(settings: Settings) -> Dash:
     """A Dash app serving one database. Raises :class:`DatabaseMissing` with the command to fix a missing file."""
     atlas = Atlas(settings.db)
+    scripts.defer_ag_grid()
     app = Dash(
         __name__, use_pages=True, pages_folder="", assets_folder=str(ASSETS), serve_locally=True,
         title=t("title"), update_title=None, suppress_callback_exceptions=True,
