@@ -135,7 +135,7 @@ def _geometry(app: Dash, atlas: Atlas) -> None:
     def geometry(build: str, name: str):
         snap = atlas.current()
         body = {"countries": snap.countries_geojson, "regions": snap.regions_geojson}.get(name)
-        if body is None or build != snap.version:
+        if body is None or build != snap.geometry_version:
             abort(404)
         return Response(body, mimetype="application/geo+json",
                         headers={"Cache-Control": "public, max-age=31536000, immutable"})
