@@ -75,6 +75,7 @@ def create_app(settings: Settings) -> Dash:
     """A Dash app serving one database. Raises :class:`DatabaseMissing` with the command to fix a missing file."""
     atlas = Atlas(settings.db)
     scripts.defer_ag_grid()
+    scripts.drop_data_table()
     app = Dash(
         __name__, use_pages=True, pages_folder="", assets_folder=str(ASSETS), serve_locally=True,
         title=t("title"), update_title=None, suppress_callback_exceptions=True,

@@ -9,6 +9,8 @@
   tag) and ``assets/grid-loader.js`` answers for ``window.dash_ag_grid``: an AgGrid renders an empty box of its
   size until the box comes within a screen of the viewport, then the bundle (:func:`ag_grid_url`, given in the
   ``data-grid-bundle`` attribute of an ancestor) is loaded and the real grid drawn with the same props.
+- **Dash's DataTable**: the app draws none (AG Grid instead); :func:`drop_data_table` keeps its bundle out of the
+  pages.
 """
 
 from __future__ import annotations
@@ -26,6 +28,15 @@ def defer_ag_grid() -> None:
     """No page loads AG Grid's bundle by itself (idempotent; Dash reads the module's list of resources)."""
     for resource in dash_ag_grid._js_dist:
         if resource.get("relative_package_path") == AG_GRID_BUNDLE:
+            resource["dynamic"] = True
+
+
+def drop_data_table() -> None:
+    """No page loads dash_table's bundle (a DataTable would then fail to render: the app has none)."""
+    from dash import dash_table
+
+    for resource in dash_table._js_dist:
+        if resource.get("relative_package_path") == "dash_table/bundle.js":
             resource["dynamic"] = True
 
 

@@ -227,7 +227,7 @@ def test_pages_load_only_the_scripts_they_need(browser, live_server):
     wait_for(lambda: browser.execute_script("return document.querySelectorAll('#embed-graph .bars path').length > 0"))
     urls = requested_urls(browser)
     assert any("/assets/vendor/plotly-coopatlas.min.js?m=" in u for u in urls), urls
-    assert not [u for u in urls if "package_data/plotly" in u or "dash_ag_grid" in u]
+    assert not [u for u in urls if "package_data/plotly" in u or "dash_ag_grid" in u or "dash_table" in u]
     browser.get(live_server + "/")
     wait_for(lambda: loaded(browser))
     time.sleep(0.5)
