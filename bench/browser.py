@@ -54,6 +54,7 @@ HOOK = """
       var entry = {el: gd, traces: data ? data.length : 0, start: start, end: null};
       draws.push(entry);
       var out = react.apply(this, arguments);
+      entry.sync = performance.now() - start;
       Promise.resolve(out).then(function () { entry.end = performance.now(); });
       return out;
     };
@@ -74,7 +75,7 @@ var first = {};
   var g = d.el && d.el.closest ? d.el.closest('.dash-graph') : null;
   var i = graphs.indexOf(g);
   if (i < 0 || !d.traces || d.end === null || first[i]) { return; }
-  first[i] = [names[i], d.start, d.end];
+  first[i] = [names[i], d.start, d.end, d.sync];
 });
 return {graphs: names, drawn: Object.keys(first).map(function (k) { return first[k]; }),
         loading: document.querySelectorAll('[data-dash-is-loading="true"]').length};
@@ -189,6 +190,7 @@ def analyse(events: list[dict], state: dict, base: str, wall: float, metrics: di
             elif name == "FunctionCall":
                 times["calls"][resource_name(url, base)] += ms
     by_resource: dict[str, float] = defaultdict(float)
+    requests_at: dict[str, dict] = {}
     callbacks = []
     for rid, url in urls.items():
         if rid not in done:
@@ -200,14 +202,18 @@ def analyse(events: list[dict], state: dict, base: str, wall: float, metrics: di
             callbacks.append({"outputs": outputs, "start_ms": (sent[rid] - (doc_ts or sent[rid])) * 1000,
                               "ms": (end - sent[rid]) * 1000, "bytes": size})
             name = f"callbacks ({outputs})"
+        elif size >= 20_000 or name.startswith(("geo/", "/_dash-layout")):
+            requests_at[name] = {"sent_ms": (sent[rid] - (doc_ts or sent[rid])) * 1000,
+                                 "done_ms": (end - (doc_ts or sent[rid])) * 1000}
         by_resource[name] += size
-    draws = {name: {"start_ms": s, "end_ms": e, "ms": e - s} for name, s, e in state.get("drawn", [])}
+    draws = {name: {"start_ms": s, "end_ms": e, "ms": e - s, "sync_ms": sync}
+             for name, s, e, sync in state.get("drawn", [])}
     first_view = max((d["end_ms"] for d in draws.values()), default=None)
     complete = bool(state.get("graphs")) and len(draws) == len(state["graphs"])
     return {"first_view_ms": first_view if complete else None, "wall_s": wall, "graphs": len(state.get("graphs", [])),
             "drawn": len(draws), "bytes": sum(by_resource.values()), "requests": len(done),
             "by_resource": dict(by_resource), **{f"script {k}": dict(v) for k, v in times.items()},
-            "callbacks": sorted(callbacks, key=lambda c: c["start_ms"]), "draws": draws,
+            "callbacks": sorted(callbacks, key=lambda c: c["start_ms"]), "draws": draws, "requests_at": requests_at,
             "metrics": {k: metrics.get(k) for k in ("ScriptDuration", "TaskDuration", "LayoutDuration",
                                                      "RecalcStyleDuration", "JSHeapUsedSize")}}
 
@@ -259,8 +265,11 @@ def summarise(runs: list[dict]) -> dict:
         **{f"script {k}": med_of(f"script {k}") for k in SCRIPT_TIMES},
         "callbacks": {k: {"start_ms": median([c["start_ms"] for c in v]), "ms": median([c["ms"] for c in v]),
                           "bytes": median([c["bytes"] for c in v])} for k, v in callbacks.items()},
-        "draws": {k: {"start_ms": median([d["start_ms"] for d in v]), "end_ms": median([d["end_ms"] for d in v]),
-                      "ms": median([d["ms"] for d in v])} for k, v in draws.items()},
+        "draws": {k: {key: median([d[key] for d in v]) for key in ("start_ms", "end_ms", "ms", "sync_ms")}
+                  for k, v in draws.items()},
+        "requests_at": {k: {key: median([r["requests_at"][k][key] for r in runs if k in r["requests_at"]])
+                            for key in ("sent_ms", "done_ms")}
+                        for k in {n for r in runs for n in r["requests_at"]}},
         "metrics": {k: median([r["metrics"][k] for r in runs]) for k in runs[0]["metrics"]},
     }
 
@@ -281,12 +290,15 @@ def report(page: str, s: dict) -> str:
             row = [s[f"script {k}"].get(name, 0) for k in SCRIPT_TIMES]
             if sum(row) >= 5:
                 lines.append("    " + " / ".join(f"{v:6.0f}" for v in row) + f"  {name}")
+    lines.append("  requests of 20 kB or more, layout, geometry: sent → done (ms since navigation):")
+    for name, r in sorted(s["requests_at"].items(), key=lambda kv: kv[1]["sent_ms"]):
+        lines.append(f"    {r['sent_ms']:7.0f} → {r['done_ms']:7.0f}  {name}")
     lines.append("  callbacks: sent at / round trip (ms), bytes:")
     for name, c in sorted(s["callbacks"].items(), key=lambda kv: kv[1]["start_ms"]):
         lines.append(f"    {c['start_ms']:7.0f} / {c['ms']:6.0f}  {kb(c['bytes'])}  {name}")
-    lines.append("  draws: called at → resolved (ms since navigation), duration:")
-    for name, d in sorted(s["draws"].items(), key=lambda kv: kv[1]["end_ms"]):
-        lines.append(f"    {d['start_ms']:7.0f} → {d['end_ms']:7.0f}  {d['ms']:6.0f}  {name}")
+    lines.append("  draws: Plotly.react called at → resolved (ms since navigation), time inside the call, to resolved:")
+    for name, d in sorted(s["draws"].items(), key=lambda kv: kv[1]["start_ms"]):
+        lines.append(f"    {d['start_ms']:7.0f} → {d['end_ms']:7.0f}  {d['sync_ms']:6.0f}  {d['ms']:6.0f}  {name}")
     m = s["metrics"]
     lines.append(f"  CDP Performance: script {m['ScriptDuration'] * 1000:.0f} ms, tasks {m['TaskDuration'] * 1000:.0f}"
                  f" ms, layout {m['LayoutDuration'] * 1000:.0f} ms, style {m['RecalcStyleDuration'] * 1000:.0f} ms,"
