@@ -1,7 +1,7 @@
 """The partial plotly.js bundle the app serves (built by vendor/plotly/build.sh into dashboard/assets/vendor/): the
 committed files are the ones checksummed, the brotli file is the bundle, the bundle is the plotly.js of the
-installed plotly package, and every figure the pages and callbacks make uses only the trace types and map
-projections the bundle holds (another one would draw nothing)."""
+installed plotly package, and every figure the pages and callbacks make uses only the trace types, map
+projections and components the bundle holds (another one would draw nothing, or be ignored)."""
 
 from __future__ import annotations
 
@@ -86,6 +86,15 @@ def test_figures_use_only_what_the_bundle_holds(figures):
     assert used_traces <= traces, used_traces - traces
     assert used_projections <= projections, used_projections - projections
     assert {"bar", "choropleth", "scattergeo"} <= used_traces and used_projections
+    # nor any component the bundle omits (it would be ignored)
+    omitted = set(manifest()["omitted"].split())
+    layout_keys = {key for fig in figures for key in fig["layout"]}
+    axis_keys = {key for fig in figures for name, axis in fig["layout"].items() if name[1:5] == "axis"
+                 and isinstance(axis, dict) for key in axis}
+    trace_keys = {key for fig in figures for trace in fig["data"] for key in trace}
+    assert not layout_keys & {"updatemenus", "sliders", "images", "grid", "scene"}
+    assert not axis_keys & {"rangeslider", "rangeselector"} and not trace_keys & {"error_x", "error_y"}
+    assert {"updatemenus", "sliders", "images", "grid", "rangeslider", "rangeselector", "errorbars"} <= omitted
 
 
 def test_served_brotli_compressed_once_and_cached_for_good(client):

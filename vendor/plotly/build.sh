@@ -10,16 +10,14 @@
 #   VERSIONS, SHA256SUMS                                 beside this script
 #
 # Needs Node ≥ 18 and npm. Exact versions: package.json pins plotly.js and esbuild, package-lock.json every
-# dependency (npm ci); `./build.sh --update-lock` re-resolves the lock after package.json changes.
-# esbuild options follow plotly.js's own esbuild-config.js (iife, global "Plotly", es2016, global → window,
-# define.amd → false, NODE_DEBUG → false), without its glslify and CSS plugins: the WebGL traces and the
-# maplibre map traces whose shaders and stylesheet they inline are not in this bundle.
+# dependency (npm ci); `./build.sh --update-lock` re-resolves the lock after package.json changes. What goes in:
+# entry.js (the trace types), shims/ (packages and components left out), build.mjs (esbuild's options).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out="$here/../../dashboard/assets/vendor"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cp -r "$here/package.json" "$here/entry.js" "$here/shims" "$tmp/"
+cp -r "$here/package.json" "$here/entry.js" "$here/build.mjs" "$here/shims" "$tmp/"
 cd "$tmp"
 if [ "${1:-}" = "--update-lock" ] || [ ! -f "$here/package-lock.json" ]; then
   npm install --ignore-scripts --no-audit --no-fund --silent
@@ -30,13 +28,9 @@ else
 fi
 PLOTLY=$(node -p "require('plotly.js/package.json').version")
 ESBUILD=$(node -p "require('esbuild/package.json').version")
-BANNER="/*! plotly.js v$PLOTLY (MIT, Copyright 2012-2026 Plotly, Inc.), partial bundle of coopatlas: core (scatter), bar, choropleth, scattergeo; built by vendor/plotly/build.sh with esbuild $ESBUILD. Bundled packages and their licences: plotly-coopatlas.LICENSES.txt */"
+BANNER="/*! plotly.js v$PLOTLY (MIT, Copyright 2012-2026 Plotly, Inc.), partial bundle of coopatlas: core (scatter; without 3-D annotations, menus, sliders, range sliders and selectors, images, error bars, subplot grid), bar, choropleth, scattergeo; built by vendor/plotly/build.sh with esbuild $ESBUILD. Bundled packages and their licences: plotly-coopatlas.LICENSES.txt */"
 mkdir -p "$out"
-node_modules/.bin/esbuild entry.js --bundle --minify --format=iife --global-name=Plotly --target=es2016 \
-  --define:global=window --define:define.amd=false --define:process.env.NODE_DEBUG=false \
-  --alias:d3-geo-projection=./shims/d3-geo-projection.js --alias:country-iso-search=./shims/country-iso-search.js \
-  --alias:stream=stream-browserify --loader:.css=empty --legal-comments=none --charset=utf8 \
-  --banner:js="$BANNER" --metafile=meta.json --log-level=warning --outfile="$out/plotly-coopatlas.min.js"
+node build.mjs "$out/plotly-coopatlas.min.js" "$BANNER"
 
 # No eval: the Content-Security-Policy has no 'unsafe-eval'.
 if grep -Eq '(^|[^A-Za-z0-9_$.])(eval\(|new Function\(|Function\()' "$out/plotly-coopatlas.min.js"; then
@@ -86,6 +80,7 @@ esbuild $ESBUILD
 node $(node --version | tr -d v)
 traces scatter bar choropleth scattergeo
 projections natural earth, mercator
+omitted annotations3d updatemenus sliders rangeslider rangeselector images errorbars grid
 EOF
 (cd "$out" && sha256sum plotly-coopatlas.min.js plotly-coopatlas.min.js.br plotly-coopatlas.LICENSES.txt \
   | sed 's#  #  dashboard/assets/vendor/#') > "$here/SHA256SUMS"
