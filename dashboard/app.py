@@ -12,7 +12,7 @@ import dash
 from dash import Dash, html
 from flask import Response, abort, current_app, request
 
-from dashboard import api, components, downloads, pages
+from dashboard import api, components, downloads, pages, scripts
 from dashboard.filters import query_dict
 from dashboard.http import harden
 from dashboard.i18n import lang_of, t
@@ -72,6 +72,8 @@ def _title(page, **variables) -> str:
 def create_app(settings: Settings) -> Dash:
     """A Dash app serving one database. Raises :class:`DatabaseMissing` with the command to fix a missing file."""
     atlas = Atlas(settings.db)
+    scripts.defer_ag_grid()
+    scripts.drop_data_table()
     app = Dash(
         __name__, use_pages=True, pages_folder="", assets_folder=str(ASSETS), serve_locally=True,
         title=t("title"), update_title=None, suppress_callback_exceptions=True,
@@ -132,7 +134,7 @@ def _geometry(app: Dash, atlas: Atlas) -> None:
     def geometry(build: str, name: str):
         snap = atlas.current()
         body = {"countries": snap.countries_geojson, "regions": snap.regions_geojson}.get(name)
-        if body is None or build != snap.version:
+        if body is None or build != snap.geometry_version:
             abort(404)
         return Response(body, mimetype="application/geo+json",
                         headers={"Cache-Control": "public, max-age=31536000, immutable"})

@@ -100,7 +100,9 @@ def chart_card(id_: str, title: str, height: int, lang: str, figure=None, summar
     return html.Figure([
         heading(title, id=f"{id_}-title"),
         html.P(extra, className="hint") if extra else None,
-        graph,
+        # the graph's height is kept from the start: Dash's placeholder, until the graph's code has loaded, has
+        # no height, and the page below it would jump (and AG Grid, assets/grid-loader.js, seem near the top)
+        html.Div(graph, className="graph-box", style={"minHeight": f"{height}px"}),
         html.Figcaption(summary, id=f"{id_}-summary", className="summary"),
         embed_box(id_, lang) if embed else None,
     ], className=class_name, **{"aria-labelledby": f"{id_}-title", "aria-describedby": f"{id_}-summary"})

@@ -3,6 +3,7 @@ snapshot when a new build replaces the database file, without a restart and with
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import threading
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import shapely
+from shapely.geometry import mapping, shape
 
 from dashboard import links, queries
 from dashboard.catalogue import Reference
@@ -20,12 +22,19 @@ from dashboard.components import BuildFacts
 from dashboard.db import Store
 from dashboard.i18n import LANGS
 from geo.insets import inset_frames
+from geo.shapes import for_plotly
 
 log = logging.getLogger(__name__)
 FRANCE_CENTRE = (2.4, 46.6)
 CHECK_EVERY_S = 1.0
 RETIRE_AFTER_S = 60.0  # an old build stays open this long after a new one is served, for requests in flight
 MEMO_SIZE = 256  # views kept per worker (≈ 100 KB each)
+# The map layers as browsers get them, lighter than the geometry the build stores (which the exports and the
+# geometry tests read): the world map draws about 0.3° a pixel, the France map about 0.02° of its layout a pixel.
+# Tolerances in degrees (of the France map's layout for the regions, overseas ones moved and scaled into insets);
+# regions are simplified as a coverage (neighbours keep one border), countries one by one, as the build did.
+MAP_LAYERS = {"countries": {"tolerance": 0.15, "decimals": 2, "coverage": False},
+              "regions": {"tolerance": 0.01, "decimals": 3, "coverage": True}}
 
 
 class Memo:
@@ -58,19 +67,20 @@ class Snapshot:
         self.vocab = queries.vocabulary(store)
         self.version = version = store.checksum[:12]
         countries = queries.geometry_features(store, "countries")
-        self.countries_geojson = json.dumps({"type": "FeatureCollection", "features": countries},
-                                            separators=(",", ":")).encode()
         bounds = {f["id"]: shapely.bounds(shapely.geometry.shape(f["geometry"])).tolist() for f in countries}
-        self.regions_geojson = json.dumps(
-            {"type": "FeatureCollection", "features": queries.geometry_features(store, "fr_regions", "inset_geometry")},
-            separators=(",", ":")).encode()
+        # the layers' address follows the build and the way they are lightened (cached for a year)
+        self.geometry_version = geometry_version = f"{version}-{_digest(MAP_LAYERS)}"
+        self.countries_geojson = map_layer(countries, **MAP_LAYERS["countries"])
+        self.regions_geojson = map_layer(queries.geometry_features(store, "fr_regions", "inset_geometry"),
+                                         **MAP_LAYERS["regions"])
         regions = queries.regions(store)
         zones = queries.vocabulary_table(store, "zones")
         self.reference = Reference(
             countries=queries.countries(store), regions=regions, frames=inset_frames(), france_centre=FRANCE_CENTRE,
             bounds={k: tuple(v) for k, v in bounds.items()},
             continents={lang: dict(zip(zones["code"], zones[f"label_{lang}"])) for lang in LANGS},
-            world_url=links.geometry(version, "countries"), regions_url=links.geometry(version, "regions"),
+            world_url=links.geometry(geometry_version, "countries"),
+            regions_url=links.geometry(geometry_version, "regions"),
         )
         queries.build_search_index(store)
         self.memo = Memo()
@@ -79,6 +89,33 @@ class Snapshot:
             source_files=tuple(store.source_files), loaded=int(store.loaded), rejected=int(store.rejected),
             geometry_sources=store.geometry_sources,
         )
+
+
+def _digest(value) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()[:6]
+
+
+def map_layer(features: list[dict], tolerance: float, decimals: int, coverage: bool) -> bytes:
+    """A FeatureCollection of ``features`` simplified by ``tolerance`` degrees, rounded to ``decimals``, outer
+    rings clockwise; a feature that simplification would erase or shrink by more than a tenth keeps its stored
+    outline (micro-states, small islands)."""
+    stored = [shape(f["geometry"]) for f in features]
+    simple = shapely.coverage_simplify(stored, tolerance) if coverage else \
+        shapely.simplify(stored, tolerance, preserve_topology=True)
+    out = []
+    for feature, before, after in zip(features, stored, simple):
+        after = for_plotly(after, decimals)
+        geometry = feature["geometry"] if after.is_empty or after.area < 0.9 * before.area \
+            else _rounded(mapping(after), decimals)
+        out.append({**feature, "geometry": geometry})
+    return json.dumps({"type": "FeatureCollection", "features": out}, separators=(",", ":")).encode()
+
+
+def _rounded(geometry: dict, decimals: int) -> dict:
+    def r(x):
+        return round(x, decimals) if isinstance(x, float) else [r(v) for v in x]
+
+    return {"type": geometry["type"], "coordinates": r(geometry["coordinates"])}
 
 
 def _identity(path: Path) -> tuple[int, int, int] | None:

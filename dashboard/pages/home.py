@@ -10,7 +10,7 @@ from dataclasses import replace
 import dash_ag_grid as dag
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from dashboard import components, links, queries
+from dashboard import components, links, queries, scripts
 from dashboard.catalogue import CHARTS, Context
 from dashboard.components import chart_card, filter_controls, filter_summary, frame
 from dashboard.filters import FILTERS, MEASURES, Filters, query_dict
@@ -164,7 +164,7 @@ def layout(snap, **query) -> html.Div:
                 html.Span(id=Ids.TABLE_COUNT, className="table-count", role="status"),
             ], className="table-tools"),
             _grid(lang),
-        ], className="card table-card"),
+        ], className="card table-card", **{"data-grid-bundle": scripts.ag_grid_url()}),
     ], id="main", tabIndex="-1")
     toggle = html.Button(t("filters", lang), id="filters-toggle", n_clicks=0, className="filters-toggle secondary",
                          **{"aria-controls": "filters-panel", "aria-expanded": "false"})
@@ -249,7 +249,11 @@ def register(app: Dash, atlas) -> None:
     )
     app.clientside_callback(
         """async function(query, search) {
-            const api = await dash_ag_grid.getApiAsync('grid');
+            const grid = window.dash_ag_grid;  // assets/grid-loader.js until the table is first shown
+            if (grid.loaded && !grid.loaded()) {
+                return window.dash_clientside.no_update;  // not loaded yet: it reads the view when it loads
+            }
+            const api = await grid.getApiAsync('grid');
             api.purgeInfiniteCache();
             return window.dash_clientside.no_update;
         }""",

@@ -112,6 +112,26 @@ def wait_for(predicate, timeout: float = 20.0, interval: float = 0.2):
     raise AssertionError(f"condition not met in {timeout} s (last value: {last!r})")
 
 
+def show_table(driver) -> None:
+    """Scroll to the dashboard's table, as a reader does: AG Grid loads when it comes near the viewport
+    (assets/grid-loader.js); wait until the grid is drawn and has its first rows (the count beside it is set with
+    them)."""
+    driver.execute_script("document.getElementById('grid').scrollIntoView({block: 'center'})")
+    wait_for(lambda: driver.execute_script(
+        "return document.querySelector('#grid .ag-root-wrapper') !== null"
+        " && document.getElementById('table-count').textContent !== ''"))
+
+
+def requested_urls(driver) -> list[str]:
+    """Every URL the page requested so far (reading the performance log empties it)."""
+    urls = []
+    for entry in driver.get_log("performance"):
+        msg = json.loads(entry["message"])["message"]
+        if msg["method"] == "Network.requestWillBeSent":
+            urls.append(msg["params"]["request"]["url"])
+    return urls
+
+
 def requested_hosts(driver) -> set[str]:
     hosts = set()
     for entry in driver.get_log("performance"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import time
 
 import pytest
@@ -10,7 +11,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from tests.browser.conftest import console_errors, requested_hosts, wait_for
+from tests.browser.conftest import console_errors, requested_hosts, requested_urls, show_table, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -118,6 +119,7 @@ def test_filters_update_url_kpis_and_table(browser, live_server, sql):
     water = sql("SELECT count(*) FROM partnerships WHERE list_contains(themes, 'EAU')")
     wait_for(lambda: query(browser) == "?theme=EAU")
     wait_for(lambda: kpi(browser) == str(water))
+    show_table(browser)
     wait_for(lambda: browser.find_element(By.ID, "table-count").text == f"{water} partenariats")
     cells = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "#grid .ag-row [col-id='fr_authority_name']"))
     assert len(cells) == water
@@ -159,6 +161,7 @@ def test_markup_in_data_is_shown_as_text(browser, hostile_server):
 
     browser.get(hostile_server + "/")
     wait_for(lambda: kpi(browser) == "2")
+    show_table(browser)
     cells = wait_for(lambda: [c.text for c in browser.find_elements(
         By.CSS_SELECTOR, "#grid .ag-row [col-id='fr_authority_name']")])
     assert "<img src=x onerror=alert(1)>" in cells
@@ -287,3 +290,22 @@ def test_phone_pages_do_not_scroll_sideways(browser, live_server, path):
         top = browser.execute_script("return document.getElementById('kpi-partnerships').getBoundingClientRect().top")
         assert top < 844  # the first key figure is on the first screen, the filters are a drawer
     browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_pages_load_only_the_scripts_they_need(browser, live_server):
+    """The partial plotly bundle, never Dash's full plotly.min.js; AG Grid's bundle only once the dashboard's
+    table comes near the viewport, fingerprinted (cached for a year)."""
+    browser.get(live_server + "/embed/ch-odd")
+    wait_for(lambda: browser.execute_script("return document.querySelectorAll('#embed-graph .bars path').length > 0"))
+    urls = requested_urls(browser)
+    assert any("/assets/vendor/plotly-coopatlas.min.js?m=" in u for u in urls), urls
+    assert not [u for u in urls if "package_data/plotly" in u or "dash_ag_grid" in u or "dash_table" in u]
+    browser.get(live_server + "/")
+    wait_for(lambda: loaded(browser))
+    time.sleep(0.5)
+    assert not [u for u in requested_urls(browser) if "dash_ag_grid" in u or "package_data/plotly" in u]
+    assert browser.execute_script("return window.dash_ag_grid.loaded()") is False
+    show_table(browser)
+    grid = [u for u in requested_urls(browser) if "/dash_ag_grid/" in u]
+    assert any(re.search(r"/dash_ag_grid/dash_ag_grid\.v[0-9_]+m[0-9]+\.min\.js$", u) for u in grid), grid
+    assert console_errors(browser) == []

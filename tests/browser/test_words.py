@@ -4,10 +4,11 @@ speaks the page's language — no English word on French pages, no French word o
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.conftest import console_errors, wait_for
+from tests.browser.conftest import console_errors, show_table, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -43,8 +44,11 @@ def _chrome(browser, url: str, lang: str) -> dict:
     browser.get(url)
     wait_for(lambda: browser.find_elements("css selector", "main"))
     wait_for(lambda: browser.execute_script("return document.documentElement.lang") == lang)
-    if "/embed/" in url or url.endswith(("/", "/suivi", "53", "MLI", "69123")):
+    path = urlsplit(url).path
+    if path.startswith("/embed/") or path.endswith(("/", "/suivi", "53", "MLI", "69123")):
         wait_for(lambda: browser.execute_script("return document.querySelectorAll('.modebar').length") > 0)
+    if path == "/":
+        show_table(browser)  # the table's pager and words
     return browser.execute_script(CHROME)
 
 

@@ -88,7 +88,10 @@ def test_wheel_runs_outside_the_checkout(tmp_path, venv):
     names = set(zipfile.ZipFile(wheel).namelist())
     mapping = {p.name for pattern in ("*.csv", "*.toml") for p in (ROOT / "data").glob(pattern)}
     assert {f"etl/data/{n}" for n in mapping} <= names
-    assert {"etl/schema.sql", "dashboard/assets/style.css", "dashboard/figures/__init__.py"} <= names
+    assert {"etl/schema.sql", "dashboard/assets/style.css", "dashboard/figures/__init__.py",
+            "dashboard/assets/grid-loader.js", "dashboard/assets/vendor/plotly-coopatlas.min.js",
+            "dashboard/assets/vendor/plotly-coopatlas.min.js.br",
+            "dashboard/assets/vendor/plotly-coopatlas.LICENSES.txt"} <= names
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
 
     bin_ = venv / "bin"
@@ -112,7 +115,7 @@ def test_wheel_runs_outside_the_checkout(tmp_path, venv):
                               cwd=work, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         page = _get(f"http://127.0.0.1:{port}/", time.time() + 120)
-        assert b"assets/style.css" in page
+        assert b"assets/style.css" in page and b"assets/vendor/plotly-coopatlas.min.js" in page
         assert _get(f"http://127.0.0.1:{port}/assets/style.css", time.time() + 10)
     finally:
         server.terminate()
