@@ -29,9 +29,9 @@ def random_changes(atlas, n: int, seed: int = 7) -> list[dict]:
     while len(out) < n:
         values = {}
         if rng.random() < 0.4:
-            values[Ids.REGION] = rng.choice(sorted(v.regions))
+            values[Ids.REGION] = rng.choice(sorted(v.codes("region")))
         if rng.random() < 0.3:
-            values[Ids.PAYS] = rng.sample(sorted(v.countries), rng.randint(1, 3))
+            values[Ids.PAYS] = rng.sample(sorted(v.codes("pays")), rng.randint(1, 3))
         if rng.random() < 0.3:
             values["f-zone"] = rng.choice(sorted(v.codes("zone")))
         if rng.random() < 0.3:
