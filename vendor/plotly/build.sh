@@ -67,6 +67,15 @@ if (problems.length) { console.error('licences not allowed:\n' + problems.join('
 fs.writeFileSync(target, text);
 NODE
 
+# The default topojson address points at plotly's CDN: make it the app's own (the figures set it anyway), so
+# the bundle names no outside host at all.
+node -e "
+const fs = require('fs'), f = process.argv[1];
+const src = fs.readFileSync(f, 'utf8').replace(/dflt:\"https:\/\/cdn\.plot\.ly\/un\/\"/, 'dflt:\"/assets/topojson/\"')
+  .replace(/fetched from cdn\.plot\.ly\./, 'fetched from this site.');
+if (/cdn\.plot\.ly/.test(src)) { console.error('an outside host is left in the bundle'); process.exit(1); }
+fs.writeFileSync(f, src);" "$out/plotly-coopatlas.min.js"
+
 node -e "
 const fs = require('fs'), zlib = require('zlib');
 const src = fs.readFileSync(process.argv[1]);
