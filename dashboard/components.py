@@ -66,6 +66,22 @@ def data_table(caption: str, headers: list[str], rows: list[list], id_: str | No
     ], className="data-table", **({"id": id_} if id_ else {}))
 
 
+def prefill(tree, out: dict):
+    """A page's layout with its first view filled in from its callback's outputs ("component.property" → value),
+    so the page draws at once and its callback runs only when a control changes. Every output must find its
+    component: a layout and a callback that drift apart fail here rather than show a half-empty page."""
+    wanted: dict[str, dict[str, object]] = {}
+    for key, value in out.items():
+        component_id, prop = key.rsplit(".", 1)
+        wanted.setdefault(component_id, {})[prop] = value
+    for component in (tree, *tree._traverse()):
+        for prop, value in wanted.pop(getattr(component, "id", None), {}).items():
+            setattr(component, prop, value)
+    if wanted:
+        raise ValueError(f"outputs without a component in the layout: {sorted(wanted)}")
+    return tree
+
+
 def kpi_cards(cards: list[tuple], class_name: str = "kpis", live: bool = False) -> html.Section:
     """Key figures: ``(value, label)`` or ``(value, label, id, note_id)`` where the callback fills the value (and
     the label, at ``<id>-label``, whose plural follows the value)."""

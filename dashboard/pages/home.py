@@ -117,6 +117,8 @@ def _grid(lang: str) -> dag.AgGrid:
 
 
 def layout(snap, **query) -> html.Div:
+    """The page with its first view in it (the main callback's outputs for the address's filters): it draws at
+    once, and the callback runs only when a control changes."""
     f = Filters.from_query(query, snap.vocab)
     lang = f.lang
     panel = html.Aside([
@@ -169,7 +171,8 @@ def layout(snap, **query) -> html.Div:
     toggle = html.Button(t("filters", lang), id="filters-toggle", n_clicks=0, className="filters-toggle secondary",
                          **{"aria-controls": "filters-panel", "aria-expanded": "false"})
     body = html.Div([html.Div(id="grid-sync", hidden=True), html.Div([toggle, panel, main], className="body")])
-    return frame(lang, snap.facts, f.to_query(), body, "/")
+    return components.prefill(frame(lang, snap.facts, f.to_query(), body, "/"),
+                              snap.memo(("home", f), lambda: view(snap, f)))
 
 
 def _clicked(click) -> str | None:
@@ -189,7 +192,8 @@ def register(app: Dash, atlas) -> None:
     inputs = {spec.control_id: Input(spec.control_id, "value") for spec in PANEL}
 
     @app.callback(output={k: Output(*pair) for k, pair in OUTPUTS.items()},
-                  inputs={"values": inputs, "metric": Input(Ids.METRIC, "value"), "lang": State(Ids.LANG, "data")})
+                  inputs={"values": inputs, "metric": Input(Ids.METRIC, "value"), "lang": State(Ids.LANG, "data")},
+                  prevent_initial_call=True)  # the layout comes with the first view
     def update(values, metric, lang):
         snap = atlas.current()
         f = Filters.from_query(controls_to_query(values, metric, lang_of(lang)), snap.vocab)

@@ -16,7 +16,7 @@ from dash import Dash, Input, Output, State, html
 
 from dashboard import queries
 from dashboard.catalogue import Chart
-from dashboard.components import chart_card, data_table, filter_controls, frame, year_input
+from dashboard.components import chart_card, data_table, filter_controls, frame, prefill, year_input
 from dashboard.db import Store
 from dashboard.figures import monitor as figures
 from dashboard.filters import BY_NAME, Filters, Vocabulary
@@ -169,7 +169,10 @@ def _years(legend: str, first: tuple[str, int], last: tuple[str, int], lang: str
 
 
 def layout(snap, **query) -> html.Div:
+    """The page with its first view in it (the callback's outputs): the callback runs when a control changes."""
     m = Monitor.from_query(query, snap.vocab)
+    if m.filters.zone == "sahel":  # the default zone stays out of the URL, as in state_from_controls
+        m = replace(m, filters=replace(m.filters, zone=None))
     lang = m.filters.lang
     f = m.filters
     values = {"zone": f.zone or "sahel", "pays": f.pays, "region": f.region}
@@ -192,8 +195,9 @@ def layout(snap, **query) -> html.Div:
         html.Div([html.Div(id="mon-regions", className="card"), html.Div(id="mon-movers", className="card")],
                  className="charts tables"),
     ], id="main", tabIndex="-1")
-    return frame(lang, snap.facts, m.to_query(), html.Div([controls, main], className="body"), "/suivi",
+    page = frame(lang, snap.facts, m.to_query(), html.Div([controls, main], className="body"), "/suivi",
                  title=t("nav_monitor", lang))
+    return prefill(page, snap.memo(("monitor", m), lambda: view(snap.store, m, snap.vocab)))
 
 
 def state_from_controls(values: dict, lang: str, vocab: Vocabulary) -> Monitor:
@@ -224,7 +228,7 @@ def register(app: Dash, atlas) -> None:
 
     @app.callback(output=outputs, inputs={"values": {i: Input(i, "value") for i in INPUTS},
                                           "lang": State(Ids.LANG, "data")},
-                  prevent_initial_call="initial_duplicate")
+                  prevent_initial_call=True)  # the layout comes with the first view
     def update_monitor(values, lang):
         snap = atlas.current()
         m = state_from_controls(values, lang_of(lang), snap.vocab)

@@ -156,3 +156,26 @@ def test_static_bodies_go_out_at_best_brotli_once_compressed(client):
     assert r.headers["Content-Encoding"] == "br" and brotli.decompress(r.data) == plain
     assert len(r.data) < 0.2 * len(plain) and "immutable" in r.headers["Cache-Control"]
     assert client.get(url, headers={"Accept-Encoding": "gzip"}).headers["Content-Encoding"] == "gzip"
+
+
+@pytest.mark.parametrize("module, query",
+                         [("home", {"region": "53", "theme": "GOUV"}), ("monitor", {"zone": "maghreb"})])
+def test_pages_come_with_the_first_view_their_callback_would_give(app, module, query):
+    """The dashboard and the monitor draw at once: their layout holds every output of their callback for the
+    address's filters (no round trip, no empty chart first)."""
+    import importlib
+
+    page = importlib.import_module(f"dashboard.pages.{module}")
+    snap = app.server.config["coopatlas"].current()
+    tree = page.layout(snap, **query)
+    found = {getattr(c, "id", None): c for c in tree._traverse()}
+    graphs = [c.id for c in (page.CHARTS if module == "monitor" else CHARTS)]
+    for chart in graphs:
+        assert found[chart].figure["data"], chart
+        assert found[f"{chart}-summary"].children, chart
+    permalink = found[Ids.PERMALINK].data
+    assert permalink == "&".join(f"{k}={v}" for k, v in query.items())
+    if module == "home":
+        assert found[Ids.KPI_PARTNERSHIPS].children == "2"
+        assert found[Ids.CSV_LINK].href == "/telecharger.csv?region=53&theme=GOUV"
+        assert found[Ids.LANG_LINK].href == "?region=53&theme=GOUV&lang=en"

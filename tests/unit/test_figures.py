@@ -133,3 +133,15 @@ def test_top_countries_follow_the_measure():
     assert fig["data"][0]["customdata"] == ["MLI"]  # the Comores have fewer than 5 partnerships
     fig, text = charts.top_countries(stats, COUNTRIES, 12, "fr", 15, "budget")
     assert fig["data"][0]["text"][0] == "150\u00a0k\u00a0€" and "Budget connu total" in text
+
+
+def test_prefill_fills_the_layout_and_refuses_an_output_without_its_component():
+    import pytest
+    from dash import dcc, html
+
+    from dashboard.components import prefill
+
+    tree = prefill(html.Div([html.Span(id="a"), dcc.Graph(id="g")]), {"a.children": "3", "g.figure": {"data": []}})
+    assert tree.children[0].children == "3" and tree.children[1].figure == {"data": []}
+    with pytest.raises(ValueError, match="missing"):
+        prefill(html.Div([html.Span(id="a")]), {"missing.children": "x"})
