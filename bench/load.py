@@ -4,7 +4,8 @@ data downloads, on loopback only, bounded in time and in requests.
     coopatlas serve --db data/built/demo.duckdb --workers 2 --port 8050 &
     python -m bench.load --url http://127.0.0.1:8050 --users 50 --seconds 60
 
-Each reader loops: open a page (HTML, layout, dependencies, then the main callback as the browser does),
+Each reader loops: open a page (HTML, layout, dependencies, then the page's content through Dash's router, as
+the browser does: the dashboard's layout comes with its first view, so no main callback runs on a page load),
 change filters 1–4 times (callback posts), now and then open a permalink or download the CSV, with think times
 of 0.5–2 s. Reports throughput, p50/p95/p99 per kind of request and the error count.
 
@@ -37,6 +38,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from urllib.parse import urlparse
 
+from dashboard.callback_client import router_payload
 from dashboard.ids import Ids
 from dashboard.pages.home import PANEL
 
@@ -65,13 +67,14 @@ def main_callback_body(values: dict, lang: str = "fr") -> dict:
 
 class Reader(threading.Thread):
     def __init__(self, base: str, deadline: float, stats: dict, seed: int, output_key: str, outputs: list,
-                 think: float = 1.0, pages_only: bool = False):
+                 think: float = 1.0, pages_only: bool = False, callbacks: dict | None = None):
         super().__init__(daemon=True)
         self.think, self.pages_only = think, pages_only
         u = urlparse(base)
         self.host, self.port = u.hostname, u.port or 80
         self.deadline, self.stats, self.rng = deadline, stats, random.Random(seed)
         self.output_key, self.outputs = output_key, outputs
+        self.callbacks = callbacks or {}  # output key → spec, from /_dash-dependencies (the page router's)
         self.conn, self.reused = None, False
         self.failures = FAILURES
 
@@ -136,12 +139,12 @@ class Reader(threading.Thread):
 
     def run(self) -> None:
         while time.time() < self.deadline:
-            path = "/" if self.rng.random() < 0.6 else "/?region=" + self.rng.choice(REGIONS)
-            kind = "page" if path == "/" else "permalink"
-            self.request(kind, "GET", path)
+            search = "" if self.rng.random() < 0.6 else "?region=" + self.rng.choice(REGIONS)
+            kind = "page" if not search else "permalink"
+            self.request(kind, "GET", "/" + search)
             self.request(kind, "GET", "/_dash-layout")
             self.request(kind, "GET", "/_dash-dependencies")
-            self.callback({})
+            self.request(kind, "POST", "/_dash-update-component", router_payload(self.callbacks, "/", search))
             if self.pages_only:
                 self.stats["page view"].append((0.0, True, time.time()))
                 continue
@@ -156,15 +159,16 @@ class Reader(threading.Thread):
             time.sleep(self.think * self.rng.uniform(0.5, 2.0))
 
 
-def discover(base: str) -> tuple[str, list]:
-    """The main callback's output key, from the app's own dependency list."""
+def discover(base: str) -> tuple[str, list, dict]:
+    """The main callback's output key and outputs, and every callback by output key, from the app's own
+    dependency list."""
     u = urlparse(base)
     conn = http.client.HTTPConnection(u.hostname, u.port or 80, timeout=30)
     conn.request("GET", "/_dash-dependencies")
     deps = json.loads(conn.getresponse().read())
     key = next(d["output"] for d in deps if d["output"].lstrip(".").startswith(Ids.KPI_PARTNERSHIPS))
     outputs = [{"id": o.split(".")[0], "property": o.split(".")[1]} for o in key.strip(".").split("...")]
-    return key, outputs
+    return key, outputs, {d["output"]: d for d in deps}
 
 
 def percentile(values, p):
@@ -241,11 +245,12 @@ def attack(args) -> dict:
     try:
         wait_http("127.0.0.1", port, "/api/v1/aggregates?by=odd")
         base = f"http://127.0.0.1:{port}"
-        key, outputs = discover(base)
+        key, outputs, callbacks = discover(base)
         stats: dict[str, list] = defaultdict(list)
         start = time.time()
         deadline = start + args.seconds
-        readers = [Reader(base, deadline, stats, i, key, outputs, args.think) for i in range(args.users)]
+        readers = [Reader(base, deadline, stats, i, key, outputs, args.think, callbacks=callbacks)
+                   for i in range(args.users)]
         for r in readers:
             r.start()
             time.sleep(args.seconds / 20 / args.users)
@@ -325,10 +330,11 @@ def main() -> None:
     host = urlparse(args.url).hostname
     if not (host == "localhost" or host.startswith("127.") or host == "::1"):
         raise SystemExit("bench.load only targets this machine (loopback)")
-    key, outputs = discover(args.url)
+    key, outputs, callbacks = discover(args.url)
     stats: dict[str, list] = defaultdict(list)
     start = time.time()
-    readers = [Reader(args.url, start + args.seconds, stats, i, key, outputs, args.think, args.pages_only)
+    readers = [Reader(args.url, start + args.seconds, stats, i, key, outputs, args.think, args.pages_only,
+                      callbacks)
                for i in range(args.users)]
     for r in readers:
         r.start()

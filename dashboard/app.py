@@ -71,7 +71,7 @@ def _title(page, **variables) -> str:
 
 def create_app(settings: Settings) -> Dash:
     """A Dash app serving one database. Raises :class:`DatabaseMissing` with the command to fix a missing file."""
-    atlas = Atlas(settings.db)
+    atlas = Atlas(settings.db, threads=settings.query_threads)
     scripts.defer_ag_grid()
     scripts.drop_data_table()
     app = Dash(

@@ -26,6 +26,19 @@ def payload(app: Dash, output_prefix: str, inputs: dict, state: dict | None = No
             "changedPropIds": changed or [next(iter(inputs))]}
 
 
+def router_payload(callbacks: dict, pathname, search="") -> dict:
+    """The body dash-renderer posts to render a page (Dash pages' router) for ``pathname`` and ``search``;
+    ``callbacks``: output key → spec, as ``app.callback_map`` or ``/_dash-dependencies`` (keyed by output) give."""
+    key = next(k for k in callbacks if "_pages_content" in k)
+    spec = callbacks[key]
+    return {"output": key,
+            "outputs": [{"id": o.split(".")[0], "property": o.split(".")[1]} for o in key.strip(".").split("...")],
+            "inputs": [{"id": s["id"], "property": s["property"],
+                        "value": pathname if s["property"] == "pathname" else search} for s in spec["inputs"]],
+            "state": [{"id": s["id"], "property": s["property"], "value": None} for s in spec["state"]],
+            "changedPropIds": ["_pages_location.pathname"]}
+
+
 def main_inputs(**values) -> dict:
     """Inputs of the main callback: defaults, overridden by ``values`` keyed by control id."""
     base = {f"{spec.control_id}.value": [] if spec.multi else None for spec in PANEL}

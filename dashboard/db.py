@@ -62,7 +62,8 @@ def contract_problems(con: duckdb.DuckDBPyConnection, database: str = "atlas") -
 
 
 class Store:
-    def __init__(self, path: str | Path, cache_size: int = 512):
+    def __init__(self, path: str | Path, cache_size: int = 512, threads: int = 1):
+        """``threads``: DuckDB threads per query (``COOPATLAS_QUERY_THREADS``)."""
         self.path = Path(path)
         if not self.path.is_file():
             raise DatabaseMissing(
@@ -70,7 +71,7 @@ class Store:
                 f"ou « coopatlas build --input EXPORT.csv --db {self.path} »."
             )
         try:
-            self.con = duckdb.connect(":memory:")
+            self.con = duckdb.connect(":memory:", config={"threads": threads})
             self.con.execute("ATTACH ? AS atlas (READ_ONLY)", [str(self.path)])
             self.con.execute("USE atlas")
             problems = contract_problems(self.con)

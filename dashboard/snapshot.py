@@ -133,11 +133,12 @@ class Atlas:
     contract or fails to load is logged once and never tried again (until the file changes again); the previous
     snapshot keeps serving and the request never sees the failure."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, threads: int = 1):
         self.path = Path(path)
+        self._threads = threads  # DuckDB threads per query of every store it opens
         self._identity = _identity(self.path)
         self._refused: tuple | None = None
-        self._snapshot = Snapshot(Store(self.path))
+        self._snapshot = Snapshot(Store(self.path, threads=threads))
         self._checked = time.monotonic()
         self._lock = threading.Lock()
 
@@ -157,7 +158,7 @@ class Atlas:
             if identity in (self._identity, self._refused):
                 return
             try:
-                store = Store(self.path)
+                store = Store(self.path, threads=self._threads)
             except Exception as exc:  # whatever the file holds, the request must not see it
                 self._refuse(identity, exc)
                 return

@@ -24,6 +24,8 @@ class Settings:
     cache_dir: str = field(default_factory=_default_cache, metadata={"env": "COOPATLAS_CACHE_DIR"})
     data_dir: str = field(default="", metadata={"env": "COOPATLAS_DATA_DIR"})  # a customised copy of data/
     chromium: str = field(default="", metadata={"env": "COOPATLAS_CHROMIUM"})  # default: chromium on the PATH
+    # DuckDB threads per query: 1 serves many requests at once best (the server's threads give the parallelism).
+    query_threads: int = field(default=1, metadata={"env": "COOPATLAS_QUERY_THREADS", "min": 1})
     # Exports (dashboard/exports.py): heavy downloads at once per process, renders waiting per process, seconds a
     # request waits for its render, render every region's exports after a build loads, where exports are kept.
     export_slots: int = field(default=4, metadata={"env": "COOPATLAS_EXPORT_SLOTS", "min": 1})

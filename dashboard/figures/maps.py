@@ -51,7 +51,7 @@ def world_map(countries: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: s
     data = linked[linked[col] > 0]
     sel = set(selected)
     # drawn in grey: countries without partnership, and those whose value is unknown (per inhabitant: no population)
-    known = dict(zip(linked["iso3"], _hovers(linked[name_col], linked, lang)))
+    known = dict(zip(linked["iso3"], _hovers(linked[name_col], linked, lang)))  # each country's text, once
     traces = [{
         "type": "choropleth", "name": "base", "geojson": geojson_url, "featureidkey": "id",
         "locations": values(drawn["iso3"]), "z": [0] * len(drawn), "showscale": False,
@@ -65,7 +65,7 @@ def world_map(countries: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: s
         "marker": {"line": {"color": ["#d1495b" if i in sel else "#ffffff" for i in data["iso3"]],
                             "width": [2.5 if i in sel else 0.3 for i in data["iso3"]]}},
         "customdata": values(data["iso3"]), "hoverinfo": "text",
-        "hovertext": _hovers(data[name_col], data, lang),
+        "hovertext": [known[i] for i in data["iso3"]],
     }]
     small = data[(data["area_km2"].fillna(0) < SMALL_KM2) & data["label_lon"].notna()]
     if len(small):  # island partners (Comores, Cap-Vert…) stay visible and clickable
@@ -74,7 +74,7 @@ def world_map(countries: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: s
             "lat": values(small["label_lat"]), "customdata": values(small["iso3"]), "hoverinfo": "text",
             "marker": {"size": 9, "color": values(small[col]), "coloraxis": "coloraxis",
                        "line": {"width": 1, "color": "#333"}},
-            "hovertext": _hovers(small[name_col], small, lang),
+            "hovertext": [known[i] for i in small["iso3"]],
         })
     if origin is not None and len(data):
         top = data.nlargest(FLOW_LIMIT, "partnerships").dropna(subset=["label_lon"])

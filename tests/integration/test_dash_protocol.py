@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from dashboard.callback_client import main_inputs, payload
+from dashboard.callback_client import main_inputs, payload, router_payload
 from dashboard.ids import Ids
 
 LEAKS = ("Traceback", "File \"", "site-packages", "/work/", "KeyError", "TypeError")
@@ -38,14 +38,7 @@ def main_body(started):
 
 
 def router_body(app, pathname, search=""):
-    key = next(k for k in app.callback_map if "_pages_content" in k)
-    spec = app.callback_map[key]
-    return {"output": key,
-            "outputs": [{"id": o.split(".")[0], "property": o.split(".")[1]} for o in key.strip(".").split("...")],
-            "inputs": [{"id": s["id"], "property": s["property"],
-                        "value": pathname if s["property"] == "pathname" else search} for s in spec["inputs"]],
-            "state": [{"id": s["id"], "property": s["property"], "value": None} for s in spec["state"]],
-            "changedPropIds": ["_pages_location.pathname"]}
+    return router_payload(app.callback_map, pathname, search)
 
 
 @pytest.mark.parametrize("raw", [b"[]", b"1", b'"x"', b"null", b"true", b"[{}]", b"{}"])
