@@ -31,7 +31,9 @@ class Invalid(ValueError):
 class Filter:
     """One filter of the partnerships.
 
-    ``sql`` is the clause with one ``?`` for the value (for ``choices``: a clause per choice, without ``?``).
+    ``sql`` is the clause with one ``?`` for the value (for ``choices``: a clause per choice, without ``?``; for
+    ``multi``: the clause of one value, repeated with OR — DuckDB scans ``list_contains(x, ?) OR …`` 2–4 times
+    faster than ``list_has_any(x, ?)`` at a million rows).
     ``options`` is the SQL of its vocabulary: ``value, label_fr, label_en`` (and ``parent`` for a list that
     depends on another filter, ``alias`` for one more name); it gives the codes a URL may use, the labels shown
     and the names a URL may use instead of a code when they are unambiguous (``region=Bretagne``).
@@ -104,7 +106,9 @@ class Filter:
     def clause(self, value) -> tuple[str, list]:
         if self.choices:
             return self.sql[value], []
-        return self.sql, [list(value) if self.multi else value]
+        if self.multi:
+            return "(" + " OR ".join([self.sql] * len(value)) + ")", list(value)
+        return self.sql, [value]
 
     def encode(self, value) -> str:
         return SEP.join(str(v) for v in value) if self.multi else str(value)
@@ -135,7 +139,7 @@ FILTERS: tuple[Filter, ...] = (
                region_code AS parent, name AS alias FROM fr_departements ORDER BY code"""),
     Filter("type", "f_type", "p.fr_authority_type = ?", VOCABULARY.format(table="authority_types"),
            example="commune"),
-    Filter("pays", "f_pays", "list_contains(?::VARCHAR[], p.partner_country_iso3)", multi=True, upper=True,
+    Filter("pays", "f_pays", "p.partner_country_iso3 = ?", multi=True, upper=True,
            control="multi", example="MLI~BFA", options="""
         SELECT iso3 AS value, name_fr AS label_fr, name_en AS label_en FROM countries
         WHERE iso3 IN (SELECT DISTINCT partner_country_iso3 FROM partnerships)"""),
@@ -143,7 +147,7 @@ FILTERS: tuple[Filter, ...] = (
            options="SELECT code AS value, label_fr, label_en FROM zones ORDER BY position"),
     Filter("theme", "f_theme", "list_contains(p.themes, ?)", VOCABULARY.format(table="themes"), upper=True,
            example="EAU"),
-    Filter("odd", "f_odd", "list_has_any(p.odds, ?::INTEGER[])", multi=True, integer=True, control="multi",
+    Filter("odd", "f_odd", "list_contains(p.odds, ?)", multi=True, integer=True, control="multi",
            ordered=True, example="6~13", options="""
         SELECT number AS value, number || '. ' || label_fr AS label_fr, number || '. ' || label_en AS label_en
         FROM odd ORDER BY number"""),
