@@ -33,5 +33,9 @@ def test_a_wrong_period_shows_its_message_and_a_phone_does_not_scroll_sideways(b
                                       f"Affichées à la place : {start}–{end}.")
     wait_for(lambda: f"p2={start}-{this_year() + 4}" in browser.execute_script("return window.location.search"))
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
+    snippet = browser.find_element(By.ID, "mon-share-embed").get_attribute("value")  # "Intégrer" follows the state
+    assert f'/embed/mon-share?p1=2010-2005&p2={start}-{this_year() + 4}"' in snippet
+    browser.find_element(By.ID, "copy-link").click()  # "Copier le lien": copied, or the address shown
+    wait_for(lambda: browser.find_element(By.ID, "copy-status").get_attribute("textContent"))
     browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     assert console_errors(browser) == []
