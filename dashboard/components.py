@@ -3,6 +3,7 @@ chart cards, plain tables, embed snippets and filter controls. Pure layout: data
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from dash import Dash, Input, Output, State, dcc, html
@@ -57,11 +58,16 @@ def filter_summary(f, vocab: Vocabulary, lang: str) -> str:
     return " · ".join(parts) if parts else t("all_partnerships", lang)
 
 
-def data_table(caption: str, headers: list[str], rows: list[list], id_: str | None = None) -> html.Table:
-    """A plain, accessible table (caption, column headers) for figures that read best as text."""
+def data_table(caption: str, headers: list, rows: list[list], id_: str | None = None,
+               sort: list[str | None] | None = None, caption_shown: bool = True) -> html.Table:
+    """A plain, accessible table (caption, column headers) for figures that read best as text; ``sort`` gives
+    each column's ``aria-sort`` (``ascending``, ``descending`` or None) when the table is ordered by one;
+    ``caption_shown=False`` keeps the caption for screen readers only (a heading above says it)."""
+    sort = sort or [None] * len(headers)
     return html.Table([
-        html.Caption(caption),
-        html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])),
+        html.Caption(caption, className=None if caption_shown else "visually-hidden"),
+        html.Thead(html.Tr([html.Th(h, scope="col", **({"aria-sort": s} if s else {}))
+                            for h, s in zip(headers, sort)])),
         html.Tbody([html.Tr([html.Td(c) for c in row]) for row in rows]),
     ], className="data-table", **({"id": id_} if id_ else {}))
 
@@ -105,6 +111,46 @@ def embed_box(id_: str, lang: str) -> html.Details:
         html.Button(t("copy_code", lang), id=f"{id_}-embed-copy", n_clicks=0, className="secondary"),
         html.Span(id=f"{id_}-embed-status", role="status", className="copy-status"),
     ], className="embed")
+
+
+def share_actions(lang: str, csv_href: str | None = None) -> html.Div:
+    """"Copier le lien" (the view's address) and, when given, the view's CSV link: the same on every page that
+    has a view to share (the callback is :func:`register_frame`'s)."""
+    return html.Div([
+        html.Button(t("copy_link", lang), id=Ids.COPY_LINK, n_clicks=0),
+        html.Span(id=Ids.COPY_STATUS, role="status", className="copy-status"),
+        html.A(t("download_csv", lang), id=Ids.CSV_LINK, href=csv_href, download="", className="button")
+        if csv_href is not None else None,
+    ], className="actions")
+
+
+def filters_toggle(lang: str) -> html.Button:
+    """Phones and tablets: the button opening the filters (``#filters-panel``) as a drawer."""
+    return html.Button(t("filters", lang), id="filters-toggle", n_clicks=0, className="filters-toggle secondary",
+                       **{"aria-controls": "filters-panel", "aria-expanded": "false"})
+
+
+def register_embeds(app: Dash, ids: list[str]) -> None:
+    """"Intégrer" under the charts ``ids``: each chart's <iframe> snippet follows the current view, and "Copier
+    le code" copies it."""
+    app.clientside_callback(
+        "function(query, words) { const ids = " + json.dumps(list(ids)) + """;
+            const base = window.location.origin + '/embed/';
+            return ids.map(id => '<iframe src="' + base + id + (query ? '?' + query : '') +
+                '" width="100%" height="480" style="border:0" loading="lazy" title="' + words.title +
+                '"></iframe>');
+        }""",
+        [Output(f"{i}-embed", "value") for i in ids], Input(Ids.PERMALINK, "data"), State(Ids.WORDS, "data"))
+    for i in ids:
+        app.clientside_callback(
+            """async function(n, code, words) {
+                if (!n) { return ''; }
+                try { await navigator.clipboard.writeText(code); return words.code_copied; }
+                catch (e) { return ''; }
+            }""",
+            Output(f"{i}-embed-status", "children"), Input(f"{i}-embed-copy", "n_clicks"),
+            State(f"{i}-embed", "value"), State(Ids.WORDS, "data"),
+        )
 
 
 def chart_card(id_: str, title: str, height: int, lang: str, figure=None, summary=None, extra=None,
@@ -244,6 +290,26 @@ def register_frame(app: Dash) -> None:
         }""",
         Output("url-sync", "children"), Input(Ids.PERMALINK, "data"), State(Ids.LANG, "data"),
         State("url-sync", "children"), State(Ids.WORDS, "data"),
+    )
+    app.clientside_callback(  # share_actions: "Copier le lien" copies the view's address
+        """async function(n, words) {
+            if (!n) { return ''; }
+            try {
+                await navigator.clipboard.writeText(window.location.href);
+                return words.copied;
+            } catch (e) {
+                return window.location.href;
+            }
+        }""",
+        Output(Ids.COPY_STATUS, "children"), Input(Ids.COPY_LINK, "n_clicks"), State(Ids.WORDS, "data"),
+    )
+    app.clientside_callback(  # filters_toggle: on phones the filters open and close as a drawer
+        """function(n) {
+            const open = (n || 0) % 2 === 1;
+            document.getElementById('filters-toggle').setAttribute('aria-expanded', open ? 'true' : 'false');
+            return open ? 'filters open' : 'filters';
+        }""",
+        Output("filters-panel", "className"), Input("filters-toggle", "n_clicks"), prevent_initial_call=True,
     )
 
 

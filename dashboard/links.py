@@ -31,6 +31,21 @@ def home(query: str) -> str:
     return _with("/", query)
 
 
+def param(name: str, value: object) -> str:
+    """One ``name=value`` of a query string, encoded."""
+    return urlencode({name: value})
+
+
+def monitor(query: str, anchor: str = "") -> str:
+    """The monitor for a state's query string (:meth:`Monitor.to_query`), optionally at one of its parts."""
+    return _with("/suivi", query, anchor)
+
+
+def monitor_csv(table: str, query: str) -> str:
+    """One of the monitor's tables (``regions``, ``collectivites``) as CSV, for a state's query string."""
+    return _with(f"/suivi/{table}.csv", query)
+
+
 def csv(query: str) -> str:
     """The CSV of exactly the partnerships of a view."""
     return _with("/telecharger.csv", query)

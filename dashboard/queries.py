@@ -293,17 +293,50 @@ def monitor_years(store: Store, f: Filters, first: int, last: int, this_year: in
     return df
 
 
-def monitor_movers(store: Store, f: Filters, first: int, last: int, this_year: int) -> pd.DataFrame:
-    """French authorities that entered the zone (first active year there) or left it (last active year there,
-    before this year) within ``first``–``last``."""
+# The authorities' table of the monitor: each authority's first year in the zone and its last active year there;
+# it "entered" when its first year is within the years shown, it "left" when its last active year is within them
+# and before ``until`` (the last complete year: a partnership still active then has not ended).
+_MOVERS = """{base},
+    movers AS (SELECT fr_authority_key AS key, any_value(fr_authority_name) AS name, min(start_year) AS entered,
+                      max(last_year) AS last_active, count(*) AS partnerships
+               FROM base WHERE in_zone GROUP BY 1),
+    flagged AS (SELECT key, name, partnerships,
+                       CASE WHEN entered BETWEEN ? AND ? THEN entered END AS entered_in,
+                       CASE WHEN last_active BETWEEN ? AND ? AND last_active < ? THEN last_active END AS exited
+                FROM movers)
+    SELECT * FROM flagged WHERE entered_in IS NOT NULL OR exited IS NOT NULL"""
+# Orders of the monitor's authorities' table (URL word → SQL); the default is the latest movement first.
+MOVER_ORDER = {"nom": "name {d}, key", "entree": "entered_in {d} NULLS LAST, name, key",
+               "sortie": "exited {d} NULLS LAST, name, key", "partenariats": "partnerships {d}, name, key"}
+MOVER_DEFAULT_ORDER = "greatest(entered_in, exited) DESC, name, key"
+
+
+def _movers(f: Filters, first: int, last: int, until: int, this_year: int) -> tuple[str, list]:
     base, params = _active_base(f, this_year)
-    return store.df(f"""{base}
-        SELECT fr_authority_key AS key, any_value(fr_authority_name) AS name, min(start_year) AS entered,
-               max(last_year) AS last_active, count(*) AS partnerships
-        FROM base WHERE in_zone GROUP BY 1
-        HAVING min(start_year) BETWEEN ? AND ? OR (max(last_year) BETWEEN ? AND ? AND max(last_year) < ?)
-        ORDER BY greatest(min(start_year), max(last_year)) DESC, name""",
-                    [*params, first, last, first, last, this_year])
+    return _MOVERS.format(base=base), [*params, first, last, first, last, until]
+
+
+def monitor_movers(store: Store, f: Filters, first: int, last: int, until: int, this_year: int, sort: str = "",
+                   offset: int = 0, limit: int | None = None) -> pd.DataFrame:
+    """French authorities that entered the zone (first active year there, ``entered_in``) or left it (last
+    active year there, ``exited``, before ``until``) within ``first``–``last``; ``sort`` is a word of
+    :data:`MOVER_ORDER`, ``-`` first for descending; a page of ``limit`` rows from ``offset`` (all when None)."""
+    sql, params = _movers(f, first, last, until, this_year)
+    word = sort.lstrip("-")
+    order = MOVER_ORDER[word].format(d="DESC" if sort.startswith("-") else "ASC") if word in MOVER_ORDER \
+        else MOVER_DEFAULT_ORDER
+    tail = " LIMIT ? OFFSET ?" if limit is not None else ""
+    return store.df(f"{sql} ORDER BY {order}{tail}",
+                    [*params, *((int(limit), max(0, int(offset))) if limit is not None else ())])
+
+
+def monitor_movers_totals(store: Store, f: Filters, first: int, last: int, until: int,
+                          this_year: int) -> dict[str, int]:
+    """How many authorities :func:`monitor_movers` lists, and how many of them entered and left."""
+    sql, params = _movers(f, first, last, until, this_year)
+    row = store.df(f"""SELECT count(*) AS authorities, count(entered_in) AS entries, count(exited) AS exits
+                       FROM ({sql})""", params).iloc[0]
+    return {k: int(row[k]) for k in ("authorities", "entries", "exits")}
 
 
 def monitor_periods(store: Store, f: Filters, p1: tuple[int, int], p2: tuple[int, int],
@@ -332,21 +365,27 @@ def monitor_periods(store: Store, f: Filters, p1: tuple[int, int], p2: tuple[int
 
 def monitor_regions(store: Store, f: Filters, p1: tuple[int, int], p2: tuple[int, int],
                     this_year: int) -> pd.DataFrame:
-    """Per French region: partnerships active in the zone during each period, and the region's share of its own
-    partnerships in the zone; sorted by the size of the change, which regions drive it."""
+    """Per French region: its partnerships active in the zone during each period, the zone's share of all its
+    active partnerships then (``p1_share``, ``p2_share``) and the change in points (``change_points``). Ranked by
+    the size of that change (a region can add partnerships in the zone while turning away from it), regions
+    without any partnership in either period last."""
     base, params = _active_base(f, this_year)
     return store.df(f"""{base},
         periods AS (SELECT 1 AS period, ? AS lo, ? AS hi UNION ALL SELECT 2, ?, ?),
         active AS (SELECT pe.period, b.* FROM periods pe JOIN base b ON b.start_year <= pe.hi
-                                                                   AND b.last_year >= pe.lo)
-        SELECT r.code, r.name,
-               count(*) FILTER (WHERE a.period = 1 AND a.in_zone) AS p1_zone,
-               count(*) FILTER (WHERE a.period = 2 AND a.in_zone) AS p2_zone,
-               count(*) FILTER (WHERE a.period = 1) AS p1_all, count(*) FILTER (WHERE a.period = 2) AS p2_all
-        FROM fr_regions r LEFT JOIN active a ON a.fr_region_code = r.code
-        GROUP BY 1, 2
-        ORDER BY abs(count(*) FILTER (WHERE a.period = 2 AND a.in_zone)
-                     - count(*) FILTER (WHERE a.period = 1 AND a.in_zone)) DESC, r.name""",
+                                                                   AND b.last_year >= pe.lo),
+        counts AS (
+            SELECT r.code, r.name,
+                   count(*) FILTER (WHERE a.period = 1 AND a.in_zone) AS p1_zone,
+                   count(*) FILTER (WHERE a.period = 2 AND a.in_zone) AS p2_zone,
+                   count(*) FILTER (WHERE a.period = 1) AS p1_all, count(*) FILTER (WHERE a.period = 2) AS p2_all
+            FROM fr_regions r LEFT JOIN active a ON a.fr_region_code = r.code
+            GROUP BY 1, 2)
+        SELECT *, p1_zone / nullif(p1_all, 0) AS p1_share, p2_zone / nullif(p2_all, 0) AS p2_share,
+               100 * (coalesce(p2_zone / nullif(p2_all, 0), 0) - coalesce(p1_zone / nullif(p1_all, 0), 0))
+                   AS change_points
+        FROM counts
+        ORDER BY (p1_all + p2_all = 0), abs(change_points) DESC, change_points, name""",
                     [*params, p1[0], p1[1], p2[0], p2[1]])
 
 

@@ -91,9 +91,14 @@ def share_chart(years: pd.DataFrame, zone_label: str, lang: str, events: pd.Data
     first, last = valid.iloc[0], valid.iloc[-1]
     first_year, last_year = int(first["year"]), int(last["year"])
     delta = 100 * (last["zone_share"] - first["zone_share"])
-    return fig, t("mon_share_summary", lang, zone=zone_label, first=percent(first["zone_share"], lang),
-                  first_year=first_year, last=percent(last["zone_share"], lang), last_year=last_year,
-                  delta=signed(delta, lang)) + _events_note(shown, lang)
+    text = t("mon_share_summary", lang, zone=zone_label, first=percent(first["zone_share"], lang),
+             first_year=first_year, last=percent(last["zone_share"], lang), last_year=last_year,
+             delta=signed(delta, lang))
+    peak = valid.loc[valid["zone_share"].idxmax()]
+    if first_year < int(peak["year"]) < last_year:  # a rise then a fall that the two ends alone would hide
+        text += " " + t("mon_share_peak", lang, share=percent(peak["zone_share"], lang), year=int(peak["year"]),
+                        delta=signed(100 * (last["zone_share"] - peak["zone_share"]), lang))
+    return fig, text + _events_note(shown, lang)
 
 
 def budget_share_chart(years: pd.DataFrame, zone_label: str, lang: str, events: pd.DataFrame | None = None,

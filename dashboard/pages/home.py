@@ -4,7 +4,6 @@ keyed by component id."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 
 import dash_ag_grid as dag
@@ -148,12 +147,7 @@ def layout(snap, **query) -> html.Div:
                 dcc.RadioItems(id=Ids.METRIC, value=f.mesure, inline=True,
                                options=[{"label": t(m.label, lang), "value": m.value} for m in MEASURES]),
             ], className="metric"),
-            html.Div([
-                html.Button(t("copy_link", lang), id=Ids.COPY_LINK, n_clicks=0),
-                html.Span(id=Ids.COPY_STATUS, role="status", className="copy-status"),
-                html.A(t("download_csv", lang), id=Ids.CSV_LINK, href=links.csv(""), download="",
-                       className="button"),
-            ], className="actions"),
+            components.share_actions(lang, links.csv("")),
         ], className="toolbar"),
         html.Div(maps, className="maps"),
         html.Div(cards, className="charts"),
@@ -168,9 +162,8 @@ def layout(snap, **query) -> html.Div:
             _grid(lang),
         ], className="card table-card", **{"data-grid-bundle": scripts.ag_grid_url()}),
     ], id="main", tabIndex="-1")
-    toggle = html.Button(t("filters", lang), id="filters-toggle", n_clicks=0, className="filters-toggle secondary",
-                         **{"aria-controls": "filters-panel", "aria-expanded": "false"})
-    body = html.Div([html.Div(id="grid-sync", hidden=True), html.Div([toggle, panel, main], className="body")])
+    body = html.Div([html.Div(id="grid-sync", hidden=True),
+                     html.Div([components.filters_toggle(lang), panel, main], className="body")])
     return components.prefill(frame(lang, snap.facts, f.to_query(), body, "/"),
                               snap.memo(("home", f), lambda: view(snap, f)))
 
@@ -243,14 +236,6 @@ def register(app: Dash, atlas) -> None:
             r["authority_href"] = links.authority(r["fr_authority_key"], lang)
         return {"rowData": records, "rowCount": total}, tn("n_partnerships", total, lang)
 
-    app.clientside_callback(  # phone: the filters open and close as a drawer
-        """function(n) {
-            const open = (n || 0) % 2 === 1;
-            document.getElementById('filters-toggle').setAttribute('aria-expanded', open ? 'true' : 'false');
-            return open ? 'filters open' : 'filters';
-        }""",
-        Output("filters-panel", "className"), Input("filters-toggle", "n_clicks"), prevent_initial_call=True,
-    )
     app.clientside_callback(
         """async function(query, search) {
             const grid = window.dash_ag_grid;  // assets/grid-loader.js until the table is first shown
@@ -264,37 +249,7 @@ def register(app: Dash, atlas) -> None:
         Output("grid-sync", "children"), Input(Ids.PERMALINK, "data"), Input(Ids.SEARCH, "value"),
         prevent_initial_call=True,
     )
-    # "Intégrer": every chart's <iframe> snippet follows the current view.
-    snippet_js = ("function(query, words) { const ids = " + json.dumps([c.id for c in CHARTS]) + """;
-            const base = window.location.origin + '/embed/';
-            return ids.map(id => '<iframe src="' + base + id + (query ? '?' + query : '') +
-                '" width="100%" height="480" style="border:0" loading="lazy" title="' + words.title +
-                '"></iframe>');
-        }""")
-    app.clientside_callback(snippet_js, [Output(f"{c.id}-embed", "value") for c in CHARTS],
-                            Input(Ids.PERMALINK, "data"), State(Ids.WORDS, "data"))
-    for c in CHARTS:  # "Copier le code" under each snippet
-        app.clientside_callback(
-            """async function(n, code, words) {
-                if (!n) { return ''; }
-                try { await navigator.clipboard.writeText(code); return words.code_copied; }
-                catch (e) { return ''; }
-            }""",
-            Output(f"{c.id}-embed-status", "children"), Input(f"{c.id}-embed-copy", "n_clicks"),
-            State(f"{c.id}-embed", "value"), State(Ids.WORDS, "data"),
-        )
-    app.clientside_callback(
-        """async function(n, words) {
-            if (!n) { return ''; }
-            try {
-                await navigator.clipboard.writeText(window.location.href);
-                return words.copied;
-            } catch (e) {
-                return window.location.href;
-            }
-        }""",
-        Output(Ids.COPY_STATUS, "children"), Input(Ids.COPY_LINK, "n_clicks"), State(Ids.WORDS, "data"),
-    )
+    components.register_embeds(app, [c.id for c in CHARTS])  # "Intégrer" under every chart
 
 
 def _register_dependent(app: Dash, atlas, spec) -> None:

@@ -1,31 +1,36 @@
 """The rebalancing monitor (``/suivi``): how a zone's share of active partnerships and budget moves year by
 year, who enters and leaves, and a comparison of two periods. Its state lives in the URL like the dashboard's:
-the dashboard's filters plus ``p1`` and ``p2`` (``2012-2016``)."""
+the dashboard's filters plus ``debut``/``fin`` (the years of the series), ``p1`` and ``p2`` (``2010-2012``), and the
+order and page of the authorities' table (``tri``, ``page``).
+
+The current year is unfinished: by default the series ends with the last complete year (:func:`last_complete`),
+and no year after the current one is accepted. The default comparison sets the Sahel's peak years before the 2012
+crisis (:data:`BASELINE`) against the last three complete years, so that the trend shows at first sight. A year
+that cannot be used is not replaced silently: the boxes keep what was typed, a message next to them says what was
+wrong (:mod:`dashboard.years`) and which years are shown instead."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from urllib.parse import urlencode
 
 import pandas as pd
 from dash import Dash, Input, Output, State, html
 
-from dashboard import queries
+from dashboard import components, links, queries, years
 from dashboard.catalogue import Chart
 from dashboard.components import chart_card, data_table, filter_controls, frame, prefill, year_input
 from dashboard.db import Store
 from dashboard.figures import monitor as figures
-from dashboard.filters import BY_NAME, Filters, Vocabulary
-from dashboard.i18n import lang_of, number, other, percent, signed, t
+from dashboard.filters import BY_NAME, Filters, Vocabulary, query_dict
+from dashboard.i18n import lang_of, number, other, percent, signed, t, tn
 from dashboard.ids import Ids
 from dashboard.pages.registry import Page
 
 log = logging.getLogger(__name__)
-_PERIOD = re.compile(r"^(\d{4})-(\d{4})$")
 # The monitor's charts; ``build`` takes the view's data: (years, periods, zone label, monitor state, events and
 # the countries in view).
 CHARTS = (
@@ -37,14 +42,33 @@ CHARTS = (
     Chart("mon-periods", "mon_ch_periods", 380,
           lambda d: figures.periods_chart(d.periods, d.m.p1, d.m.p2, d.lang)),
 )
+CHART = {c.id: c for c in CHARTS}
 CONTROLS = tuple(BY_NAME[name] for name in ("zone", "pays", "region"))  # filters the monitor offers
 LABELS = {"zone": "mon_zone", "pays": "mon_countries"}
-YEARS = ("m-debut", "m-fin", "m-p1a", "m-p1b", "m-p2a", "m-p2b")
+# The typed years: (group, legend key, URL parameters, control ids). A group is checked as one pair.
+GROUPS = (("years", "mon_years", ("debut", "fin"), ("m-debut", "m-fin")),
+          ("p1", "mon_p1", ("p1",), ("m-p1a", "m-p1b")),
+          ("p2", "mon_p2", ("p2",), ("m-p2a", "m-p2b")))
+YEARS = tuple(i for *_, ids in GROUPS for i in ids)
 INPUTS = (*(f"m-{spec.name}" for spec in CONTROLS), *YEARS)
+OWN = ("debut", "fin", "p1", "p2", "tri", "page")  # the monitor's own URL parameters (not the dashboard's)
+FIRST_YEAR = 2000  # the series' default start
+BASELINE = (2010, 2012)  # default period 1: the Sahel's peak share, before the 2012 crisis in Mali
+RECENT = 3  # default period 2: the last RECENT complete years
+PAGE_SIZE = 25  # authorities per page
+# Sortable columns of the authorities' table: URL word → (query column, header key, first direction).
+MOVER_COLUMNS = (("nom", "name", "col_authority", ""), ("entree", "entered", "mon_entered", "-"),
+                 ("sortie", "exited", "mon_left", "-"), ("partenariats", "partnerships", "kpi_partnerships", "-"))
+SORTS = frozenset(w for c, *_ in MOVER_COLUMNS for w in (c, f"-{c}"))
 
 
 def this_year() -> int:
     return dt.date.today().year
+
+
+def last_complete(data_last: int) -> int:
+    """The default last year: the last complete one (this year is unfinished), capped by the data's last."""
+    return min(this_year() - 1, data_last)
 
 
 @dataclass(frozen=True)
@@ -54,57 +78,95 @@ class Monitor:
     last: int
     p1: tuple[int, int]
     p2: tuple[int, int]
+    complete: int  # the last complete year (default end, and the year before which an authority has left)
+    sort: str = ""  # authorities' order: "" = latest movement first, else a word of SORTS
+    page: int = 1
+    typed: tuple[tuple[str, str], ...] = ()  # refused URL parameters, as given: kept in the URL and the boxes
+    problems: tuple[tuple[str, str], ...] = ()  # (group, locale key of dashboard.years)
 
     @property
     def zone_label(self) -> str:
         return "~".join(self.filters.pays) if self.filters.pays else (self.filters.zone or "sahel")
 
+    def problem(self, group: str) -> str | None:
+        return dict(self.problems).get(group)
+
     def to_query(self) -> str:
+        """Only what differs from the defaults; a refused value stays as it was given."""
         parts = [p for p in self.filters.to_query().split("&") if p]
-        default = Monitor.default()
-        for name, value, base in (("debut", self.first, default.first), ("fin", self.last, default.last)):
-            if value != base:
-                parts.append(f"{name}={value}")
-        for name, value, base in (("p1", self.p1, default.p1), ("p2", self.p2, default.p2)):
-            if value != base:
-                parts.append(urlencode({name: f"{value[0]}-{value[1]}"}))
+        default = Monitor.default(self.filters.lang, self.complete)
+        typed = dict(self.typed)
+        values = {"debut": (self.first, default.first), "fin": (self.last, default.last),
+                  "p1": (self.p1, default.p1), "p2": (self.p2, default.p2)}
+        for name, (value, base) in values.items():
+            if name in typed:
+                parts.append(links.param(name, typed[name]))
+            elif value != base and not any(name in names for g, _, names, _ in GROUPS if self.problem(g)):
+                parts.append(links.param(name, value if isinstance(value, int) else f"{value[0]}-{value[1]}"))
+        if self.sort:
+            parts.append(links.param("tri", self.sort))
+        if self.page > 1:
+            parts.append(links.param("page", self.page))
         return "&".join(parts)
 
+    def control_values(self) -> dict[str, str]:
+        """What each year box shows: the years in use, or the text refused."""
+        typed = dict(self.typed)
+        shown = {"m-debut": typed.get("debut", self.first), "m-fin": typed.get("fin", self.last)}
+        for name, (a, b) in (("p1", ("m-p1a", "m-p1b")), ("p2", ("m-p2a", "m-p2b"))):
+            if name in typed:
+                start, _, end = typed[name].partition("-")
+                shown[a], shown[b] = start, end
+            else:
+                shown[a], shown[b] = getattr(self, name)
+        return {k: str(v) for k, v in shown.items()}
+
     @classmethod
-    def default(cls, lang: str = "fr") -> Monitor:
-        year = this_year()
-        return cls(Filters(lang=lang), 2000, year, (2012, 2016), (2019, min(2023, year)))
+    def default(cls, lang: str = "fr", complete: int | None = None) -> Monitor:
+        complete = this_year() - 1 if complete is None else complete
+        return cls(Filters(lang=lang), min(FIRST_YEAR, complete), complete, BASELINE,
+                   (complete - RECENT + 1, complete), complete)
 
     @classmethod
     def from_query(cls, query: Mapping[str, object], vocab: Vocabulary) -> Monitor:
         """The dashboard's filters, except that ``debut``/``fin`` frame the yearly series here (they do not
-        select partnerships); ``p1``/``p2`` are the periods compared."""
-        f = Filters.from_query({k: v for k, v in query.items() if k not in ("debut", "fin")}, vocab)
-        base = cls.default(f.lang)
+        select partnerships); ``p1``/``p2`` are the periods compared. Each pair of years is checked by
+        :func:`dashboard.years.problem` within 1945–this year; a refused pair keeps its default and says why."""
+        f = Filters.from_query({k: v for k, v in query.items() if k not in OWN}, vocab)
+        base = cls.default(f.lang, last_complete(vocab.last_year))
 
-        def year(name: str, fallback: int) -> int:
-            raw = query.get(name)
-            raw = raw[-1] if isinstance(raw, list | tuple) and raw else raw
-            if raw in (None, ""):
-                return fallback
-            if str(raw).isdigit() and 1945 <= int(raw) <= base.last + 10:
-                return int(raw)
-            log.info("paramètre d'URL ignoré : %s=%r", name, str(raw)[:40])
-            return fallback
+        def raw(name: str) -> str | None:
+            value = query.get(name)
+            value = value[-1] if isinstance(value, list | tuple) and value else value
+            return None if value is None or not str(value).strip() else str(value).strip()[:40]
 
-        periods = []
-        for name, fallback in (("p1", base.p1), ("p2", base.p2)):
-            raw = query.get(name)
-            raw = raw[-1] if isinstance(raw, list | tuple) and raw else raw
-            m = _PERIOD.match(str(raw)) if raw else None
-            if m and 1945 <= int(m.group(1)) <= int(m.group(2)) <= base.last + 10:
-                periods.append((int(m.group(1)), int(m.group(2))))
+        typed, problems, pairs = [], [], {}
+        for group, _, names, _ in GROUPS:
+            given = {n: raw(n) for n in names if raw(n) is not None}
+            fallback = (base.first, base.last) if group == "years" else getattr(base, group)
+            if group == "years":
+                start, end = given.get("debut"), given.get("fin")
             else:
-                if raw:
-                    log.info("paramètre d'URL ignoré : %s=%r", name, str(raw)[:40])
-                periods.append(fallback)
-        first, last = year("debut", base.first), year("fin", base.last)
-        return cls(f, first, max(first, last), periods[0], periods[1])
+                start, _, end = (given.get(group) or "").partition("-")
+            start = start or str(fallback[0])
+            end = end or str(fallback[1])
+            key = years.problem(start, end, years.FIRST, this_year())
+            if key:
+                log.info("paramètre d'URL refusé (%s) : %s", key, given)
+                typed += given.items()
+                problems.append((group, key))
+                pairs[group] = fallback
+            else:
+                pairs[group] = (years.parse(start), years.parse(end))
+        sort = raw("tri") or ""
+        if sort not in SORTS:
+            if sort:
+                log.info("paramètre d'URL ignoré : tri=%r", sort)
+            sort = ""
+        page = raw("page") or "1"
+        page = int(page) if page.isascii() and page.isdigit() and 0 < int(page) < 100_000 else 1
+        (first, last), p1, p2 = pairs["years"], pairs["p1"], pairs["p2"]
+        return cls(f, first, last, p1, p2, base.complete, sort, page, tuple(typed), tuple(problems))
 
 
 @dataclass(frozen=True)
@@ -121,51 +183,150 @@ class _Data:
         return self.m.filters.lang
 
 
+def zone_label(m: Monitor, vocab: Vocabulary, lang: str) -> str:
+    f = m.filters
+    return (", ".join(vocab.label("pays", c, lang) for c in f.pays) if f.pays
+            else vocab.label("zone", f.zone or "sahel", lang))
+
+
+def describe(m: Monitor, vocab: Vocabulary, lang: str) -> str:
+    """The state in words, for an embed: zone, years, periods (and the region filter)."""
+    parts = [t("filter_part", lang, label=t(LABELS["pays" if m.filters.pays else "zone"], lang),
+               value=zone_label(m, vocab, lang)),
+             t("filter_part", lang, label=t("mon_years", lang), value=f"{m.first}–{m.last}"),
+             t("mon_compared", lang, p1=_span(m.p1), p2=_span(m.p2))]
+    if m.filters.region:
+        parts.insert(1, t("filter_part", lang, label=t(BY_NAME["region"].label, lang),
+                          value=vocab.label("region", m.filters.region, lang)))
+    return " · ".join(parts)
+
+
+def _span(pair: tuple[int, int]) -> str:
+    return f"{pair[0]}–{pair[1]}"
+
+
+def problem_text(m: Monitor, group: str, lang: str) -> str:
+    """What was wrong with a pair of years, and which years are shown instead."""
+    key = m.problem(group)
+    if not key:
+        return ""
+    shown = (m.first, m.last) if group == "years" else getattr(m, group)
+    return (f"{t(key, lang, first=years.FIRST, last=this_year())} "
+            f"{t('year_shown_instead', lang, first=shown[0], last=shown[1])}")
+
+
 def view(store: Store, m: Monitor, vocab: Vocabulary) -> dict:
     """Every output of the monitor for one state (queries then figures), keyed by "component.property"."""
     lang, year = m.filters.lang, this_year()
     f = m.filters
-    label = (", ".join(vocab.label("pays", c, lang) for c in f.pays) if f.pays
-             else vocab.label("zone", f.zone or "sahel", lang))
     data = _Data(queries.monitor_years(store, f, m.first, m.last, year),
-                 queries.monitor_periods(store, f, m.p1, m.p2, year), label, m,
+                 queries.monitor_periods(store, f, m.p1, m.p2, year), zone_label(m, vocab, lang), m,
                  queries.events(store), queries.countries_in_view(store, f))
     out = {}
     for chart in CHARTS:
         out[f"{chart.id}.figure"], out[f"{chart.id}-summary.children"] = chart.build(data)
+    for group, *_ in GROUPS:
+        out[f"m-{group}-problem.children"] = problem_text(m, group, lang)
+        out[f"m-{group}.className"] = "invalid" if m.problem(group) else ""
+    query = m.to_query()
     out["mon-regions.children"] = regions_table(queries.monitor_regions(store, f, m.p1, m.p2, year), m, lang)
-    out["mon-movers.children"] = movers_table(queries.monitor_movers(store, f, m.first, m.last, year), lang)
-    out[f"{Ids.PERMALINK}.data"] = m.to_query()
-    out[f"{Ids.LANG_LINK}.href"] = f"?{replace(m, filters=replace(f, lang=other(lang))).to_query()}"
+    out["mon-movers.children"] = movers_table(store, m, lang)
+    out[f"{Ids.PERMALINK}.data"] = query
+    out[f"{Ids.LANG_LINK}.href"] = links.switch_language(replace(m, filters=replace(f, lang=other(lang))).to_query())
     return out
 
 
-def regions_table(df: pd.DataFrame, m: Monitor, lang: str) -> html.Table:
-    p1, p2 = f"{m.p1[0]}–{m.p1[1]}", f"{m.p2[0]}–{m.p2[1]}"
-    rows = []
-    for r in df.itertuples():
-        s1 = r.p1_zone / r.p1_all if r.p1_all else None
-        s2 = r.p2_zone / r.p2_all if r.p2_all else None
-        rows.append([r.name, number(r.p1_zone, lang), number(r.p2_zone, lang),
-                     signed(r.p2_zone - r.p1_zone, lang, 0), percent(s1, lang), percent(s2, lang)])
-    headers = [t("col_region", lang), p1, p2, "Δ", f"% {p1}", f"% {p2}"]
-    return data_table(t("mon_regions", lang), headers, rows)
+def regions_frame(df: pd.DataFrame, m: Monitor, lang: str) -> pd.DataFrame:
+    """The regions' table as data (the CSV): counts in the zone, the zone's share of each region's active
+    partnerships in both periods (%) and its change in points, in the table's order."""
+    p1, p2 = _span(m.p1), _span(m.p2)
+    return pd.DataFrame({
+        t("col_region", lang): df["name"],
+        t("mon_in_zone", lang, period=p1): df["p1_zone"], t("mon_in_zone", lang, period=p2): df["p2_zone"],
+        t("mon_share_in", lang, period=p1): (100 * df["p1_share"]).round(1),
+        t("mon_share_in", lang, period=p2): (100 * df["p2_share"]).round(1),
+        t("mon_points", lang): df["change_points"].round(1)})
 
 
-def movers_table(df: pd.DataFrame, lang: str, limit: int = 40) -> html.Table:
-    year = this_year()
-    rows = [[r.name, str(r.entered), str(r.last_active) if r.last_active < year else "—", number(r.partnerships, lang)]
-            for r in df.head(limit).itertuples()]
-    headers = [t("col_authority", lang), t("mon_entered", lang), t("mon_left", lang), t("kpi_partnerships", lang)]
-    return data_table(t("mon_movers", lang), headers, rows)
+def regions_table(df: pd.DataFrame, m: Monitor, lang: str) -> list:
+    """French regions ranked by the change of the zone's share of their partnerships (points), largest first."""
+    data = regions_frame(df, m, lang)
+    rows = [[r.name, number(r.p1_zone, lang), number(r.p2_zone, lang), percent(r.p1_share, lang, 1),
+             percent(r.p2_share, lang, 1), signed(r.change_points, lang)] for r in df.itertuples()]
+    return [data_table(t("mon_regions", lang), list(data.columns), rows, id_="mon-regions-table"),
+            html.P(t("mon_regions_hint", lang), className="hint"),
+            html.A(t("download_csv", lang), href=links.monitor_csv("regions", m.to_query()), download="",
+                   className="button secondary", id="mon-regions-csv")]
 
 
-def _years(legend: str, first: tuple[str, int], last: tuple[str, int], lang: str) -> html.Fieldset:
-    """Two year inputs (from, to) under one legend."""
+def movers(store: Store, m: Monitor, limit: int | None = None, offset: int = 0):
+    return queries.monitor_movers(store, m.filters, m.first, m.last, m.complete, this_year(), m.sort, offset, limit)
+
+
+def movers_frame(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The authorities' table as data (the CSV)."""
+    return pd.DataFrame({t("col_authority", lang): df["name"], t("col_code", lang): df["key"],
+                         t("mon_entered", lang): df["entered_in"].astype("Int64"),
+                         t("mon_left", lang): df["exited"].astype("Int64"),
+                         t("kpi_partnerships", lang): df["partnerships"]})
+
+
+def _sort_link(m: Monitor, word: str, header: str, first_direction: str) -> tuple[html.A, str | None]:
+    current = m.sort.lstrip("-") == word
+    descending = m.sort.startswith("-")
+    target = (word if descending else f"-{word}") if current else f"{first_direction}{word}"
+    arrow = (" ▼" if descending else " ▲") if current else ""
+    href = links.monitor(replace(m, sort=target, page=1).to_query(), "#mon-movers")
+    return (html.A(f"{header}{arrow}", href=href, className="sort"),
+            ("descending" if descending else "ascending") if current else None)
+
+
+def movers_table(store: Store, m: Monitor, lang: str) -> list:
+    """Every authority that entered the zone or left it in the years shown, a page at a time, sortable by
+    each column, with the totals and the CSV."""
+    totals = queries.monitor_movers_totals(store, m.filters, m.first, m.last, m.complete, this_year())
+    pages = max(1, math.ceil(totals["authorities"] / PAGE_SIZE))
+    page = min(m.page, pages)
+    df = movers(store, m, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    headers, sorts = [], []
+    for word, _, key, direction in MOVER_COLUMNS:
+        link, sort = _sort_link(m, word, t(key, lang), direction)
+        headers.append(link)
+        sorts.append(sort)
+    rows = [[html.A(r.name, href=links.authority(r.key, lang)),
+             "—" if pd.isna(r.entered_in) else str(int(r.entered_in)),
+             "—" if pd.isna(r.exited) else str(int(r.exited)), number(r.partnerships, lang)]
+            for r in df.itertuples()]
+    summary = t("mon_movers_totals", lang, first=m.first, last=m.last,
+                entries=tn("mon_n_entries", totals["entries"], lang),
+                exits=tn("mon_n_exits", totals["exits"], lang))
+    pager = []
+    if pages > 1:
+        def to(n: int, key: str):
+            return html.A(t(key, lang), href=links.monitor(replace(m, page=n).to_query(), "#mon-movers"),
+                          className="button secondary", rel="prev" if n < page else "next")
+        pager = [to(page - 1, "mon_prev") if page > 1 else None,
+                 html.Span(t("mon_page", lang, page=number(page, lang), pages=number(pages, lang))),
+                 to(page + 1, "mon_next") if page < pages else None]
+    return [html.H3(t("mon_movers", lang)),
+            html.P(summary, className="table-count", id="mon-movers-totals", role="status"),
+            html.P(t("mon_movers_hint", lang, year=m.complete), className="hint"),
+            data_table(t("mon_movers", lang), headers, rows, id_="mon-movers-table", sort=sorts,
+                       caption_shown=False),
+            html.Nav(pager, className="pager", **{"aria-label": t("mon_pages", lang)}) if pager else None,
+            html.A(t("download_csv", lang), href=links.monitor_csv("collectivites", m.to_query()), download="",
+                   className="button secondary", id="mon-movers-csv")]
+
+
+def _years(group: str, legend: str, ids: tuple[str, str], values: dict, lang: str) -> html.Fieldset:
+    """Two year inputs (from, to) under one legend, and the message saying what was wrong with them."""
     cells = []
-    for (id_, value), word in ((first, "f_from"), (last, "f_to")):
-        cells += [html.Label(t(word, lang), htmlFor=id_), year_input(id_, value, 1945, this_year() + 10, value)]
-    return html.Fieldset([html.Legend(legend), html.Div(cells, className="years")])
+    for id_, word in zip(ids, ("f_from", "f_to")):
+        cells += [html.Label(t(word, lang), htmlFor=id_),
+                  year_input(id_, values[id_], years.FIRST, this_year(), values[id_])]
+    return html.Fieldset([html.Legend(t(legend, lang)), html.Div(cells, className="years"),
+                          html.P(id=f"m-{group}-problem", className="year-problem", role="status")],
+                         id=f"m-{group}")
 
 
 def layout(snap, **query) -> html.Div:
@@ -176,43 +337,50 @@ def layout(snap, **query) -> html.Div:
     lang = m.filters.lang
     f = m.filters
     values = {"zone": f.zone or "sahel", "pays": f.pays, "region": f.region}
+    shown = m.control_values()
     controls = html.Aside([
         html.H2(t("filters", lang)),
         *filter_controls(CONTROLS, values, snap.vocab, lang, prefix="m-", labels=LABELS),
-        _years(t("mon_years", lang), ("m-debut", m.first), ("m-fin", m.last), lang),
-        _years(t("mon_p1", lang), ("m-p1a", m.p1[0]), ("m-p1b", m.p1[1]), lang),
-        _years(t("mon_p2", lang), ("m-p2a", m.p2[0]), ("m-p2b", m.p2[1]), lang),
-    ], className="filters", **{"aria-label": t("filters", lang)})
+        *(_years(group, legend, ids, shown, lang) for group, legend, _, ids in GROUPS),
+    ], className="filters", id="filters-panel", **{"aria-label": t("filters", lang)})
     definitions = html.Details([
         html.Summary(t("mon_definitions", lang)),
         html.Ul([html.Li(t(k, lang)) for k in ("def_active", "def_share", "def_entries", "def_exits",
-                                                 "def_periods", "def_events")]),
+                                                 "def_periods", "def_defaults", "def_events")]),
     ], className="card definitions", open=True)
     main = html.Main([
         html.H2(t("mon_title", lang)), html.P(t("mon_intro", lang), className="subtitle-dark"),
+        html.Div(components.share_actions(lang), className="toolbar"),
         definitions,
-        html.Div([chart_card(c.id, t(c.title, lang), c.height, lang) for c in CHARTS], className="charts"),
+        html.Div([chart_card(c.id, t(c.title, lang), c.height, lang, embed=True) for c in CHARTS],
+                 className="charts"),
         html.Div([html.Div(id="mon-regions", className="card"), html.Div(id="mon-movers", className="card")],
                  className="charts tables"),
     ], id="main", tabIndex="-1")
-    page = frame(lang, snap.facts, m.to_query(), html.Div([controls, main], className="body"), "/suivi",
-                 title=t("nav_monitor", lang))
+    body = html.Div([components.filters_toggle(lang), controls, main], className="body")
+    page = frame(lang, snap.facts, m.to_query(), body, "/suivi", title=t("nav_monitor", lang))
     return prefill(page, snap.memo(("monitor", m), lambda: view(snap.store, m, snap.vocab)))
 
 
-def state_from_controls(values: dict, lang: str, vocab: Vocabulary) -> Monitor:
-    """Control values → the same parsing as a link."""
-    def year(v):
-        if isinstance(v, str) and v.strip().isascii() and v.strip().isdigit():
-            return v.strip()
-        return str(int(v)) if isinstance(v, int | float) and not isinstance(v, bool) and v == v else None
+def state_from_controls(values: dict, lang: str, vocab: Vocabulary, current: str | None = None) -> Monitor:
+    """Control values → the same parsing as a link (what was typed is checked, never dropped); the table's
+    order is kept from the current view (``current``, its query), its page starts again at 1."""
+    def text(v) -> str:
+        if isinstance(v, bool) or v is None:
+            return ""
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        return str(v).strip()[:40]
 
     pays = values["m-pays"] if isinstance(values["m-pays"], list) else []
     query = {"zone": values["m-zone"], "pays": "~".join(str(p) for p in pays), "region": values["m-region"],
-             "debut": year(values["m-debut"]), "fin": year(values["m-fin"]), "lang": lang,
-             "p1": f"{year(values['m-p1a'])}-{year(values['m-p1b'])}",
-             "p2": f"{year(values['m-p2a'])}-{year(values['m-p2b'])}"}
-    m = Monitor.from_query({k: v for k, v in query.items() if v not in (None, "", "None-None")}, vocab)
+             "debut": text(values["m-debut"]), "fin": text(values["m-fin"]), "lang": lang,
+             "p1": f"{text(values['m-p1a'])}-{text(values['m-p1b'])}".strip("-") if any(
+                 text(values[i]) for i in ("m-p1a", "m-p1b")) else "",
+             "p2": f"{text(values['m-p2a'])}-{text(values['m-p2b'])}".strip("-") if any(
+                 text(values[i]) for i in ("m-p2a", "m-p2b")) else "",
+             "tri": query_dict(current).get("tri")}
+    m = Monitor.from_query({k: v for k, v in query.items() if v not in (None, "")}, vocab)
     if m.filters.zone == "sahel":  # the default zone stays out of the URL
         m = replace(m, filters=replace(m.filters, zone=None))
     return m
@@ -221,18 +389,23 @@ def state_from_controls(values: dict, lang: str, vocab: Vocabulary) -> Monitor:
 def register(app: Dash, atlas) -> None:
     outputs = {f"{i}.{prop}": Output(i, prop) for c in CHARTS
                for i, prop in ((c.id, "figure"), (f"{c.id}-summary", "children"))}
+    for group, *_ in GROUPS:
+        outputs[f"m-{group}-problem.children"] = Output(f"m-{group}-problem", "children")
+        outputs[f"m-{group}.className"] = Output(f"m-{group}", "className")
     outputs.update({"mon-regions.children": Output("mon-regions", "children"),
                     "mon-movers.children": Output("mon-movers", "children"),
                     f"{Ids.PERMALINK}.data": Output(Ids.PERMALINK, "data", allow_duplicate=True),
                     f"{Ids.LANG_LINK}.href": Output(Ids.LANG_LINK, "href", allow_duplicate=True)})
 
     @app.callback(output=outputs, inputs={"values": {i: Input(i, "value") for i in INPUTS},
-                                          "lang": State(Ids.LANG, "data")},
+                                          "lang": State(Ids.LANG, "data"), "current": State(Ids.PERMALINK, "data")},
                   prevent_initial_call=True)  # the layout comes with the first view
-    def update_monitor(values, lang):
+    def update_monitor(values, lang, current):
         snap = atlas.current()
-        m = state_from_controls(values, lang_of(lang), snap.vocab)
+        m = state_from_controls(values, lang_of(lang), snap.vocab, current)
         return snap.memo(("monitor", m), lambda: view(snap.store, m, snap.vocab))
+
+    components.register_embeds(app, [c.id for c in CHARTS])
 
 
 PAGE = Page("suivi", "nav_monitor", layout, path="/suivi", order=1, register=register)

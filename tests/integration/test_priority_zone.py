@@ -77,5 +77,5 @@ def test_in_the_monitor_zone_list_series_and_periods(client, app, snap, sql):
               "m-p1a": 2012, "m-p1b": 2016, "m-p2a": 2019, "m-p2b": 2023}
     body = payload(app, "mon-share", {f"{i}.value": values[i] for i in monitor_page.INPUTS}, {"lang-store.data": "fr"})
     out = client.post("/_dash-update-component", json=body).json["response"]
-    assert out["permalink"]["data"] == "zone=prioritaires&fin=2024"
+    assert out["permalink"]["data"] == "zone=prioritaires&fin=2024&p1=2012-2016&p2=2019-2023"
     assert out["mon-share-summary"]["children"].startswith("Pays prioritaires (CICID 2018) : ")

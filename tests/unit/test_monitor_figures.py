@@ -70,3 +70,14 @@ def test_event_text_from_data_is_escaped():
     fig, _ = monitor.share_chart(YEARS, "Haïti", "fr", EVENTS, {"HTI"})
     note = fig["layout"]["annotations"][0]
     assert note["text"] == "&lt;b&gt;x&lt;/b&gt;" and "<script>" not in note["hovertext"]
+
+
+def test_share_summary_names_the_peak_the_two_ends_would_hide():
+    """A rise then a fall (16 % → 20 % → 16 %): the summary says where the share peaked, not only +0 points."""
+    shares = [16, 17, 18, 19, 20, 19, 18, 17, 16]
+    years = pd.DataFrame({"year": list(range(2004, 2013)), "zone_active": shares, "all_active": [100] * 9})
+    years["zone_share"] = years["zone_active"] / years["all_active"]
+    _, summary = monitor.share_chart(years, "Sahel", "fr")
+    assert "16\u00a0% en 2012" in summary and "Au plus haut : 20\u00a0% en 2008, soit -4,0 points depuis." in summary
+    _, rising = monitor.share_chart(years.head(5), "Sahel", "en")
+    assert "highest" not in rising  # the peak is an end: nothing hidden

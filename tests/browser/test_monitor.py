@@ -1,0 +1,41 @@
+"""The monitor in a real browser: a wrong period says so next to its boxes, on a phone too (in the filters'
+drawer, without sideways scrolling)."""
+
+from __future__ import annotations
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from dashboard.pages.monitor import this_year
+from tests.browser.conftest import console_errors, wait_for
+
+
+def test_a_wrong_period_shows_its_message_and_a_phone_does_not_scroll_sideways(browser, live_server):
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+    browser.get(live_server + "/suivi?p1=2010-2005")
+
+    def message(group: str) -> str:
+        return browser.execute_script("var e = document.getElementById(arguments[0]);"
+                                      "return e && e.offsetParent !== null ? e.textContent : ''", f"m-{group}-problem")
+
+    wait_for(lambda: browser.find_elements(By.ID, "filters-toggle"))
+    assert message("p1") == ""  # in the closed drawer
+    browser.find_element(By.ID, "filters-toggle").click()
+    wait_for(lambda: message("p1").startswith("L'année de début est après l'année de fin."))
+    assert "2010–2012" in message("p1")  # the years shown instead
+    assert browser.find_element(By.ID, "m-p1b").get_attribute("value") == "2005"  # what was given stays
+    start, end = (browser.find_element(By.ID, i).get_attribute("value") for i in ("m-p2a", "m-p2b"))
+    box = browser.find_element(By.ID, "m-p2b")
+    box.clear()
+    box.send_keys(str(this_year() + 4), Keys.ENTER)  # a future year
+    wait_for(lambda: message("p2") == f"Année hors de la plage 1945–{this_year()}. "
+                                      f"Affichées à la place : {start}–{end}.")
+    wait_for(lambda: f"p2={start}-{this_year() + 4}" in browser.execute_script("return window.location.search"))
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
+    snippet = browser.find_element(By.ID, "mon-share-embed").get_attribute("value")  # "Intégrer" follows the state
+    assert f'/embed/mon-share?p1=2010-2005&p2={start}-{this_year() + 4}"' in snippet
+    browser.find_element(By.ID, "copy-link").click()  # "Copier le lien": copied, or the address shown
+    wait_for(lambda: browser.find_element(By.ID, "copy-status").get_attribute("textContent"))
+    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert console_errors(browser) == []
