@@ -35,6 +35,12 @@ class BuildFacts:
     loaded: int
     rejected: int
     geometry_sources: str
+    edition: str | None = None  # the date of the kept edition shown, None for the latest build
+
+    @property
+    def built_on(self) -> str:
+        """The build's date, ``YYYY-MM-DD``: the name of its edition."""
+        return f"{self.built_at:%Y-%m-%d}"
 
     def source_line(self, lang: str) -> str:
         return t("source_line", lang, date=timestamp(self.built_at, lang), files=", ".join(self.source_files))
@@ -181,7 +187,8 @@ def filter_controls(specs: tuple[Filter, ...], values: dict, vocab: Vocabulary, 
     return out
 
 
-NAV = (("/", "nav_home"), ("/suivi", "nav_monitor"), ("/donnees", "nav_data"), ("/api/v1/", "nav_api"))
+NAV = (("/", "nav_home"), ("/suivi", "nav_monitor"), ("/donnees", "nav_data"), ("/nouveautes", "news_title"),
+       ("/api/v1/", "nav_api"))
 
 
 def frame(lang: str, facts: BuildFacts, permalink: str, body, current: str, search: str = "",
@@ -191,6 +198,11 @@ def frame(lang: str, facts: BuildFacts, permalink: str, body, current: str, sear
     tab = f"{title} — {t('title', lang)}" if title else t("title", lang)
     banner = html.Div(t("demo_banner", lang), className="demo-banner", role="status", id="demo-banner") \
         if facts.is_demo else None
+    # a pinned edition says so, with the same view in the latest edition (always there, hidden when not pinned,
+    # so that the frame's callback finds it on every page)
+    notice = html.P([t("edition_notice", lang, date=i18n.date(facts.built_at, lang)), " ",
+                     html.A(t("edition_latest", lang), id=Ids.EDITION_LATEST, href=links.latest(permalink))],
+                    id=Ids.EDITION_NOTICE, className="edition-notice", role="status", hidden=not facts.edition)
     footer_text = t("footer", lang, date=timestamp(facts.built_at, lang), files=", ".join(facts.source_files),
                     loaded=number(facts.loaded, lang), rejected=number(facts.rejected, lang),
                     geo=facts.geometry_sources)
@@ -215,10 +227,13 @@ def frame(lang: str, facts: BuildFacts, permalink: str, body, current: str, sear
                    hrefLang=other, className="lang"),
         ], className="top"),
         banner,
+        notice,
         dcc.Store(id=Ids.LANG, data=lang),
+        dcc.Store(id=Ids.EDITION, data=facts.edition or ""),
         dcc.Store(id=Ids.PERMALINK, data=permalink),
         dcc.Store(id=Ids.WORDS, data={"title": t("title", lang), "copied": t("link_copied", lang), "tab": tab,
-                                      "code_copied": t("code_copied", lang)}),
+                                      "code_copied": t("code_copied", lang), "edition": facts.built_on,
+                                      "citable_copied": t("citable_copied", lang)}),
         html.Div(id="url-sync", hidden=True),
         body,
         html.Footer(html.P(footer_text), className="footer"),
@@ -244,6 +259,13 @@ def register_frame(app: Dash) -> None:
         }""",
         Output("url-sync", "children"), Input(Ids.PERMALINK, "data"), State(Ids.LANG, "data"),
         State("url-sync", "children"), State(Ids.WORDS, "data"),
+    )
+    app.clientside_callback(  # the pinned edition's notice links to the view shown, in the latest edition
+        """function(query) {
+            const kept = (query || '').split('&').filter(p => p && !p.startsWith('edition='));
+            return '?' + kept.join('&');
+        }""",
+        Output(Ids.EDITION_LATEST, "href"), Input(Ids.PERMALINK, "data"), prevent_initial_call=True,
     )
 
 

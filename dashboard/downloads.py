@@ -18,6 +18,7 @@ from dashboard.db import Store
 from dashboard.exports import Exporter, bounded
 from dashboard.filters import Filters
 from dashboard.queries import export_select
+from etl.editions import UnknownEdition
 
 BOM = b"\xef\xbb\xbf"
 
@@ -61,7 +62,10 @@ def csv_response(store: Store, f: Filters) -> Response:
 def register(server: Flask, atlas) -> None:
     @server.get("/telecharger.csv")
     def download():
-        snap = atlas.current()
+        try:
+            snap = atlas.snapshot(request.args.get("edition"))  # a pinned view downloads its edition's rows
+        except UnknownEdition as exc:
+            return Response(str(exc), status=404, content_type="text/plain; charset=utf-8")
         f = Filters.from_query(request.args.to_dict(flat=True), snap.vocab)
         return bounded(lambda: csv_response(snap.store, f))  # at most so many exports at once (503 beyond)
 

@@ -14,9 +14,10 @@ from dashboard import components, links, queries, scripts
 from dashboard.catalogue import CHARTS, Context
 from dashboard.components import chart_card, filter_controls, filter_summary, frame
 from dashboard.filters import FILTERS, MEASURES, Filters, query_dict
-from dashboard.i18n import LOCALES, euros, grid_words, lang_of, number, other, percent, t, tn
+from dashboard.i18n import LOCALES, date, euros, grid_words, lang_of, number, other, percent, t, tn
 from dashboard.ids import Ids
 from dashboard.pages.registry import Page
+from dashboard.snapshot import pinned_snapshot
 
 PANEL = tuple(spec for spec in FILTERS if spec.control)
 CARD_CLASSES = {"map-world": "card map-card wide", "map-france": "card map-card"}
@@ -87,10 +88,10 @@ def _why_empty(snap, f: Filters) -> str:
     return t("empty_why", f.lang, parts=" ; ".join(parts))
 
 
-def controls_to_query(values: dict, metric, lang: str) -> dict:
+def controls_to_query(values: dict, metric, lang: str, edition: str = "") -> dict:
     """Control values in the form of URL parameters, so they go through the same validation as a link."""
     return {**{spec.name: spec.from_control(values.get(spec.control_id)) for spec in PANEL},
-            "mesure": metric, "lang": lang}
+            "mesure": metric, "lang": lang, "edition": edition}
 
 
 def _grid(lang: str) -> dag.AgGrid:
@@ -150,6 +151,8 @@ def layout(snap, **query) -> html.Div:
             ], className="metric"),
             html.Div([
                 html.Button(t("copy_link", lang), id=Ids.COPY_LINK, n_clicks=0),
+                html.Button(t("copy_citable", lang), id=Ids.COPY_CITABLE, n_clicks=0, className="secondary",
+                            title=t("copy_citable_hint", lang, date=date(snap.facts.built_at, lang))),
                 html.Span(id=Ids.COPY_STATUS, role="status", className="copy-status"),
                 html.A(t("download_csv", lang), id=Ids.CSV_LINK, href=links.csv(""), download="",
                        className="button"),
@@ -192,12 +195,15 @@ def register(app: Dash, atlas) -> None:
     inputs = {spec.control_id: Input(spec.control_id, "value") for spec in PANEL}
 
     @app.callback(output={k: Output(*pair) for k, pair in OUTPUTS.items()},
-                  inputs={"values": inputs, "metric": Input(Ids.METRIC, "value"), "lang": State(Ids.LANG, "data")},
+                  inputs={"values": inputs, "metric": Input(Ids.METRIC, "value"), "lang": State(Ids.LANG, "data"),
+                          "edition": State(Ids.EDITION, "data")},
                   prevent_initial_call=True)  # the layout comes with the first view
-    def update(values, metric, lang):
-        snap = atlas.current()
-        f = Filters.from_query(controls_to_query(values, metric, lang_of(lang)), snap.vocab)
-        return snap.memo(("home", f), lambda: view(snap, f))
+    def update(values, metric, lang, edition):
+        snap = pinned_snapshot(atlas, edition)
+        f = Filters.from_query(controls_to_query(values, metric, lang_of(lang), snap.facts.edition or ""),
+                               snap.vocab)
+        with links.pinned(snap.facts.edition):
+            return snap.memo(("home", f), lambda: view(snap, f))
 
     @app.callback(Output(Ids.PAYS, "value"), Input(Ids.WORLD, "clickData"), Input(Ids.CLEAR_COUNTRY, "n_clicks"),
                   State(Ids.PAYS, "value"), prevent_initial_call=True)
@@ -234,13 +240,15 @@ def register(app: Dash, atlas) -> None:
         if not isinstance(request, dict):
             return no_update, no_update
         lang = lang_of(lang)
-        snap = atlas.current()
-        f = Filters.from_query(query_dict(query), snap.vocab)
+        query = query_dict(query)
+        snap = pinned_snapshot(atlas, query.get("edition"))
+        f = Filters.from_query(query, snap.vocab)
         df, total = queries.partnerships_page(snap.store, f, request.get("startRow", 0), request.get("endRow", 20),
                                               request.get("sortModel"), search)
         records = df.astype(object).where(df.notna(), None).to_dict("records")
-        for r in records:
-            r["authority_href"] = links.authority(r["fr_authority_key"], lang)
+        with links.pinned(snap.facts.edition):
+            for r in records:
+                r["authority_href"] = links.authority(r["fr_authority_key"], lang)
         return {"rowData": records, "rowCount": total}, tn("n_partnerships", total, lang)
 
     app.clientside_callback(  # phone: the filters open and close as a drawer
@@ -294,6 +302,23 @@ def register(app: Dash, atlas) -> None:
             }
         }""",
         Output(Ids.COPY_STATUS, "children"), Input(Ids.COPY_LINK, "n_clicks"), State(Ids.WORDS, "data"),
+    )
+    app.clientside_callback(  # "Copier le lien citable": the address pinned to the edition shown
+        r"""async function(n, words) {
+            if (!n) { return window.dash_clientside.no_update; }
+            const kept = window.location.search.replace(/^\?/, '').split('&')
+                .filter(p => p && !p.startsWith('edition='));
+            kept.push('edition=' + words.edition);
+            const url = window.location.origin + window.location.pathname + '?' + kept.join('&');
+            try {
+                await navigator.clipboard.writeText(url);
+                return words.citable_copied;
+            } catch (e) {
+                return url;
+            }
+        }""",
+        Output(Ids.COPY_STATUS, "children", allow_duplicate=True), Input(Ids.COPY_CITABLE, "n_clicks"),
+        State(Ids.WORDS, "data"), prevent_initial_call=True,
     )
 
 

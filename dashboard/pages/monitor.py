@@ -23,6 +23,7 @@ from dashboard.filters import BY_NAME, Filters, Vocabulary
 from dashboard.i18n import lang_of, number, other, percent, signed, t
 from dashboard.ids import Ids
 from dashboard.pages.registry import Page
+from dashboard.snapshot import pinned_snapshot
 
 log = logging.getLogger(__name__)
 _PERIOD = re.compile(r"^(\d{4})-(\d{4})$")
@@ -200,7 +201,7 @@ def layout(snap, **query) -> html.Div:
     return prefill(page, snap.memo(("monitor", m), lambda: view(snap.store, m, snap.vocab)))
 
 
-def state_from_controls(values: dict, lang: str, vocab: Vocabulary) -> Monitor:
+def state_from_controls(values: dict, lang: str, vocab: Vocabulary, edition: str = "") -> Monitor:
     """Control values → the same parsing as a link."""
     def year(v):
         if isinstance(v, str) and v.strip().isascii() and v.strip().isdigit():
@@ -209,7 +210,7 @@ def state_from_controls(values: dict, lang: str, vocab: Vocabulary) -> Monitor:
 
     pays = values["m-pays"] if isinstance(values["m-pays"], list) else []
     query = {"zone": values["m-zone"], "pays": "~".join(str(p) for p in pays), "region": values["m-region"],
-             "debut": year(values["m-debut"]), "fin": year(values["m-fin"]), "lang": lang,
+             "debut": year(values["m-debut"]), "fin": year(values["m-fin"]), "lang": lang, "edition": edition,
              "p1": f"{year(values['m-p1a'])}-{year(values['m-p1b'])}",
              "p2": f"{year(values['m-p2a'])}-{year(values['m-p2b'])}"}
     m = Monitor.from_query({k: v for k, v in query.items() if v not in (None, "", "None-None")}, vocab)
@@ -227,11 +228,11 @@ def register(app: Dash, atlas) -> None:
                     f"{Ids.LANG_LINK}.href": Output(Ids.LANG_LINK, "href", allow_duplicate=True)})
 
     @app.callback(output=outputs, inputs={"values": {i: Input(i, "value") for i in INPUTS},
-                                          "lang": State(Ids.LANG, "data")},
+                                          "lang": State(Ids.LANG, "data"), "edition": State(Ids.EDITION, "data")},
                   prevent_initial_call=True)  # the layout comes with the first view
-    def update_monitor(values, lang):
-        snap = atlas.current()
-        m = state_from_controls(values, lang_of(lang), snap.vocab)
+    def update_monitor(values, lang, edition):
+        snap = pinned_snapshot(atlas, edition)
+        m = state_from_controls(values, lang_of(lang), snap.vocab, snap.facts.edition or "")
         return snap.memo(("monitor", m), lambda: view(snap.store, m, snap.vocab))
 
 
