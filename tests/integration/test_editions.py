@@ -10,7 +10,6 @@ import re
 import duckdb
 import pytest
 
-from dashboard.app import Settings, create_app
 from dashboard.callback_client import main_inputs, payload
 from dashboard.ids import Ids
 from etl import editions
@@ -20,13 +19,9 @@ from tests.conftest import KNOWN_DIFF, KNOWN_FIELDS, NEW_EDITION, OLD_EDITION, R
 
 
 @pytest.fixture(scope="module")
-def app(editions_db):
-    return create_app(Settings(db=str(editions_db)))
-
-
-@pytest.fixture()
-def client(app):
-    return app.server.test_client()
+def fixture_db(editions_db):
+    """The app and client of tests/integration/conftest.py, on the database with two editions."""
+    return editions_db
 
 
 def count(path, where: str = "TRUE") -> int:
