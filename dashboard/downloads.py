@@ -73,4 +73,4 @@ def register(server: Flask, atlas) -> None:
 
     @server.get("/export/region/<code>.<fmt>")
     def export_region(code: str, fmt: str):
-        return exporter.response(code, fmt, request.args.get("lang"))
+        return exporter.response(code, fmt, request.args.get("lang"), request.args.get("edition"))

@@ -47,3 +47,19 @@ def test_the_pinned_notice_shows_and_links_to_the_latest_edition(browser, editio
     wait_for(lambda: kpi(browser) == n(editions_db))
     assert not browser.find_element(By.ID, "edition-notice").is_displayed()
     assert console_errors(browser) == []
+
+
+def test_a_pinned_region_pdf_shows_the_old_edition(editions_server, editions_db):
+    """The export of a pinned region page is rendered from that edition (its date, its figures)."""
+    import io
+    import urllib.request
+
+    from pypdf import PdfReader
+
+    with urllib.request.urlopen(f"{editions_server}/export/region/53.pdf?edition={OLD_EDITION}", timeout=120) as r:
+        assert r.status == 200
+        text = PdfReader(io.BytesIO(r.read())).pages[0].extract_text()
+    assert "1 novembre 2026" in text and "1 décembre 2026" not in text
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(f"{editions_server}/export/region/53.pdf?edition=2026-10-01", timeout=30)
+    assert missing.value.code == 404
