@@ -153,7 +153,9 @@ def _kept(atlas: Atlas, edition: str | None) -> bool:
 def _geometry(app: Dash, atlas: Atlas) -> None:
     @app.server.get("/geo/<build>/<name>.geojson")
     def geometry(build: str, name: str):
-        snap = next((s for s in atlas.loaded() if s.geometry_version == build), None)  # the latest or an edition
+        snap = atlas.current()
+        if build != snap.geometry_version:  # an edition's layers (the latest's are found without a lock)
+            snap = next((s for s in atlas.loaded() if s.geometry_version == build), None)
         layers = {} if snap is None else {"countries": snap.countries_geojson, "regions": snap.regions_geojson}
         body = layers.get(name)
         if body is None:

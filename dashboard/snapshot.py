@@ -176,7 +176,8 @@ class Atlas:
         self._checked = time.monotonic()
         self._lock = threading.Lock()
         self._editions: OrderedDict[str, tuple[tuple, Snapshot]] = OrderedDict()  # date → (file identity, snapshot)
-        self._editions_lock = threading.Lock()
+        self._editions_lock = threading.Lock()  # held only to read or change the dict
+        self._opening = threading.Lock()
         self._news = Memo(NEWS_SIZE)
 
     def editions(self) -> list[str]:
@@ -195,23 +196,34 @@ class Atlas:
             return current
         path = editions.path_of(self.path, edition)
         identity = _identity(path)
-        with self._editions_lock:  # one edition opened at a time: its first request waits, the latest never
-            hit = self._editions.get(edition)
-            if hit is not None and hit[0] == identity:
-                self._editions.move_to_end(edition)
-                return hit[1]
+        hit = self._open_edition(edition, identity)
+        if hit is not None:
+            return hit
+        with self._opening:  # one edition opened at a time; the dict's lock is never held meanwhile
+            hit = self._open_edition(edition, identity)  # opened by another request while this one waited
+            if hit is not None:
+                return hit
             try:
                 snap = Snapshot(Store(path), edition=edition)
             except DatabaseMissing as exc:  # a broken file in the folder: unknown for the reader
                 log.warning("édition refusée : %s", exc)
                 raise editions.UnknownEdition(edition, [e for e in self.editions() if e != edition]) from exc
-            self._editions[edition] = (identity, snap)
-            retired = [self._editions.pop(k)[1] for k in list(self._editions)[:-EDITION_SNAPSHOTS]]
-            if hit is not None:
-                retired.append(hit[1])
-        for old in retired:
+            with self._editions_lock:
+                replaced = self._editions.pop(edition, None)
+                self._editions[edition] = (identity, snap)
+                retired = [self._editions.pop(k)[1] for k in list(self._editions)[:-EDITION_SNAPSHOTS]]
+        for old in retired + ([replaced[1]] if replaced else []):
             _retire(old)
         return snap
+
+    def _open_edition(self, edition: str, identity) -> Snapshot | None:
+        """The edition's snapshot if it is open on the same file, else None."""
+        with self._editions_lock:
+            hit = self._editions.get(edition)
+            if hit is not None and hit[0] == identity:
+                self._editions.move_to_end(edition)
+                return hit[1]
+        return None
 
     def news(self, old: str, new: str) -> dict:
         """What changed from edition ``old`` to edition ``new`` (:class:`etl.diff.Comparison`: totals, fields,
@@ -223,8 +235,9 @@ class Atlas:
 
     def loaded(self) -> list[Snapshot]:
         """The current snapshot and the editions open now (the geometry route serves any of them)."""
+        current = self.current()
         with self._editions_lock:
-            return [self.current(), *(snap for _identity, snap in self._editions.values())]
+            return [current, *(snap for _identity, snap in self._editions.values())]
 
     def current(self) -> Snapshot:
         now = time.monotonic()
