@@ -18,6 +18,7 @@ from dashboard.i18n import lang_of, t
 from dashboard.openapi import document
 from dashboard.pages.api_docs import describe
 from dashboard.queries import AGGREGATE_BY
+from etl.editions import UnknownEdition
 
 DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
 OWN_PARAMETERS = ("format", "limit", "offset", "by")
@@ -69,9 +70,13 @@ def register(server: Flask, atlas) -> None:
     def filters():
         """The request's filters; an unknown parameter or a value that matches nothing is a 400 naming it (a
         silently ignored filter would give a figure for something else than what was asked)."""
-        snap = atlas.current()
         args = request.args.to_dict(flat=True)
         lang = lang_of(args.get("lang"))
+        try:
+            snap = atlas.snapshot(args.get("edition"))  # the latest, or the kept edition asked for
+        except UnknownEdition as exc:
+            raise BadRequest(t("api.error_edition", lang, value=exc.value,
+                               kept=", ".join(exc.kept) or t("editions_none", lang))) from exc
         f, ignored = Filters.parse(args, snap.vocab)
         unknown = sorted(set(request.args) - set(PARAMETERS) - set(OWN_PARAMETERS))
         problems = [t("api.error_unknown", lang, name=n) for n in unknown]

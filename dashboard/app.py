@@ -12,12 +12,13 @@ import dash
 from dash import Dash, html
 from flask import Response, abort, current_app, request
 
-from dashboard import api, components, downloads, pages, scripts
+from dashboard import api, components, downloads, links, pages, scripts
 from dashboard.filters import query_dict
 from dashboard.http import harden
 from dashboard.i18n import lang_of, t
 from dashboard.pages import PAGES
 from dashboard.snapshot import Atlas
+from etl.editions import UnknownEdition
 from etl.settings import Settings
 
 ASSETS = Path(__file__).with_name("assets")
@@ -45,8 +46,16 @@ __all__ = ["Settings", "create_app"]
 
 
 def _layout(page, **kwargs) -> html.Div:
-    """A page's layout for the current build (Dash passes path variables and query parameters)."""
-    return page.layout(current_app.config["coopatlas"].current(), **kwargs)
+    """A page's layout for the current build, or for the kept edition its address pins (Dash passes path
+    variables and query parameters); an edition that is not kept shows the 404 page, listing those that are."""
+    atlas = current_app.config["coopatlas"]
+    edition = kwargs.get("edition")
+    try:
+        snap = atlas.snapshot(edition if isinstance(edition, str) else None)
+    except UnknownEdition as exc:
+        return pages.not_found.layout(atlas.current(), unknown_edition=exc, **kwargs)
+    with links.pinned(snap.facts.edition):
+        return page.layout(snap, **kwargs)
 
 
 def _request_lang() -> str:
@@ -124,17 +133,32 @@ def _not_found_status(app: Dash, atlas: Atlas) -> None:
     @app.server.after_request
     def status(response: Response) -> Response:
         if request.method == "GET" and response.status_code == 200 and response.mimetype == "text/html" \
-                and request.endpoint == "/<path:path>" and not pages.known(atlas.current(), request.path):
+                and request.endpoint in ("/", "/<path:path>") \
+                and (not pages.known(atlas.current(), request.path) or not _kept(atlas, request.args.get("edition"))):
             response.status_code = 404
         return response
+
+
+def _kept(atlas: Atlas, edition: str | None) -> bool:
+    """Whether an address's ``edition`` (none: the latest) is one the app can show."""
+    if not edition:
+        return True
+    try:
+        atlas.snapshot(edition)
+    except UnknownEdition:
+        return False
+    return True
 
 
 def _geometry(app: Dash, atlas: Atlas) -> None:
     @app.server.get("/geo/<build>/<name>.geojson")
     def geometry(build: str, name: str):
         snap = atlas.current()
-        body = {"countries": snap.countries_geojson, "regions": snap.regions_geojson}.get(name)
-        if body is None or build != snap.geometry_version:
+        if build != snap.geometry_version:  # an edition's layers (the latest's are found without a lock)
+            snap = next((s for s in atlas.loaded() if s.geometry_version == build), None)
+        layers = {} if snap is None else {"countries": snap.countries_geojson, "regions": snap.regions_geojson}
+        body = layers.get(name)
+        if body is None:
             abort(404)
         return Response(body, mimetype="application/geo+json",
                         headers={"Cache-Control": "public, max-age=31536000, immutable"})

@@ -10,7 +10,7 @@ from dash import Dash, Input, Output, State, dcc, html
 
 from dashboard import i18n, links
 from dashboard.filters import Filter, Vocabulary
-from dashboard.i18n import number, t, timestamp
+from dashboard.i18n import date, number, t, timestamp
 from dashboard.ids import Ids
 
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "topojsonURL": "/assets/topojson/",
@@ -36,6 +36,12 @@ class BuildFacts:
     loaded: int
     rejected: int
     geometry_sources: str
+    edition: str | None = None  # the date of the kept edition shown, None for the latest build
+
+    @property
+    def built_on(self) -> str:
+        """The build's date, ``YYYY-MM-DD``: the name of its edition."""
+        return f"{self.built_at:%Y-%m-%d}"
 
     def source_line(self, lang: str) -> str:
         return t("source_line", lang, date=timestamp(self.built_at, lang), files=", ".join(self.source_files))
@@ -113,11 +119,14 @@ def embed_box(id_: str, lang: str) -> html.Details:
     ], className="embed")
 
 
-def share_actions(lang: str, csv_href: str | None = None) -> html.Div:
-    """"Copier le lien" (the view's address) and, when given, the view's CSV link: the same on every page that
-    has a view to share (the callback is :func:`register_frame`'s)."""
+def share_actions(lang: str, csv_href: str | None = None, built_at=None) -> html.Div:
+    """"Copier le lien" (the view's address), "Copier le lien citable" (pinned to the edition shown, built at
+    ``built_at``) and, when given, the view's CSV link: the same on every page that has a view to share (the
+    callbacks are :func:`register_frame`'s)."""
     return html.Div([
         html.Button(t("copy_link", lang), id=Ids.COPY_LINK, n_clicks=0),
+        html.Button(t("copy_citable", lang), id=Ids.COPY_CITABLE, n_clicks=0, className="secondary",
+                    title=t("copy_citable_hint", lang, date=date(built_at, lang))) if built_at else None,
         html.Span(id=Ids.COPY_STATUS, role="status", className="copy-status"),
         html.A(t("download_csv", lang), id=Ids.CSV_LINK, href=csv_href, download="", className="button")
         if csv_href is not None else None,
@@ -227,7 +236,8 @@ def filter_controls(specs: tuple[Filter, ...], values: dict, vocab: Vocabulary, 
     return out
 
 
-NAV = (("/", "nav_home"), ("/suivi", "nav_monitor"), ("/donnees", "nav_data"), ("/api/v1/", "nav_api"))
+NAV = (("/", "nav_home"), ("/suivi", "nav_monitor"), ("/donnees", "nav_data"), ("/nouveautes", "news_title"),
+       ("/api/v1/", "nav_api"))
 
 
 def frame(lang: str, facts: BuildFacts, permalink: str, body, current: str, search: str = "",
@@ -237,6 +247,11 @@ def frame(lang: str, facts: BuildFacts, permalink: str, body, current: str, sear
     tab = f"{title} — {t('title', lang)}" if title else t("title", lang)
     banner = html.Div(t("demo_banner", lang), className="demo-banner", role="status", id="demo-banner") \
         if facts.is_demo else None
+    # a pinned edition says so, with the same view in the latest edition (always there, hidden when not pinned,
+    # so that the frame's callback finds it on every page)
+    notice = html.P([t("edition_notice", lang, date=i18n.date(facts.built_at, lang)), " ",
+                     html.A(t("edition_latest", lang), id=Ids.EDITION_LATEST, href=links.latest(permalink))],
+                    id=Ids.EDITION_NOTICE, className="edition-notice", role="status", hidden=not facts.edition)
     footer_text = t("footer", lang, date=timestamp(facts.built_at, lang), files=", ".join(facts.source_files),
                     loaded=number(facts.loaded, lang), rejected=number(facts.rejected, lang),
                     geo=facts.geometry_sources)
@@ -261,10 +276,13 @@ def frame(lang: str, facts: BuildFacts, permalink: str, body, current: str, sear
                    hrefLang=other, className="lang"),
         ], className="top"),
         banner,
+        notice,
         dcc.Store(id=Ids.LANG, data=lang),
+        dcc.Store(id=Ids.EDITION, data=facts.edition or ""),
         dcc.Store(id=Ids.PERMALINK, data=permalink),
         dcc.Store(id=Ids.WORDS, data={"title": t("title", lang), "copied": t("link_copied", lang), "tab": tab,
-                                      "code_copied": t("code_copied", lang)}),
+                                      "code_copied": t("code_copied", lang), "edition": facts.built_on,
+                                      "citable_copied": t("citable_copied", lang)}),
         html.Div(id="url-sync", hidden=True),
         body,
         html.Footer(html.P(footer_text), className="footer"),
@@ -310,6 +328,30 @@ def register_frame(app: Dash) -> None:
             return open ? 'filters open' : 'filters';
         }""",
         Output("filters-panel", "className"), Input("filters-toggle", "n_clicks"), prevent_initial_call=True,
+    )
+    app.clientside_callback(  # share_actions: "Copier le lien citable", the address pinned to the edition shown
+        r"""async function(n, words) {
+            if (!n) { return window.dash_clientside.no_update; }
+            const kept = window.location.search.replace(/^\?/, '').split('&')
+                .filter(p => p && !p.startsWith('edition='));
+            kept.push('edition=' + words.edition);
+            const url = window.location.origin + window.location.pathname + '?' + kept.join('&');
+            try {
+                await navigator.clipboard.writeText(url);
+                return words.citable_copied;
+            } catch (e) {
+                return url;
+            }
+        }""",
+        Output(Ids.COPY_STATUS, "children", allow_duplicate=True), Input(Ids.COPY_CITABLE, "n_clicks"),
+        State(Ids.WORDS, "data"), prevent_initial_call=True,
+    )
+    app.clientside_callback(  # the pinned edition's notice links to the view shown, in the latest edition
+        """function(query) {
+            const kept = (query || '').split('&').filter(p => p && !p.startsWith('edition='));
+            return '?' + kept.join('&');
+        }""",
+        Output(Ids.EDITION_LATEST, "href"), Input(Ids.PERMALINK, "data"), prevent_initial_call=True,
     )
 
 

@@ -1,6 +1,6 @@
 """Downloads, in one place: the CSV of a view's partnerships (``/telecharger.csv``, also the API's
-``format=csv``), the monitor's tables (``/suivi/regions.csv``, ``/suivi/collectivites.csv``: every row of the
-table the page shows, in its order, for the same state) and a region's slide and A4 page
+``format=csv``), any table as CSV (:func:`table_response`: the monitor's, the news page's) and a region's slide
+and A4 page
 (``/export/region/<code>.png|pdf``, rendered by :mod:`dashboard.exports`).
 
 CSV for spreadsheets: UTF-8 with BOM so Excel shows accents, French separators (``;`` and a decimal comma; ``,``
@@ -13,15 +13,13 @@ import datetime as dt
 import os
 import tempfile
 
-import pandas as pd
 from flask import Flask, Response, request
 
-from dashboard import queries
 from dashboard.db import Store
 from dashboard.exports import Exporter, bounded
 from dashboard.filters import Filters
-from dashboard.pages import monitor  # the monitor's tables: their columns and words
 from dashboard.queries import export_select
+from etl.editions import UnknownEdition
 
 BOM = b"\xef\xbb\xbf"
 
@@ -62,36 +60,18 @@ def csv_response(store: Store, f: Filters) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-def _regions(store: Store, m: monitor.Monitor) -> pd.DataFrame:
-    return monitor.regions_frame(queries.monitor_regions(store, m.filters, m.p1, m.p2, monitor.this_year()), m,
-                                 m.filters.lang)
-
-
-def _authorities(store: Store, m: monitor.Monitor) -> pd.DataFrame:
-    return monitor.movers_frame(monitor.movers(store, m), m.filters.lang)
-
-
-MONITOR_TABLES = {"regions": _regions, "collectivites": _authorities}
-
-
 def register(server: Flask, atlas) -> None:
     @server.get("/telecharger.csv")
     def download():
-        snap = atlas.current()
+        try:
+            snap = atlas.snapshot(request.args.get("edition"))  # a pinned view downloads its edition's rows
+        except UnknownEdition as exc:
+            return Response(str(exc), status=404, content_type="text/plain; charset=utf-8")
         f = Filters.from_query(request.args.to_dict(flat=True), snap.vocab)
         return bounded(lambda: csv_response(snap.store, f))  # at most so many exports at once (503 beyond)
-
-    @server.get("/suivi/<table>.csv")
-    def monitor_table(table: str):
-        if table not in MONITOR_TABLES:
-            return Response("not found", status=404, content_type="text/plain; charset=utf-8")
-        snap = atlas.current()
-        m = monitor.Monitor.from_query(request.args.to_dict(flat=True), snap.vocab)
-        df = MONITOR_TABLES[table](snap.store, m)
-        return table_response(df, m.filters.lang, f"coopatlas-suivi-{table}")
 
     exporter = Exporter(atlas, server)
 
     @server.get("/export/region/<code>.<fmt>")
     def export_region(code: str, fmt: str):
-        return exporter.response(code, fmt, request.args.get("lang"))
+        return exporter.response(code, fmt, request.args.get("lang"), request.args.get("edition"))

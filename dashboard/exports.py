@@ -39,6 +39,7 @@ from flask import Flask, Response, abort, send_file
 
 from dashboard import links
 from dashboard.i18n import lang_of
+from etl.editions import UnknownEdition
 from etl.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -194,6 +195,7 @@ def _private_server(app: Flask):
 class _Job:
     key: tuple[str, str, str, str]  # build, region, format, language
     out: Path
+    edition: str = ""  # the kept edition whose build it is ("" for the latest)
     done: threading.Event = field(default_factory=threading.Event)
     error: Exception | None = None
 
@@ -229,9 +231,13 @@ class Exporter:
         return self.folder / f"{build}-{code}-{lang}.{fmt}"
 
     # the route ---------------------------------------------------------------------------------------------
-    def response(self, code: str, fmt: str, lang: str | None) -> Response:
-        """``/export/region/<code>.<fmt>``: the cached file, or a render in the queue, or 503 + Retry-After."""
-        snap = self.atlas.current()
+    def response(self, code: str, fmt: str, lang: str | None, edition: str | None = None) -> Response:
+        """``/export/region/<code>.<fmt>``: the cached file, or a render in the queue, or 503 + Retry-After;
+        ``edition``: that of a kept edition (its build's file, cached like the latest's)."""
+        try:
+            snap = self.atlas.snapshot(edition)
+        except UnknownEdition:
+            abort(404)
         if fmt not in FORMATS or code not in snap.vocab.codes("region"):
             abort(404)
         lang = lang_of(lang)
@@ -240,7 +246,7 @@ class Exporter:
         sent = self._send(out, fmt, name)
         if sent is not None:
             return sent
-        job = self.submit(snap.version, code, fmt, lang)  # queued even when this request does not wait for it
+        job = self.submit(snap.version, code, fmt, lang, snap.facts.edition or "")  # queued even if not awaited
         if job is None:
             return busy(self.retry_after())
         # One serving thread at most waits, and only for a render that has nothing ahead of it: a thread held
@@ -290,7 +296,7 @@ class Exporter:
         return min(120, SECONDS_PER_RENDER * (self._place(job) + 1))
 
     # the queue ---------------------------------------------------------------------------------------------
-    def submit(self, build: str, code: str, fmt: str, lang: str) -> _Job | None:
+    def submit(self, build: str, code: str, fmt: str, lang: str, edition: str = "") -> _Job | None:
         """The job rendering this export (a new one, or the one already queued); None when the queue is full."""
         key = (build, code, fmt, lang)
         with self._cond:
@@ -301,7 +307,7 @@ class Exporter:
             if job is None:
                 if len(self._pending) >= self.settings.export_queue:
                     return None
-                job = self._pending[key] = _Job(key, self.path(*key))
+                job = self._pending[key] = _Job(key, self.path(*key), edition=edition)
                 self._cond.notify_all()
             return job
 
@@ -344,11 +350,12 @@ class Exporter:
         tmp = job.out.with_name(f".{job.out.stem}.{os.getpid()}.{threading.get_ident()}.tmp.{fmt}")
         try:
             with self._one_chromium():
-                if build != self.atlas.current().version:
+                if build != self._served(job.edition):
                     raise _Superseded(build)  # queued before a rebuild: its page is no longer served
                 if not job.out.exists():  # another worker may have rendered it meanwhile
                     view, (width, height) = FORMATS[fmt]
-                    url = self._pages_url() + links.region(code, lang, view)
+                    with links.pinned(job.edition):
+                        url = self._pages_url() + links.region(code, lang, view)
                     started = time.perf_counter()
                     run_chromium(url, tmp, fmt, width, height, CHROMIUM_TIMEOUT_S)
                     if not tmp.exists() or tmp.stat().st_size == 0:
@@ -360,6 +367,13 @@ class Exporter:
         finally:
             tmp.unlink(missing_ok=True)
             job.done.set()
+
+    def _served(self, edition: str) -> str | None:
+        """The build served as ``edition`` now (the latest's for ""), None when that edition is no longer kept."""
+        try:
+            return self.atlas.snapshot(edition or None).version
+        except UnknownEdition:
+            return None
 
     @contextlib.contextmanager
     def _one_chromium(self) -> Iterator[None]:

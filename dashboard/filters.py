@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlencode
 
+from etl.editions import is_date
 from etl.normalise.text import fold_name
 
 log = logging.getLogger(__name__)
@@ -191,8 +192,11 @@ MEASURES: tuple[Measure, ...] = (
             rank_min=5),
 )
 MEASURE: dict[str, Measure] = {m.value: m for m in MEASURES}
-# Parameters of the view that do not select partnerships: (name, allowed values, default).
-VIEW_PARAMETERS = (("mesure", tuple(MEASURE), MEASURES[0].value), ("lang", ("fr", "en"), "fr"))
+# Parameters of the view that do not select partnerships: (name, allowed values or a test of a value, default).
+# ``edition`` pins the view to a kept edition (etl/editions.py; the app resolves the date to a database before
+# the filters are parsed, and answers 404/400 for a date it does not keep); empty: the latest.
+VIEW_PARAMETERS = (("mesure", tuple(MEASURE), MEASURES[0].value), ("lang", ("fr", "en"), "fr"),
+                   ("edition", is_date, ""))
 PARAMETERS = tuple(f.name for f in FILTERS) + tuple(name for name, _, _ in VIEW_PARAMETERS)
 
 
@@ -277,7 +281,7 @@ class _State:
             raw = _single(query, name)
             if raw is None:
                 continue
-            if raw in allowed:
+            if allowed(raw) if callable(allowed) else raw in allowed:
                 values[name] = raw
             else:
                 bad(name, raw)
@@ -316,7 +320,7 @@ Filters = dataclasses.make_dataclass(
     bases=(_State,), frozen=True,
 )
 Filters.__module__ = __name__
-Filters.__doc__ = "The view's state: every filter's value, the measure and the language."
+Filters.__doc__ = "The view's state: every filter's value, the measure, the language and the edition."
 
 
 def query_dict(query) -> dict[str, str]:

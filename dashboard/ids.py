@@ -28,4 +28,8 @@ class Ids(StrEnum):
     SEARCH = "table-search"
     TABLE_COUNT = "table-count"
     EMPTY = "empty-state"
+    EDITION = "edition-store"  # the pinned edition ("" for the latest): the callbacks read it
+    EDITION_NOTICE = "edition-notice"
+    EDITION_LATEST = "edition-latest"
+    COPY_CITABLE = "copy-citable"
     WORDS = "words-store"  # the few words the page's scripts write (embed title, "link copied")

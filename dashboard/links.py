@@ -1,13 +1,48 @@
 """Every address the app writes, in one place. Links keep the language (``lang=en``); French is the default and
-stays out of URLs."""
+stays out of URLs. A pinned view (``edition=YYYY-MM-DD``) keeps its edition in every link: the views' own
+queries hold it (:class:`Filters`), and the links of a page or a callback rendered :func:`pinned` to an edition
+add it to the language's parameters."""
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
+import contextlib
+import contextvars
+from collections.abc import Iterator
+from urllib.parse import parse_qsl, quote, urlencode
+
+# The edition of the page or callback being rendered (set by :func:`pinned`, for that request only).
+_EDITION: contextvars.ContextVar[str] = contextvars.ContextVar("coopatlas_edition", default="")
+
+
+@contextlib.contextmanager
+def pinned(edition: str | None) -> Iterator[None]:
+    """Links written inside carry ``edition`` (nothing changes without one)."""
+    token = _EDITION.set(edition or "")
+    try:
+        yield
+    finally:
+        _EDITION.reset(token)
 
 
 def lang_params(lang: str) -> dict[str, str]:
-    return {"lang": "en"} if lang == "en" else {}
+    """The parameters every link keeps: the language (English only) and the pinned edition, if any."""
+    edition = _EDITION.get()
+    return {**({"lang": "en"} if lang == "en" else {}), **({"edition": edition} if edition else {})}
+
+
+def latest(query: str) -> str:
+    """The same view in the latest edition, as a relative link (``?…`` without ``edition``)."""
+    return "?" + urlencode([(k, v) for k, v in parse_qsl(query) if k != "edition"], safe="~")
+
+
+def news(old: str | None, new: str | None, lang: str) -> str:
+    """The "Nouveautés" page comparing two editions (the two newest without them)."""
+    return _with("/nouveautes", {"de": old, "a": new, **({"lang": "en"} if lang == "en" else {})})
+
+
+def news_csv(old: str, new: str, lang: str) -> str:
+    """The row-level difference between two editions."""
+    return _with("/nouveautes.csv", {"de": old, "a": new, **({"lang": "en"} if lang == "en" else {})})
 
 
 def lang_query(lang: str) -> str:

@@ -81,11 +81,13 @@ def document(lang: str = "fr") -> dict:
     params = {spec.name: _parameter(spec.name, lang, {"type": "integer" if spec.control == "year" else "string"})
               for spec in FILTERS}
     params["lang"] = _parameter("lang", lang, {"type": "string", "enum": list(LANGS)})
+    params["edition"] = _parameter("edition", lang, {"type": "string", "format": "date"},
+                                   description=t("api.edition", lang))
     params["limit"] = _parameter("limit", lang, {"type": "integer", "minimum": 1, "maximum": 1000})
     params["offset"] = _parameter("offset", lang, {"type": "integer", "minimum": 0})
     params["format"] = _parameter("format", lang, {"type": "string", "enum": ["json", "csv"]})
     params["by"] = _parameter("by", lang, {"type": "string", "enum": list(AGGREGATE_BY)}, required=True)
-    filters = [spec.name for spec in FILTERS] + ["lang"]
+    filters = [spec.name for spec in FILTERS] + ["lang", "edition"]
     refs = [{"$ref": f"#/components/parameters/{n}"} for n in filters]
     error = {"description": "paramètre invalide", "content": {"application/json": {"schema": {
         "$ref": "#/components/schemas/Error"}}}}

@@ -19,8 +19,10 @@ from shapely.geometry import mapping, shape
 from dashboard import links, queries
 from dashboard.catalogue import Reference
 from dashboard.components import BuildFacts
-from dashboard.db import Store
+from dashboard.db import DatabaseMissing, Store
 from dashboard.i18n import LANGS
+from etl import editions
+from etl.diff import DIMENSIONS, Comparison
 from geo.insets import inset_frames
 from geo.shapes import for_plotly
 
@@ -29,6 +31,8 @@ FRANCE_CENTRE = (2.4, 46.6)
 CHECK_EVERY_S = 1.0
 RETIRE_AFTER_S = 60.0  # an old build stays open this long after a new one is served, for requests in flight
 MEMO_SIZE = 256  # views kept per worker (≈ 100 KB each)
+NEWS_SIZE = 4  # comparisons of two editions kept per worker
+EDITION_SNAPSHOTS = 3  # older editions kept open per worker, besides the latest (each its memo and caches)
 # The map layers as browsers get them, lighter than the geometry the build stores (which the exports and the
 # geometry tests read): the world map draws about 0.3° a pixel, the France map about 0.02° of its layout a pixel.
 # Tolerances in degrees (of the France map's layout for the regions, overseas ones moved and scaled into insets);
@@ -60,10 +64,12 @@ class Memo:
 
 
 class Snapshot:
-    """Everything the app needs from one database build, computed once when the build is opened."""
+    """Everything the app needs from one database build, computed once when the build is opened. ``edition``:
+    the date of the kept edition it was opened as, None for the latest build (the served file)."""
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, edition: str | None = None):
         self.store = store
+        self.edition = edition
         self.vocab = queries.vocabulary(store)
         self.version = version = store.checksum[:12]
         countries = queries.geometry_features(store, "countries")
@@ -87,7 +93,7 @@ class Snapshot:
         self.facts = BuildFacts(
             is_demo=store.is_demo, built_at=pd.Timestamp(store.built_at).to_pydatetime(),
             source_files=tuple(store.source_files), loaded=int(store.loaded), rejected=int(store.rejected),
-            geometry_sources=store.geometry_sources,
+            geometry_sources=store.geometry_sources, edition=edition,
         )
 
 
@@ -118,6 +124,35 @@ def _rounded(geometry: dict, decimals: int) -> dict:
     return {"type": geometry["type"], "coordinates": r(geometry["coordinates"])}
 
 
+def _compare(old: Path, new: Path) -> dict:
+    comparison = Comparison(old, new)
+    try:
+        return {"old": comparison.old, "new": comparison.new, "totals": comparison.totals(),
+                "fields": comparison.fields(), "rows": comparison.rows(),
+                "by": {(d, lang): comparison.by(d, lang) for d in DIMENSIONS for lang in LANGS}}
+    finally:
+        comparison.close()
+
+
+def pinned_snapshot(atlas: Atlas, edition) -> Snapshot:
+    """The snapshot a callback serves: the edition its page pinned (a store's value, "" for the latest); an edition
+    deleted since the page was served stops the callback (the page keeps what it shows)."""
+    from dash.exceptions import PreventUpdate
+
+    try:
+        return atlas.snapshot(edition if isinstance(edition, str) else None)
+    except editions.UnknownEdition as exc:
+        raise PreventUpdate from exc
+
+
+def _retire(snap: Snapshot) -> None:
+    """Close a snapshot's database once the requests in flight on it are done. A daemon timer: a worker that
+    exits (gunicorn's max_requests) must not wait for it."""
+    timer = threading.Timer(RETIRE_AFTER_S, snap.store.close)
+    timer.daemon = True
+    timer.start()
+
+
 def _identity(path: Path) -> tuple[int, int, int] | None:
     try:
         st = path.stat()
@@ -141,6 +176,69 @@ class Atlas:
         self._snapshot = Snapshot(Store(self.path, threads=threads))
         self._checked = time.monotonic()
         self._lock = threading.Lock()
+        self._editions: OrderedDict[str, tuple[tuple, Snapshot]] = OrderedDict()  # date → (file identity, snapshot)
+        self._editions_lock = threading.Lock()  # held only to read or change the dict
+        self._opening = threading.Lock()
+        self._news = Memo(NEWS_SIZE)
+
+    def editions(self) -> list[str]:
+        """The dates of the kept editions, newest first (a listing of their folder: only pinned views ask)."""
+        return editions.kept(self.path)
+
+    def snapshot(self, edition: str | None = None) -> Snapshot:
+        """The snapshot of a view: the current one without ``edition`` (nothing more is done for the latest's
+        pages), else the kept edition of that date, opened read-only on its first request and kept among the
+        :data:`EDITION_SNAPSHOTS` most recently used; the current snapshot when the date is the latest build's
+        (the edition of that day is the served build). :class:`UnknownEdition` when not kept."""
+        current = self.current()
+        if not edition:
+            return current
+        if edition == current.facts.built_on:
+            return current
+        path = editions.path_of(self.path, edition)
+        identity = _identity(path)
+        hit = self._open_edition(edition, identity)
+        if hit is not None:
+            return hit
+        with self._opening:  # one edition opened at a time; the dict's lock is never held meanwhile
+            hit = self._open_edition(edition, identity)  # opened by another request while this one waited
+            if hit is not None:
+                return hit
+            try:
+                snap = Snapshot(Store(path), edition=edition)
+            except DatabaseMissing as exc:  # a broken file in the folder: unknown for the reader
+                log.warning("édition refusée : %s", exc)
+                raise editions.UnknownEdition(edition, [e for e in self.editions() if e != edition]) from exc
+            with self._editions_lock:
+                replaced = self._editions.pop(edition, None)
+                self._editions[edition] = (identity, snap)
+                retired = [self._editions.pop(k)[1] for k in list(self._editions)[:-EDITION_SNAPSHOTS]]
+        for old in retired + ([replaced[1]] if replaced else []):
+            _retire(old)
+        return snap
+
+    def _open_edition(self, edition: str, identity) -> Snapshot | None:
+        """The edition's snapshot if it is open on the same file, else None."""
+        with self._editions_lock:
+            hit = self._editions.get(edition)
+            if hit is not None and hit[0] == identity:
+                self._editions.move_to_end(edition)
+                return hit[1]
+        return None
+
+    def news(self, old: str, new: str) -> dict:
+        """What changed from edition ``old`` to edition ``new`` (:class:`etl.diff.Comparison`: totals, fields,
+        per region, country and theme in both languages, the row-level table), computed once per pair of files
+        per worker. :class:`UnknownEdition` when either is not kept."""
+        paths = editions.path_of(self.path, old), editions.path_of(self.path, new)
+        key = tuple((str(p), _identity(p)) for p in paths)
+        return self._news(key, lambda: _compare(*paths))
+
+    def loaded(self) -> list[Snapshot]:
+        """The current snapshot and the editions open now (the geometry route serves any of them)."""
+        current = self.current()
+        with self._editions_lock:
+            return [current, *(snap for _identity, snap in self._editions.values())]
 
     def current(self) -> Snapshot:
         now = time.monotonic()
@@ -172,10 +270,7 @@ class Atlas:
             log.info("nouvelle base chargée : %s (build %s)", self.path, snapshot.version)
         finally:
             self._lock.release()
-        # A daemon timer: a worker that exits (gunicorn's max_requests) must not wait for it.
-        timer = threading.Timer(RETIRE_AFTER_S, old.store.close)
-        timer.daemon = True
-        timer.start()
+        _retire(old)
 
     def _refuse(self, identity, exc: Exception) -> None:
         self._refused = identity

@@ -1,4 +1,4 @@
-"""The ``coopatlas`` command: build, check, demo, serve."""
+"""The ``coopatlas`` command: build, check, demo, diff, serve."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from etl.diff import DiffError
+from etl.editions import UnknownEdition
 from etl.normalise.text import printable
 from etl.read import UnreadableInput
 from etl.target import UnwritableTarget
@@ -38,11 +40,57 @@ def _summary(result, out=None, verbose_rejects: int = 20) -> None:
 
 def cmd_build(args) -> int:
     from etl.load import build
+    from etl.settings import Settings
 
-    report = build(args.input, args.db, source_kind=args.source_kind, progress=not args.quiet)
+    report = build(args.input, args.db, source_kind=args.source_kind, progress=not args.quiet,
+                   keep_editions=Settings.from_env().editions_keep)
     _summary(report.result)
     _say(f"Base écrite : {report.db_path}")
+    if report.edition:
+        _say(f"Édition conservée : {report.edition}")
+    if report.edition_problem:
+        _say(f"  avertissement : {report.edition_problem}")
     return 0
+
+
+CHANGE_WORDS = {"added": "ajoutés", "removed": "retirés", "changed": "modifiés", "ended": "dont terminés"}
+
+
+def cmd_diff(args) -> int:
+    """What changed between two editions, from the same queries as the "Nouveautés" page."""
+    from etl.diff import DIMENSIONS, Comparison
+    from etl.editions import resolve
+    from etl.settings import Settings
+
+    db = args.db or Settings.from_env().db
+    old, new = resolve(args.old, db), resolve(args.new, db)
+    comparison = Comparison(old, new)
+    try:
+        _say(f"De {old} ({comparison.old.built_at:%Y-%m-%d}, {comparison.old.loaded} partenariats) "
+             f"à {new} ({comparison.new.built_at:%Y-%m-%d}, {comparison.new.loaded} partenariats)")
+        totals = comparison.totals()
+        _say("Partenariats : " + " · ".join(f"{CHANGE_WORDS[k]} : {v}" for k, v in totals.items()))
+        fields = comparison.fields()
+        if len(fields):
+            _say("Champs modifiés :")
+            for field, n in fields.itertuples(index=False):
+                _say(f"  {n:>6} × {field}")
+        for dimension in DIMENSIONS:
+            table = comparison.by(dimension)
+            if not len(table):
+                continue
+            _say(f"Par {ON_WORDS[dimension]} (ajoutés, retirés, modifiés, dont terminés) :")
+            for row in table.itertuples(index=False):
+                _say(f"  {row.key} {row.label or ''} : {row.added}, {row.removed}, {row.changed}, {row.ended}")
+        if args.csv:
+            comparison.rows().to_csv(args.csv, index=False)
+            _say(f"Différences ligne à ligne écrites : {args.csv}")
+    finally:
+        comparison.close()
+    return 0
+
+
+ON_WORDS = {"region": "région", "country": "pays", "theme": "thématique"}
 
 
 def cmd_check(args) -> int:
@@ -97,6 +145,12 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--export", help="garder l'export CSV généré à ce chemin")
     d.add_argument("--quiet", action="store_true")
     d.set_defaults(func=cmd_demo)
+    f = sub.add_parser("diff", help="ce qui a changé entre deux éditions (ou deux bases)")
+    f.add_argument("old", help="l'ancienne : date d'une édition (AAAA-MM-JJ) ou chemin d'une base")
+    f.add_argument("new", help="la nouvelle : date d'une édition ou chemin d'une base")
+    f.add_argument("--db", help="la base servie, dont le dossier tient les éditions (défaut : $COOPATLAS_DB)")
+    f.add_argument("--csv", help="écrire aussi les différences ligne à ligne dans ce fichier CSV")
+    f.set_defaults(func=cmd_diff)
     s = sub.add_parser("serve", help="servir le tableau de bord")
     s.add_argument("--db", required=True)
     s.add_argument("--host", default="127.0.0.1")
@@ -113,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except (UnreadableInput, UnwritableTarget) as exc:
+    except (UnreadableInput, UnwritableTarget, UnknownEdition, DiffError) as exc:
         _say(f"coopatlas : erreur : {exc}", sys.stderr)
         return 2
     except KeyboardInterrupt:

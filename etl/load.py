@@ -18,7 +18,7 @@ import pandas as pd
 import pycountry
 import shapely
 
-from etl import __version__
+from etl import __version__, editions
 from etl.normalise.countries import KOSOVO, country_index
 from etl.paths import SCHEMA, mapping_files
 from etl.read import RawTable, read_table, source_labels
@@ -53,6 +53,8 @@ class BuildReport:
     db_path: Path
     result: Result
     source_kind: str
+    edition: Path | None = None  # the dated copy kept of this build (etl/editions.py)
+    edition_problem: str = ""  # why it could not be kept (the build itself is served all the same)
 
     @property
     def read(self) -> int:
@@ -236,12 +238,12 @@ def build_id(input_sha256: Sequence[str], geometry_key: str) -> str:
 
 
 def _write_build_info(con: duckdb.DuckDBPyConnection, tables: list[RawTable], result: Result, layers: Layers,
-                      source_kind: str) -> None:
+                      source_kind: str, built_at: dt.datetime) -> None:
     _insert(con, "build_inputs", pd.DataFrame([vars(f) for f in result.files]))
     checksum = build_id([t.sha256 for t in tables], layers.key)
     _insert(con, "build_info", pd.DataFrame([{
         "source_kind": source_kind,
-        "built_at": dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
+        "built_at": built_at,
         "code_version": __version__,
         "records_read": result.loaded + result.rejected_count,
         "records_loaded": result.loaded,
@@ -270,9 +272,12 @@ def _alive(pid: int) -> bool:
 
 
 def build(inputs: Sequence[str | Path], db_path: str | Path, source_kind: str = "import",
-          progress: bool = False) -> BuildReport:
+          progress: bool = False, keep_editions: int = 0, built_at: dt.datetime | None = None) -> BuildReport:
     """Build the database at ``db_path`` from export files. The new file replaces the old one only once it is
-    complete; on any failure the previous database is left as it was."""
+    complete; on any failure the previous database is left as it was. ``keep_editions`` > 0 then keeps it as
+    the edition of its build date and the newest so many editions (:mod:`etl.editions`; ``coopatlas build``
+    passes ``COOPATLAS_EDITIONS_KEEP``). ``built_at`` (UTC, naive) stands for now (tests)."""
+    built_at = (built_at or dt.datetime.now(dt.UTC).replace(tzinfo=None)).replace(microsecond=0)
     db_path = Path(db_path)
     paths = [Path(p) for p in inputs]
     for p, label in zip(paths, source_labels(paths)):  # an unreadable file or target fails before any work
@@ -289,7 +294,7 @@ def build(inputs: Sequence[str | Path], db_path: str | Path, source_kind: str = 
             con.execute("SET enable_progress_bar = false")
             _write_reference(con, layers)
             tables, result = transform_files(paths, _db_sink(con), progress=progress)
-            _write_build_info(con, tables, result, layers, source_kind)
+            _write_build_info(con, tables, result, layers, source_kind, built_at)
             con.execute("CHECKPOINT")
         finally:
             con.close()
@@ -300,4 +305,8 @@ def build(inputs: Sequence[str | Path], db_path: str | Path, source_kind: str = 
     finally:
         tmp.unlink(missing_ok=True)
         Path(f"{tmp}.wal").unlink(missing_ok=True)
-    return BuildReport(db_path, result, source_kind)
+    try:
+        edition, problem = editions.record(db_path, built_at.date(), keep_editions), ""
+    except OSError as exc:  # the new database is in place and served; only its dated copy is missing
+        edition, problem = None, f"édition du {built_at:%Y-%m-%d} non conservée ({exc})"
+    return BuildReport(db_path, result, source_kind, edition, problem)

@@ -89,3 +89,53 @@ def limits_override(tmp_path, monkeypatch):
 
     yield apply
     etl.limits.limits.cache_clear()
+
+
+# Two editions of the fixture export (tests of etl/editions.py, etl/diff.py, ?edition= and the "Nouveautés" page):
+# the export of November, then December's, which differs from it by these known rows.
+OLD_EDITION, NEW_EDITION = "2026-11-01", "2026-12-01"
+ADDED_ROWS = (
+    "A-900;Nouveau projet;Ville de Lyon;Commune;69123;;;Maroc;Commune de Fès;Eau et assainissement;ODD 6;"
+    "Coopération décentralisée;2025;;5 000 €;;En cours;",
+    "A-901;Santé maternelle;Région Bretagne;Région;;;;Sénégal;Région de Ziguinchor;Santé;ODD 3;"
+    "Coopération décentralisée;2026;;;;En projet;",
+)
+REMOVED_IDS = ("A-004",)
+CHANGES = {  # id → (text in November's line, text in December's): A-001's budget; A-002 ends in 2024
+    "A-001": ("15 000 €", "18 000 €"),
+    "A-002": (";01/03/2012;;250 k€;DAECT AAP;En cours;", ";01/03/2012;2024;250 k€;DAECT AAP;Terminé;"),
+}
+KNOWN_DIFF = {"added": 2, "removed": 1, "changed": 2, "ended": 1}
+KNOWN_FIELDS = {"budget_eur": 1, "end_year": 1, "status": 1}
+
+
+def next_export(path: Path) -> Path:
+    """December's export: November's (``atlas_small.csv``) with :data:`REMOVED_IDS` out, :data:`CHANGES` made and
+    :data:`ADDED_ROWS` appended."""
+    lines, seen = [], set()
+    for line in (FIXTURES / "atlas_small.csv").read_text(encoding="utf-8").splitlines():
+        key = line.split(";", 1)[0]
+        if key in REMOVED_IDS:
+            continue
+        if key in CHANGES and key not in seen:  # the first record of an id is the one loaded
+            before, after = CHANGES[key]
+            assert before in line, key
+            line = line.replace(before, after)
+        seen.add(key)
+        lines.append(line)
+    path.write_text("\n".join([*lines, *ADDED_ROWS]) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def editions_db(tmp_path_factory) -> Path:
+    """A served database built twice, on :data:`OLD_EDITION` then :data:`NEW_EDITION`, keeping its editions."""
+    import datetime as dt
+
+    from etl.load import build
+
+    folder = tmp_path_factory.mktemp("editions")
+    db = folder / "atlas.duckdb"
+    build([FIXTURES / "atlas_small.csv"], db, keep_editions=12, built_at=dt.datetime(2026, 11, 1, 9, 30))
+    build([next_export(folder / "next.csv")], db, keep_editions=12, built_at=dt.datetime(2026, 12, 1, 9, 30))
+    return db

@@ -1,10 +1,10 @@
 """One module per page, each declaring its :class:`~dashboard.pages.registry.Page` (path, title, layout,
 callbacks); the app registers every page of :data:`PAGES`."""
 
-from dashboard.pages import authority, country, data, embed, home, monitor, not_found, region, search
+from dashboard.pages import authority, country, data, embed, home, monitor, news, not_found, region, search
 
-PAGES = (home.PAGE, monitor.PAGE, data.PAGE, search.PAGE, authority.PAGE, country.PAGE, region.PAGE, embed.PAGE,
-         not_found.PAGE)
+PAGES = (home.PAGE, monitor.PAGE, data.PAGE, news.PAGE, search.PAGE, authority.PAGE, country.PAGE, region.PAGE,
+         embed.PAGE, not_found.PAGE)
 
 
 def known(snap, path: str) -> bool:

@@ -16,6 +16,7 @@ from dashboard.filters import FILTERS, MEASURES, Filters, query_dict
 from dashboard.i18n import LOCALES, euros, grid_words, lang_of, number, other, percent, t, tn
 from dashboard.ids import Ids
 from dashboard.pages.registry import Page
+from dashboard.snapshot import pinned_snapshot
 
 PANEL = tuple(spec for spec in FILTERS if spec.control)
 CARD_CLASSES = {"map-world": "card map-card wide", "map-france": "card map-card"}
@@ -86,10 +87,10 @@ def _why_empty(snap, f: Filters) -> str:
     return t("empty_why", f.lang, parts=" ; ".join(parts))
 
 
-def controls_to_query(values: dict, metric, lang: str) -> dict:
+def controls_to_query(values: dict, metric, lang: str, edition: str = "") -> dict:
     """Control values in the form of URL parameters, so they go through the same validation as a link."""
     return {**{spec.name: spec.from_control(values.get(spec.control_id)) for spec in PANEL},
-            "mesure": metric, "lang": lang}
+            "mesure": metric, "lang": lang, "edition": edition}
 
 
 def _grid(lang: str) -> dag.AgGrid:
@@ -147,7 +148,7 @@ def layout(snap, **query) -> html.Div:
                 dcc.RadioItems(id=Ids.METRIC, value=f.mesure, inline=True,
                                options=[{"label": t(m.label, lang), "value": m.value} for m in MEASURES]),
             ], className="metric"),
-            components.share_actions(lang, links.csv("")),
+            components.share_actions(lang, links.csv(""), snap.facts.built_at),
         ], className="toolbar"),
         html.Div(maps, className="maps"),
         html.Div(cards, className="charts"),
@@ -185,12 +186,15 @@ def register(app: Dash, atlas) -> None:
     inputs = {spec.control_id: Input(spec.control_id, "value") for spec in PANEL}
 
     @app.callback(output={k: Output(*pair) for k, pair in OUTPUTS.items()},
-                  inputs={"values": inputs, "metric": Input(Ids.METRIC, "value"), "lang": State(Ids.LANG, "data")},
+                  inputs={"values": inputs, "metric": Input(Ids.METRIC, "value"), "lang": State(Ids.LANG, "data"),
+                          "edition": State(Ids.EDITION, "data")},
                   prevent_initial_call=True)  # the layout comes with the first view
-    def update(values, metric, lang):
-        snap = atlas.current()
-        f = Filters.from_query(controls_to_query(values, metric, lang_of(lang)), snap.vocab)
-        return snap.memo(("home", f), lambda: view(snap, f))
+    def update(values, metric, lang, edition):
+        snap = pinned_snapshot(atlas, edition)
+        f = Filters.from_query(controls_to_query(values, metric, lang_of(lang), snap.facts.edition or ""),
+                               snap.vocab)
+        with links.pinned(snap.facts.edition):
+            return snap.memo(("home", f), lambda: view(snap, f))
 
     @app.callback(Output(Ids.PAYS, "value"), Input(Ids.WORLD, "clickData"), Input(Ids.CLEAR_COUNTRY, "n_clicks"),
                   State(Ids.PAYS, "value"), prevent_initial_call=True)
@@ -227,13 +231,15 @@ def register(app: Dash, atlas) -> None:
         if not isinstance(request, dict):
             return no_update, no_update
         lang = lang_of(lang)
-        snap = atlas.current()
-        f = Filters.from_query(query_dict(query), snap.vocab)
+        query = query_dict(query)
+        snap = pinned_snapshot(atlas, query.get("edition"))
+        f = Filters.from_query(query, snap.vocab)
         df, total = queries.partnerships_page(snap.store, f, request.get("startRow", 0), request.get("endRow", 20),
                                               request.get("sortModel"), search)
         records = df.astype(object).where(df.notna(), None).to_dict("records")
-        for r in records:
-            r["authority_href"] = links.authority(r["fr_authority_key"], lang)
+        with links.pinned(snap.facts.edition):
+            for r in records:
+                r["authority_href"] = links.authority(r["fr_authority_key"], lang)
         return {"rowData": records, "rowCount": total}, tn("n_partnerships", total, lang)
 
     app.clientside_callback(

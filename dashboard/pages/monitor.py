@@ -19,16 +19,20 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 from dash import Dash, Input, Output, State, html
+from flask import Response, request
 
 from dashboard import components, links, queries, years
 from dashboard.catalogue import Chart
 from dashboard.components import chart_card, data_table, filter_controls, frame, prefill, year_input
 from dashboard.db import Store
+from dashboard.downloads import table_response
 from dashboard.figures import monitor as figures
 from dashboard.filters import BY_NAME, Filters, Vocabulary, query_dict
 from dashboard.i18n import lang_of, number, other, percent, signed, t, tn
 from dashboard.ids import Ids
 from dashboard.pages.registry import Page
+from dashboard.snapshot import pinned_snapshot
+from etl.editions import UnknownEdition
 
 log = logging.getLogger(__name__)
 # The monitor's charts; ``build`` takes the view's data: (years, periods, zone label, monitor state, events and
@@ -350,7 +354,7 @@ def layout(snap, **query) -> html.Div:
     ], className="card definitions", open=True)
     main = html.Main([
         html.H2(t("mon_title", lang)), html.P(t("mon_intro", lang), className="subtitle-dark"),
-        html.Div(components.share_actions(lang), className="toolbar"),
+        html.Div(components.share_actions(lang, built_at=snap.facts.built_at), className="toolbar"),
         definitions,
         html.Div([chart_card(c.id, t(c.title, lang), c.height, lang, embed=True) for c in CHARTS],
                  className="charts"),
@@ -362,7 +366,8 @@ def layout(snap, **query) -> html.Div:
     return prefill(page, snap.memo(("monitor", m), lambda: view(snap.store, m, snap.vocab)))
 
 
-def state_from_controls(values: dict, lang: str, vocab: Vocabulary, current: str | None = None) -> Monitor:
+def state_from_controls(values: dict, lang: str, vocab: Vocabulary, current: str | None = None,
+                        edition: str = "") -> Monitor:
     """Control values → the same parsing as a link (what was typed is checked, never dropped); the table's
     order is kept from the current view (``current``, its query), its page starts again at 1."""
     def text(v) -> str:
@@ -379,14 +384,36 @@ def state_from_controls(values: dict, lang: str, vocab: Vocabulary, current: str
                  text(values[i]) for i in ("m-p1a", "m-p1b")) else "",
              "p2": f"{text(values['m-p2a'])}-{text(values['m-p2b'])}".strip("-") if any(
                  text(values[i]) for i in ("m-p2a", "m-p2b")) else "",
-             "tri": query_dict(current).get("tri")}
+             "tri": query_dict(current).get("tri"), "edition": edition}
     m = Monitor.from_query({k: v for k, v in query.items() if v not in (None, "")}, vocab)
     if m.filters.zone == "sahel":  # the default zone stays out of the URL
         m = replace(m, filters=replace(m.filters, zone=None))
     return m
 
 
+def _regions_table(store: Store, m: Monitor) -> pd.DataFrame:
+    return regions_frame(queries.monitor_regions(store, m.filters, m.p1, m.p2, this_year()), m, m.filters.lang)
+
+
+def _authorities_table(store: Store, m: Monitor) -> pd.DataFrame:
+    return movers_frame(movers(store, m), m.filters.lang)
+
+
+TABLES = {"regions": _regions_table, "collectivites": _authorities_table}  # /suivi/<name>.csv: every row
+
+
 def register(app: Dash, atlas) -> None:
+    @app.server.get("/suivi/<table>.csv")
+    def monitor_table(table: str):
+        if table not in TABLES:
+            return Response("not found", status=404, content_type="text/plain; charset=utf-8")
+        try:
+            snap = atlas.snapshot(request.args.get("edition"))  # a pinned view downloads its edition's rows
+        except UnknownEdition as exc:
+            return Response(str(exc), status=404, content_type="text/plain; charset=utf-8")
+        m = Monitor.from_query(request.args.to_dict(flat=True), snap.vocab)
+        return table_response(TABLES[table](snap.store, m), m.filters.lang, f"coopatlas-suivi-{table}")
+
     outputs = {f"{i}.{prop}": Output(i, prop) for c in CHARTS
                for i, prop in ((c.id, "figure"), (f"{c.id}-summary", "children"))}
     for group, *_ in GROUPS:
@@ -398,11 +425,12 @@ def register(app: Dash, atlas) -> None:
                     f"{Ids.LANG_LINK}.href": Output(Ids.LANG_LINK, "href", allow_duplicate=True)})
 
     @app.callback(output=outputs, inputs={"values": {i: Input(i, "value") for i in INPUTS},
-                                          "lang": State(Ids.LANG, "data"), "current": State(Ids.PERMALINK, "data")},
+                                          "lang": State(Ids.LANG, "data"), "current": State(Ids.PERMALINK, "data"),
+                                          "edition": State(Ids.EDITION, "data")},
                   prevent_initial_call=True)  # the layout comes with the first view
-    def update_monitor(values, lang, current):
-        snap = atlas.current()
-        m = state_from_controls(values, lang_of(lang), snap.vocab, current)
+    def update_monitor(values, lang, current, edition):
+        snap = pinned_snapshot(atlas, edition)
+        m = state_from_controls(values, lang_of(lang), snap.vocab, current, snap.facts.edition or "")
         return snap.memo(("monitor", m), lambda: view(snap.store, m, snap.vocab))
 
     components.register_embeds(app, [c.id for c in CHARTS])
