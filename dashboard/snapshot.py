@@ -205,7 +205,7 @@ class Atlas:
             if hit is not None:
                 return hit
             try:
-                snap = Snapshot(Store(path), edition=edition)
+                snap = Snapshot(Store(path, threads=self._threads), edition=edition)
             except DatabaseMissing as exc:  # a broken file in the folder: unknown for the reader
                 log.warning("édition refusée : %s", exc)
                 raise editions.UnknownEdition(edition, [e for e in self.editions() if e != edition]) from exc
