@@ -133,7 +133,8 @@ def _geometry(app: Dash, atlas: Atlas) -> None:
     @app.server.get("/geo/<build>/<name>.geojson")
     def geometry(build: str, name: str):
         snap = atlas.current()
-        body = {"countries": snap.countries_geojson, "regions": snap.regions_geojson}.get(name)
+        body = {"countries": snap.countries_geojson, "regions": snap.regions_geojson,
+                "departements": snap.departements_geojson}.get(name)
         if body is None or build != snap.geometry_version:
             abort(404)
         return Response(body, mimetype="application/geo+json",
