@@ -55,10 +55,17 @@ def filter_summary(f, vocab: Vocabulary, lang: str) -> str:
             text = str(value)
         else:
             values = value if spec.multi else (value,)
-            text = ", ".join(vocab.label(spec.name, v, lang).split(" — ")[0] for v in values)
+            text = ", ".join(_short_label(v, vocab.label(spec.name, v, lang)) for v in values)
         parts.append(t(spec.summary, lang, value=text) if spec.summary
                      else t("filter_part", lang, label=t(spec.label, lang), value=text))
     return " · ".join(parts) if parts else t("all_partnerships", lang)
+
+
+def _short_label(value, label: str) -> str:
+    """A choice's label without its detail: "Bretagne" of "Bretagne — Réseau Bretagne Solidaire", "Finistère" of
+    "29 — Finistère" (a label that starts with its code keeps the name)."""
+    head, _, tail = label.partition(" — ")
+    return tail if tail and head == str(value) else head
 
 
 def data_table(caption: str, headers: list[str], rows: list[list], id_: str | None = None) -> html.Table:

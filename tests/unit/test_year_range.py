@@ -1,5 +1,5 @@
 """The dashboard's year range: its slider's marks, what the slider writes in the typed inputs, the ranges the
-filters declare, and which code a click on the France map names."""
+filters declare, which code a click on the France map names and how a view's summary names a département."""
 
 import pytest
 
@@ -48,3 +48,13 @@ def test_a_map_click_names_a_code_of_its_kind(data, kind, code):
 @pytest.mark.parametrize("click", [None, {}, {"points": []}, {"points": [{}]}, "x"])
 def test_a_click_without_a_point_names_nothing(click):
     assert _clicked(click) is None and _clicked(click, "departement") is None
+
+
+def test_a_view_summary_names_a_departement_not_its_code():
+    from dashboard.components import filter_summary
+    from dashboard.filters import Filters, Vocabulary
+
+    vocab = Vocabulary({"region": (("53", "Bretagne — Réseau Bretagne Solidaire", "Bretagne — RBS", None),),
+                        "departement": (("29", "29 — Finistère", "29 — Finistère", "53"),)}, 1960, 2023)
+    f = Filters(region="53", departement="29", debut=2012)
+    assert filter_summary(f, vocab, "fr") == "Région : Bretagne · Département : Finistère · commencés en 2012 ou après"
