@@ -287,8 +287,11 @@ def register_frame(app: Dash) -> None:
             if (words && words.tab) { document.title = words.tab; }
             const url = window.location.pathname + (query ? '?' + query : '');
             if (url !== window.location.pathname + window.location.search) {
-                // the page's first view only tidies its own address; later views are new steps of history
-                if (synced) { window.history.pushState(null, '', url); }
+                // the page's first view only tidies its own address; later views are new steps of history, but
+                // a play through the years is one step (its first year), each next year replacing the last
+                const playing = window.coopatlasPlaying;
+                if (playing === 'start') { window.coopatlasPlaying = true; }
+                if (synced && playing !== true) { window.history.pushState(null, '', url); }
                 else { window.history.replaceState(null, '', url); }
             }
             window.coopatlasView = url;  // assets/history.js: which view the address bar shows

@@ -361,14 +361,17 @@ def _register_play(app: Dash, slider: str, low, high) -> None:
                 ? parseInt(params.get(names.low), 10) : null;
             const stop = [true, 'false', nu, nu];
             if (trigger.startsWith(names.play + '.')) {
-                if (!stopped) { return stop; }
+                if (!stopped) { window.coopatlasPlaying = false; return stop; }
                 const year = shown !== null && shown < last ? shown + 1 : first;
+                window.coopatlasPlaying = 'start';  // components.register_frame: one step of history
                 return [false, 'true', String(year), String(year)];
             }
             if (stopped) { return [nu, nu, nu, nu]; }
-            if (start !== end || !start) { return stop; }  // the reader typed another range meanwhile
+            if (start !== end || !start || shown >= last) {  // the reader typed another range, or the end
+                window.coopatlasPlaying = false;
+                return stop;
+            }
             if (shown === null || String(shown) !== start) { return [nu, nu, nu, nu]; }  // not shown yet
-            if (shown >= last) { return stop; }
             return [nu, nu, String(shown + 1), String(shown + 1)];
         }""",
         Output(Ids.PLAY_TIMER, "disabled"), Output(Ids.PLAY, "aria-pressed"),

@@ -354,6 +354,7 @@ def test_play_steps_the_map_and_key_figures_through_the_years_then_pauses(browse
     wait_for(lambda: loaded(browser))
     play = browser.find_element(By.ID, "play-years")
     assert play.tag_name == "button" and play.get_attribute("aria-pressed") == "false"
+    steps = browser.execute_script("return window.history.length")
     play.send_keys(Keys.ENTER)  # a real button: the keyboard starts it
     wait_for(lambda: play.get_attribute("aria-pressed") == "true")
     for year in (1960, 1961):  # the first two years, each shown in the URL, the key figures and the map
@@ -367,6 +368,7 @@ def test_play_steps_the_map_and_key_figures_through_the_years_then_pauses(browse
     wait_for(lambda: query(browser) == f"?debut={year}&fin={year}")  # the view stays on the year it reached
     assert browser.find_element(By.ID, "f-fin").get_attribute("value") == year and int(year) >= 1962
     assert browser.find_element(By.ID, "play-year").text == year
+    assert browser.execute_script("return window.history.length") == steps + 1  # the play is one step of history
     assert console_errors(browser) == []
 
 
