@@ -156,7 +156,8 @@ def _geometry(app: Dash, atlas: Atlas) -> None:
         snap = atlas.current()
         if build != snap.geometry_version:  # an edition's layers (the latest's are found without a lock)
             snap = next((s for s in atlas.loaded() if s.geometry_version == build), None)
-        layers = {} if snap is None else {"countries": snap.countries_geojson, "regions": snap.regions_geojson}
+        layers = {} if snap is None else {"countries": snap.countries_geojson, "regions": snap.regions_geojson,
+                                           "departements": snap.departements_geojson}
         body = layers.get(name)
         if body is None:
             abort(404)

@@ -29,6 +29,9 @@ class Reference:
     bounds: dict[str, tuple[float, float, float, float]]  # iso3 → (min lon, min lat, max lon, max lat)
     world_url: str
     regions_url: str
+    region_bounds: dict[str, tuple[float, float, float, float]]  # code → box on the France map (insets moved)
+    departements: pd.DataFrame  # code, name, region_code, label_lon, label_lat
+    departements_url: str
 
     def focus(self, countries) -> tuple[float, float, float, float] | None:
         """The box holding these countries, for the world map to zoom to (None: the whole world)."""
@@ -108,7 +111,13 @@ def _world(v: Context):
 
 def _france(v: Context):
     stats = queries.by_region(v.store, v.f)
-    fig = maps.france_map(v.ref.regions, stats, v.f.mesure, v.lang, v.f.region, v.ref.regions_url, v.ref.frames)
+    departements = None
+    if v.f.region:  # the selected region's départements, clickable
+        departements = v.ref.departements[v.ref.departements["region_code"] == v.f.region].merge(
+            queries.by_departement(v.store, v.f), on="code", how="left")
+    fig = maps.france_map(v.ref.regions, stats, v.f.mesure, v.lang, v.f.region, v.ref.regions_url, v.ref.frames,
+                          departements, v.f.departement, v.ref.departements_url,
+                          focus=v.ref.region_bounds.get(v.f.region))
     return fig, maps.summary_france(v.ref.regions, stats, v.f.mesure, v.lang)
 
 

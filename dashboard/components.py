@@ -4,17 +4,21 @@ chart cards, plain tables, embed snippets and filter controls. Pure layout: data
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 
 from dash import Dash, Input, Output, State, dcc, html
 
 from dashboard import i18n, links
-from dashboard.filters import Filter, Vocabulary
+from dashboard.filters import Filter, Vocabulary, ranges
 from dashboard.i18n import date, number, t, timestamp
 from dashboard.ids import Ids
 
+# showSendToCloud: plotly.js 3 adds by default a "Share chart..." button that uploads the chart to Plotly Cloud (an
+# outside host; here it would only log an error), a button its French locale does not word either.
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "topojsonURL": "/assets/topojson/",
-                "modeBarButtonsToRemove": ["select2d", "lasso2d"], "toImageButtonOptions": {"scale": 2}}
+                "modeBarButtonsToRemove": ["select2d", "lasso2d"], "toImageButtonOptions": {"scale": 2},
+                "showSendToCloud": False}
 
 
 def graph_config(lang: str, static: bool = False) -> dict:
@@ -58,10 +62,17 @@ def filter_summary(f, vocab: Vocabulary, lang: str) -> str:
             text = str(value)
         else:
             values = value if spec.multi else (value,)
-            text = ", ".join(vocab.label(spec.name, v, lang).split(" — ")[0] for v in values)
+            text = ", ".join(_short_label(v, vocab.label(spec.name, v, lang)) for v in values)
         parts.append(t(spec.summary, lang, value=text) if spec.summary
                      else t("filter_part", lang, label=t(spec.label, lang), value=text))
     return " · ".join(parts) if parts else t("all_partnerships", lang)
+
+
+def _short_label(value, label: str) -> str:
+    """A choice's label without its detail: "Bretagne" of "Bretagne — Réseau Bretagne Solidaire", "Finistère" of
+    "29 — Finistère" (a label that starts with its code keeps the name)."""
+    head, _, tail = label.partition(" — ")
+    return tail if tail and head == str(value) else head
 
 
 def data_table(caption: str, headers: list, rows: list[list], id_: str | None = None,
@@ -193,22 +204,58 @@ def year_input(id_: str, value, first: int, last: int, hint: int | None = None) 
                      className="year", autoComplete="off", min=first, max=last)
 
 
+def year_marks(first: int, last: int) -> dict[int, str]:
+    """The marks of a year slider: its two ends and a few round years between, spaced so that four-digit labels
+    never touch in a 250 px wide panel (at most five marks, none within an eighth of the span of another)."""
+    span = max(last - first, 1)
+    step = 10 * max(1, -(-span // 40))  # a round step: at most about four marks across the span
+    inner = [y for y in range(first - first % step + step, last, step)
+             if y - first >= span / 8 and last - y >= span / 8]
+    return {y: str(y) for y in [first, *inner, last]} if last > first else {first: str(first)}
+
+
+def year_range(id_: str, low, high, first: int, last: int) -> dcc.RangeSlider:
+    """The slider of a year range, kept in step with its two typed inputs (the dashboard's callbacks); its own
+    input boxes are off (the typed inputs are the filters' controls) and its value is sent on release."""
+    return dcc.RangeSlider(id=id_, min=first, max=last, step=1, value=[low or first, high or last],
+                           marks=year_marks(first, last), allowCross=False, allow_direct_input=False,
+                           updatemode="mouseup", className="year-range")
+
+
+def range_inputs(span, first: int, last: int) -> tuple[str | None, str | None] | None:
+    """What a year slider's value writes in its two typed inputs: an end at the data's bound leaves its input
+    empty (no filter, the URL stays short; the placeholder shows the bound). ``None`` for anything but two
+    ordered years (whatever a browser sent)."""
+    if not (isinstance(span, list | tuple) and len(span) == 2
+            and all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in span)):
+        return None
+    low, high = (min(max(round(v), first), last) for v in span)
+    if low > high:
+        return None
+    return (None if low == first else str(low)), (None if high == last else str(high))
+
+
 def field(label: str, control, control_id: str) -> html.Div:
     return html.Div([html.Label(label, htmlFor=control_id), control], className="field")
 
 
 def filter_controls(specs: tuple[Filter, ...], values: dict, vocab: Vocabulary, lang: str,
                     prefix: str = "f-", labels: dict[str, str] | None = None) -> list:
-    """The controls of a set of filters, in order; consecutive filters of one ``group`` share a fieldset.
+    """The controls of a set of filters, in order; consecutive filters of one ``group`` share a fieldset, which
+    holds their range slider when they name one (with the place of its message, ``<id>-problem``).
     ``labels`` replaces some filters' label keys (the monitor words its controls its own way)."""
     labels = labels or {}
+    highs = {high.name: (name, low) for name, low, high in ranges(specs)}
     out: list = []
     group: list = []
+    slider: list = []
 
     def close_group(legend: str | None) -> None:
         if group:
-            out.append(html.Fieldset([html.Legend(t(legend, lang)), html.Div(list(group), className="years")]))
+            out.append(html.Fieldset([html.Legend(t(legend, lang)), html.Div(list(group), className="years"),
+                                      *slider], className="year-fieldset" if slider else None))
             group.clear()
+            slider.clear()
 
     current = None
     for spec in specs:
@@ -221,6 +268,11 @@ def filter_controls(specs: tuple[Filter, ...], values: dict, vocab: Vocabulary, 
             hint = vocab.last_year if group else vocab.first_year  # "from" shows the first year, "to" the last
             group.extend([html.Label(t(spec.label, lang), htmlFor=id_),
                           year_input(id_, value, vocab.first_year, vocab.last_year, hint)])
+            if spec.name in highs:  # the range's high end: its slider follows the two inputs
+                range_name, low = highs[spec.name]
+                range_id = f"{prefix}{range_name}"
+                slider.extend([year_range(range_id, values.get(low.name), value, vocab.first_year, vocab.last_year),
+                               html.P(id=f"{range_id}-problem", className="year-problem", role="alert")])
         elif spec.control == "radio":
             choices = [{"label": t("budget_all", lang), "value": ""}] + [
                 {"label": t(label, lang), "value": v} for v, label in spec.choices]
@@ -299,8 +351,11 @@ def register_frame(app: Dash) -> None:
             if (words && words.tab) { document.title = words.tab; }
             const url = window.location.pathname + (query ? '?' + query : '');
             if (url !== window.location.pathname + window.location.search) {
-                // the page's first view only tidies its own address; later views are new steps of history
-                if (synced) { window.history.pushState(null, '', url); }
+                // the page's first view only tidies its own address; later views are new steps of history, but
+                // a play through the years is one step (its first year), each next year replacing the last
+                const playing = window.coopatlasPlaying;
+                if (playing === 'start') { window.coopatlasPlaying = true; }
+                if (synced && playing !== true) { window.history.pushState(null, '', url); }
                 else { window.history.replaceState(null, '', url); }
             }
             window.coopatlasView = url;  // assets/history.js: which view the address bar shows

@@ -51,6 +51,9 @@ class Filter:
     ordered: bool = False  # keep the SQL's order in the control (else sorted by label)
     choices: tuple[tuple[str, str], ...] = ()  # (value, label key) of a fixed choice
     group: str | None = None  # key of the legend of a fieldset holding consecutive controls
+    # a range slider (``f-<range>``) shared by two consecutive year filters: the first is its low end, the second
+    # its high end; the typed inputs stay the filters' controls (and the URL's), the slider moves with them
+    range: str | None = None
     depends_on: str | None = None  # another filter whose value narrows this one's options (by ``parent``)
     keys: bool = False  # values are keys holding names (``NOM:73:syndicat des eaux``), not short codes
     summary: str | None = None  # key of the words stating the value in a subtitle ({value}); else "label : value"
@@ -154,9 +157,10 @@ FILTERS: tuple[Filter, ...] = (
         FROM odd ORDER BY number"""),
     Filter("action", "f_action", "p.action_type = ?", VOCABULARY.format(table="action_types"), upper=True,
            example="COOP_DEC"),
-    Filter("debut", "f_from", "p.start_year >= ?", control="year", group="f_years", example="2012",
+    Filter("debut", "f_from", "p.start_year >= ?", control="year", group="f_years", range="years", example="2012",
            summary="sum_debut"),
-    Filter("fin", "f_to", "p.start_year <= ?", control="year", group="f_years", example="2020", summary="sum_fin"),
+    Filter("fin", "f_to", "p.start_year <= ?", control="year", group="f_years", range="years", example="2020",
+           summary="sum_fin"),
     Filter("budget", "f_budget", {"connu": "p.budget_eur IS NOT NULL", "inconnu": "p.budget_eur IS NULL"},
            control="radio", choices=(("connu", "budget_known"), ("inconnu", "budget_unknown")), example="connu"),
     Filter("statut", "f_statut", "p.status = ?", VOCABULARY.format(table="statuses"), example="en_cours"),
@@ -167,6 +171,18 @@ FILTERS: tuple[Filter, ...] = (
 )
 
 BY_NAME: dict[str, Filter] = {f.name: f for f in FILTERS}
+
+
+def ranges(specs: tuple[Filter, ...]) -> list[tuple[str, Filter, Filter]]:
+    """The range sliders of a set of filters: ``(range, low end, high end)``, from the filters naming it."""
+    named: dict[str, list[Filter]] = {}
+    for spec in specs:
+        if spec.range:
+            named.setdefault(spec.range, []).append(spec)
+    for name, ends in named.items():
+        if len(ends) != 2 or ends[0].control != "year" or ends[1].control != "year":
+            raise ValueError(f"range {name!r} needs two year filters, has {[s.name for s in ends]}")
+    return [(name, low, high) for name, (low, high) in named.items()]
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ class Ids(StrEnum):
     # the callbacks that single them out.
     REGION = "f-region"
     PAYS = "f-pays"
+    DEPARTEMENT = "f-departement"
+    YEARS = "f-years"  # the year range's slider (``range="years"`` of the debut and fin filters)
     METRIC = "f-metric"
     RESET = "reset"
     LANG = "lang-store"
@@ -24,6 +26,9 @@ class Ids(StrEnum):
     WORLD = "map-world"
     FRANCE = "map-france"
     CLEAR_COUNTRY = "clear-country"
+    PLAY = "play-years"
+    PLAY_TIMER = "play-timer"
+    PLAY_YEAR = "play-year"
     GRID = "grid"
     SEARCH = "table-search"
     TABLE_COUNT = "table-count"

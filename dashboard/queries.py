@@ -69,6 +69,12 @@ def by_region(store: Store, f: Filters) -> pd.DataFrame:
               f.without("region", "departement", "rrma"), "GROUP BY 1", join=REGION_JOIN)
 
 
+def by_departement(store: Store, f: Filters) -> pd.DataFrame:
+    """Per French département (of the selected region, when one is), ignoring the département filter."""
+    return _q(store, f"p.fr_departement_code AS code, {METRIC_SQL}, {per_capita_sql('departement')}",
+              f.without("departement"), "GROUP BY 1", join=DEPARTEMENT_JOIN)
+
+
 def by_theme(store: Store, f: Filters) -> pd.DataFrame:
     w, params = where(f)
     return store.df(f"""
@@ -693,7 +699,7 @@ def regions(store: Store) -> pd.DataFrame:
 
 
 def departements(store: Store) -> pd.DataFrame:
-    return store.df("SELECT code, name, region_code FROM fr_departements ORDER BY code")
+    return store.df("SELECT code, name, region_code, label_lon, label_lat FROM fr_departements ORDER BY code")
 
 
 def vocabulary_table(store: Store, table: str) -> pd.DataFrame:

@@ -23,7 +23,7 @@ from dashboard.db import DatabaseMissing, Store
 from dashboard.i18n import LANGS
 from etl import editions
 from etl.diff import DIMENSIONS, Comparison
-from geo.insets import inset_frames
+from geo.insets import inset, inset_frames
 from geo.shapes import for_plotly
 
 log = logging.getLogger(__name__)
@@ -37,8 +37,10 @@ EDITION_SNAPSHOTS = 3  # older editions kept open per worker, besides the latest
 # geometry tests read): the world map draws about 0.3° a pixel, the France map about 0.02° of its layout a pixel.
 # Tolerances in degrees (of the France map's layout for the regions, overseas ones moved and scaled into insets);
 # regions are simplified as a coverage (neighbours keep one border), countries one by one, as the build did.
+# Départements are drawn on the France map over their region (overseas ones moved into the region's inset).
 MAP_LAYERS = {"countries": {"tolerance": 0.15, "decimals": 2, "coverage": False},
-              "regions": {"tolerance": 0.01, "decimals": 3, "coverage": True}}
+              "regions": {"tolerance": 0.01, "decimals": 3, "coverage": True},
+              "departements": {"tolerance": 0.01, "decimals": 3, "coverage": True}}
 
 
 class Memo:
@@ -77,16 +79,23 @@ class Snapshot:
         # the layers' address follows the build and the way they are lightened (cached for a year)
         self.geometry_version = geometry_version = f"{version}-{_digest(MAP_LAYERS)}"
         self.countries_geojson = map_layer(countries, **MAP_LAYERS["countries"])
-        self.regions_geojson = map_layer(queries.geometry_features(store, "fr_regions", "inset_geometry"),
-                                         **MAP_LAYERS["regions"])
+        region_features = queries.geometry_features(store, "fr_regions", "inset_geometry")
+        self.regions_geojson = map_layer(region_features, **MAP_LAYERS["regions"])
+        departements = queries.departements(store)
+        self.departements_geojson = map_layer(
+            _in_insets(queries.geometry_features(store, "fr_departements"),
+                       dict(zip(departements["code"], departements["region_code"]))),
+            **MAP_LAYERS["departements"])
         regions = queries.regions(store)
         zones = queries.vocabulary_table(store, "zones")
         self.reference = Reference(
             countries=queries.countries(store), regions=regions, frames=inset_frames(), france_centre=FRANCE_CENTRE,
             bounds={k: tuple(v) for k, v in bounds.items()},
+            region_bounds={f["id"]: tuple(shapely.bounds(shape(f["geometry"])).tolist()) for f in region_features},
             continents={lang: dict(zip(zones["code"], zones[f"label_{lang}"])) for lang in LANGS},
             world_url=links.geometry(geometry_version, "countries"),
-            regions_url=links.geometry(geometry_version, "regions"),
+            regions_url=links.geometry(geometry_version, "regions"), departements=departements,
+            departements_url=links.geometry(geometry_version, "departements"),
         )
         queries.build_search_index(store)
         self.memo = Memo()
@@ -95,6 +104,12 @@ class Snapshot:
             source_files=tuple(store.source_files), loaded=int(store.loaded), rejected=int(store.rejected),
             geometry_sources=store.geometry_sources, edition=edition,
         )
+
+
+def _in_insets(features: list[dict], region_of: dict[str, str]) -> list[dict]:
+    """Départements laid out as the France map lays out their regions: an overseas one (its region's only
+    département) moved and scaled into its region's inset, a mainland one where it is."""
+    return [{**f, "geometry": mapping(inset(region_of.get(f["id"], ""), shape(f["geometry"])))} for f in features]
 
 
 def _digest(value) -> str:

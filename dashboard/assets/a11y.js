@@ -3,6 +3,9 @@
  *   button; the button itself takes the tab stop (Enter or Space opens the list) and the helper leaves it.
  * - RadioItems: rendered as a listbox of options wrapping radio inputs (nested controls, no name); it becomes a
  *   radiogroup named by its fieldset legend or its label, the inputs keeping their own labels.
+ * - RangeSlider: its handles are named "Minimum" and "Maximum" (in English, by Radix); in a fieldset holding the
+ *   range's typed inputs, each handle takes the name of its input (the legend and the input's label: "Année de
+ *   début de", "… à").
  */
 (function () {
   function nameOf(group) {
@@ -31,6 +34,18 @@
       group.querySelectorAll('[role="option"]').forEach(function (opt) {
         opt.removeAttribute('role');
         opt.removeAttribute('aria-selected');
+      });
+    });
+    root.querySelectorAll('fieldset .dash-range-slider, fieldset .year-range').forEach(function (slider) {
+      var fieldset = slider.closest('fieldset');
+      var legend = fieldset.querySelector('legend');
+      var labels = fieldset.querySelectorAll('label[for]');
+      slider.querySelectorAll('[role="slider"]').forEach(function (thumb, i) {
+        if (!legend || !labels[i] || thumb.hasAttribute('aria-labelledby')) { return; }
+        if (!legend.id) { legend.id = 'a11y-name-' + (++counter); }
+        if (!labels[i].id) { labels[i].id = 'a11y-name-' + (++counter); }
+        thumb.setAttribute('aria-labelledby', legend.id + ' ' + labels[i].id);
+        thumb.removeAttribute('aria-label');
       });
     });
   }

@@ -102,10 +102,15 @@ def world_map(countries: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: s
 
 
 def france_map(regions: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: str, selected: str | None,
-               geojson_url: str, frames: list[tuple[float, float, float, float]]) -> Figure:
+               geojson_url: str, frames: list[tuple[float, float, float, float]],
+               departements: pd.DataFrame | None = None, selected_departement: str | None = None,
+               departements_url: str = "", focus: tuple[float, float, float, float] | None = None) -> Figure:
     """The 18 regions (overseas as insets) coloured by the metric and labelled with their names (their network in
     the hover), in dark or white text as their colour needs. ``regions``: code, name, rrma_name, label_lon,
-    label_lat. ``stats``: :func:`dashboard.queries.by_region`."""
+    label_lat. ``stats``: :func:`dashboard.queries.by_region`. ``departements`` (those of the selected region:
+    code, name and :func:`dashboard.queries.by_departement`'s columns) are outlined over it, the selected one
+    tinted; their points say ``["departement", code]`` so a click tells them from regions. ``focus``: the box
+    (on the map's layout) to zoom to — the selected region, so that its départements are big enough to click."""
     col = MEASURE[metric].column
     data = regions.merge(stats.drop(columns="population", errors="ignore"), on="code", how="left").fillna(
         {"partnerships": 0, "authorities": 0, "budget": 0, "budget_known": 0})
@@ -114,6 +119,9 @@ def france_map(regions: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: st
             data["partnerships"] > 0, 0.0).where(data["population"] > 0)
     names = [f"{n} — {r}" if isinstance(r, str) else n for n, r in zip(data["name"], data["rrma_name"])]
     top = max(float(data[col].max() or 0), 1.0)
+    ink = ["#ffffff" if v / top > 0.55 else "#1f2933" for v in data[col]]  # the labels' colour on each region
+    drawn = departements is not None and not departements.empty
+    renamed = drawn and len(departements) > 1  # the selected region's name gives way to its départements'
     lons, lats = [], []
     for x0, y0, x1, y1 in frames:
         lons += [x0, x1, x1, x0, x0, None]
@@ -125,10 +133,12 @@ def france_map(regions: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: st
                             "width": [3 if c == selected else 0.8 for c in data["code"]]}},
         "customdata": values(data["code"]), "hoverinfo": "text",
         "hovertext": _hovers(names, data, lang),
-    }, {
+    }, *(_departements(departements, selected_departement, departements_url, lang,
+                       dict(zip(data["code"], ink)).get(selected, "#1f2933")) if drawn else []), {
         "type": "scattergeo", "name": "labels", "mode": "text", "lon": values(data["label_lon"]),
-        "lat": values(data["label_lat"]), "text": [_short(n) for n in data["name"]],
-        "textfont": {"size": 9, "color": ["#ffffff" if v / top > 0.55 else "#1f2933" for v in data[col]]},
+        "lat": values(data["label_lat"]),
+        "text": ["" if renamed and c == selected else _short(n) for c, n in zip(data["code"], data["name"])],
+        "textfont": {"size": 9, "color": ink},
         "hoverinfo": "skip",
     }, {
         "type": "scattergeo", "name": "frames", "mode": "lines", "lon": lons, "lat": lats, "hoverinfo": "skip",
@@ -137,9 +147,39 @@ def france_map(regions: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: st
     return figure(
         traces, lang,
         coloraxis={"colorscale": SEQUENTIAL, "colorbar": {"thickness": 10, "len": 0.6, "title": {"text": ""}}},
-        geo={"visible": False, "fitbounds": "locations", "projection": {"type": "mercator"},
-             "bgcolor": "rgba(0,0,0,0)"},
+        geo={"visible": False, "projection": {"type": "mercator"}, "bgcolor": "rgba(0,0,0,0)",
+             **({"fitbounds": "locations"} if focus is None else _zoom(focus))},
     )
+
+
+def _zoom(box: tuple[float, float, float, float]) -> dict:
+    """Geo axes ranges around a box, with a margin of a fifth of it (at least 0.5°), as wide as the map card is
+    (about 4:5 once projected at France's latitudes, where a degree of latitude draws 1.5 times a longitude's)."""
+    side = max(box[2] - box[0], (box[3] - box[1]) * 1.5) / 2 * 1.2 + 0.5
+    lon, lat = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return {"fitbounds": False, "lonaxis": {"range": [lon - side, lon + side]},
+            "lataxis": {"range": [lat - side * 0.85, lat + side * 0.85]}}
+
+
+def _departements(df: pd.DataFrame, selected: str | None, geojson_url: str, lang: str, ink: str) -> list[dict]:
+    """The départements of the selected region as one clickable layer: outlines over the region's colour, the
+    selected one tinted and outlined in red, their names in ``ink``; the hover gives their figures."""
+    data = df.fillna({"partnerships": 0, "authorities": 0, "budget": 0, "budget_known": 0})
+    codes = list(data["code"])
+    named = data if len(data) > 1 else data.iloc[0:0]
+    return [{
+        "type": "choropleth", "name": "departements", "geojson": geojson_url, "featureidkey": "id",
+        "locations": codes, "z": [1 if c == selected else 0 for c in codes], "zmin": 0, "zmax": 1,
+        "showscale": False, "colorscale": [[0, "rgba(255,255,255,0)"], [1, "rgba(209,73,91,0.35)"]],
+        "marker": {"line": {"color": ["#d1495b" if c == selected else "#334e68" for c in codes],
+                            "width": [2.5 if c == selected else 0.8 for c in codes]}},
+        "customdata": [["departement", c] for c in codes], "hoverinfo": "text",
+        "hovertext": _hovers([f"{n} ({c})" for n, c in zip(data["name"], codes)], data, lang),
+    }, {  # their names, where a region has several (an overseas one is its region, already named)
+        "type": "scattergeo", "name": "departement-labels", "mode": "text", "hoverinfo": "skip",
+        "lon": values(named["label_lon"]), "lat": values(named["label_lat"]),
+        "text": [html.escape(n) for n in named["name"]], "textfont": {"size": 10, "color": ink},
+    }]
 
 
 def _short(name: str) -> str:

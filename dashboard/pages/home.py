@@ -4,21 +4,26 @@ keyed by component id."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import dash_ag_grid as dag
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
-from dashboard import components, links, queries, scripts
+from dashboard import components, links, queries, scripts, years
 from dashboard.catalogue import CHARTS, Context
-from dashboard.components import chart_card, filter_controls, filter_summary, frame
-from dashboard.filters import FILTERS, MEASURES, Filters, query_dict
+from dashboard.components import chart_card, filter_controls, filter_summary, frame, range_inputs
+from dashboard.filters import FILTERS, MEASURES, Filters, query_dict, ranges
 from dashboard.i18n import LOCALES, euros, grid_words, lang_of, number, other, percent, t, tn
 from dashboard.ids import Ids
 from dashboard.pages.registry import Page
 from dashboard.snapshot import pinned_snapshot
 
 PANEL = tuple(spec for spec in FILTERS if spec.control)
+RANGES = ranges(PANEL)
+PLAY_RANGE = RANGES[0]  # the range the play button steps through (the start years)
+PLAY_STEP_MS = 1200  # the play button shows a year at most this often (and never before the last one is shown)
 CARD_CLASSES = {"map-world": "card map-card wide", "map-france": "card map-card"}
 # The partnerships table: (field, width, extra column options); headers are ``grid.<field>`` in the catalogues.
 # "by_lang": the field has a column per language (``country_fr``…); "link": the cell links to the authority's page.
@@ -42,7 +47,7 @@ OUTPUTS: dict[str, tuple[str, str]] = {
                                                      (f"{c.id}-summary.children", (f"{c.id}-summary", "children")))},
     f"{Ids.CSV_LINK}.href": (Ids.CSV_LINK, "href"), f"{Ids.PERMALINK}.data": (Ids.PERMALINK, "data"),
     f"{Ids.LANG_LINK}.href": (Ids.LANG_LINK, "href"), "region-link.href": ("region-link", "href"),
-    "region-link.hidden": ("region-link", "hidden"),
+    "region-link.hidden": ("region-link", "hidden"), f"{Ids.PLAY_YEAR}.children": (Ids.PLAY_YEAR, "children"),
 }
 
 
@@ -71,6 +76,7 @@ def view(snap, f: Filters) -> dict:
     out[f"{Ids.LANG_LINK}.href"] = links.switch_language(replace(f, lang=other(lang)).to_query())
     out["region-link.href"] = links.region(f.region, lang) if f.region else "/region/"
     out["region-link.hidden"] = f.region is None
+    out[f"{Ids.PLAY_YEAR}.children"] = str(f.debut) if f.debut is not None and f.debut == f.fin else ""
     return out
 
 
@@ -148,6 +154,12 @@ def layout(snap, **query) -> html.Div:
                 dcc.RadioItems(id=Ids.METRIC, value=f.mesure, inline=True,
                                options=[{"label": t(m.label, lang), "value": m.value} for m in MEASURES]),
             ], className="metric"),
+            html.Div([
+                html.Button(t("play_years", lang), id=Ids.PLAY, n_clicks=0, className="play secondary",
+                            **{"aria-pressed": "false", "aria-controls": "main"}),
+                html.Span(id=Ids.PLAY_YEAR, className="play-year"),
+                dcc.Interval(id=Ids.PLAY_TIMER, interval=PLAY_STEP_MS, disabled=True),
+            ], className="play-box"),
             components.share_actions(lang, links.csv(""), snap.facts.built_at),
         ], className="toolbar"),
         html.Div(maps, className="maps"),
@@ -169,11 +181,16 @@ def layout(snap, **query) -> html.Div:
                               snap.memo(("home", f), lambda: view(snap, f)))
 
 
-def _clicked(click) -> str | None:
+def _clicked(click, kind: str | None = None) -> str | None:
+    """The code a map click names: a point's plain code, or with ``kind`` the code of a point of that kind
+    (``["departement", "29"]``: the départements drawn over the France map)."""
     try:
-        return str(click["points"][0]["customdata"])
+        data = click["points"][0]["customdata"]
     except (TypeError, KeyError, IndexError):
         return None
+    if isinstance(data, list):
+        return str(data[1]) if kind and len(data) == 2 and data[0] == kind else None
+    return None if kind else str(data)
 
 
 def _codes(value) -> list[str]:
@@ -191,6 +208,9 @@ def register(app: Dash, atlas) -> None:
                   prevent_initial_call=True)  # the layout comes with the first view
     def update(values, metric, lang, edition):
         snap = pinned_snapshot(atlas, edition)
+        if any(years.problem(values.get(low.control_id), values.get(high.control_id), snap.vocab.first_year,
+                             snap.vocab.last_year) for _name, low, high in RANGES):
+            raise PreventUpdate  # typed years that are not usable leave the view as it is; their message says why
         f = Filters.from_query(controls_to_query(values, metric, lang_of(lang), snap.facts.edition or ""),
                                snap.vocab)
         with links.pinned(snap.facts.edition):
@@ -207,17 +227,27 @@ def register(app: Dash, atlas) -> None:
         current = _codes(current)
         return [c for c in current if c != iso3] if iso3 in current else [*current, iso3]
 
-    @app.callback(Output(Ids.REGION, "value"), Input(Ids.FRANCE, "clickData"), State(Ids.REGION, "value"),
+    @app.callback(Output(Ids.REGION, "value"), Output(Ids.DEPARTEMENT, "value", allow_duplicate=True),
+                  Input(Ids.FRANCE, "clickData"), State(Ids.REGION, "value"), State(Ids.DEPARTEMENT, "value"),
                   prevent_initial_call=True)
-    def click_region(click, current):
+    def click_france(click, region, departement):
+        """A region sets the region filter, a département of the selected region the département filter; a
+        click on the one already chosen clears it."""
+        vocab = atlas.current().vocab
+        code = _clicked(click, "departement")
+        if code and code in vocab.codes("departement"):
+            return no_update, None if code == departement else code
         code = _clicked(click)
-        if not code or code not in atlas.current().vocab.codes("region"):
-            return no_update
-        return None if isinstance(current, str) and code == current else code
+        if not code or code not in vocab.codes("region"):
+            return no_update, no_update
+        return None if isinstance(region, str) and code == region else code, no_update
 
     for spec in PANEL:
         if spec.depends_on:
             _register_dependent(app, atlas, spec)
+    for name, low, high in RANGES:
+        _register_range(app, atlas, f"f-{name}", low, high)
+    _register_play(app, f"f-{PLAY_RANGE[0]}", *PLAY_RANGE[1:])
 
     @app.callback({spec.control_id: Output(spec.control_id, "value", allow_duplicate=True) for spec in PANEL},
                   Input(Ids.RESET, "n_clicks"), prevent_initial_call=True)
@@ -256,6 +286,62 @@ def register(app: Dash, atlas) -> None:
         prevent_initial_call=True,
     )
     components.register_embeds(app, [c.id for c in CHARTS])  # "Intégrer" under every chart
+
+
+def _register_range(app: Dash, atlas, slider: str, low, high) -> None:
+    """A year range's slider and its two typed inputs move together: the slider fills the inputs; typed years
+    move the slider when they are usable (:func:`dashboard.years.problem`), else a message says what is wrong
+    and nothing else changes. The inputs stay the filters' controls: the main view follows them."""
+
+    @app.callback(Output(slider, "value"), Output(low.control_id, "value"), Output(high.control_id, "value"),
+                  Output(f"{slider}-problem", "children"),
+                  Input(slider, "value"), Input(low.control_id, "value"), Input(high.control_id, "value"),
+                  State(Ids.LANG, "data"), prevent_initial_call=True)
+    def sync(span, start, end, lang):
+        vocab = atlas.current().vocab
+        first, last = vocab.first_year, vocab.last_year
+        if ctx.triggered_id == slider:
+            typed = range_inputs(span, first, last)
+            return (no_update, no_update, no_update, no_update) if typed is None else (no_update, *typed, "")
+        key = years.problem(start, end, first, last)
+        if key:
+            return no_update, no_update, no_update, t(key, lang_of(lang), first=first, last=last)
+        return [years.parse(start) or first, years.parse(end) or last], no_update, no_update, ""
+
+
+def _register_play(app: Dash, slider: str, low, high) -> None:
+    """Play: a year at a time from the first to the last, through the range's typed inputs (so the URL, the key
+    figures and the maps follow the normal path); the next year comes only once the view shows the current one
+    (never ahead of the server); pause, or the last year, stops on the year shown."""
+    names = json.dumps({"low": low.name, "high": high.name, "play": Ids.PLAY.value})
+    app.clientside_callback(
+        "function(clicks, ticks, query, start, end, stopped, first, last) { const names = " + names + """;
+            const nu = window.dash_clientside.no_update;
+            const trigger = (window.dash_clientside.callback_context.triggered[0] || {}).prop_id || '';
+            const params = new URLSearchParams(query || '');
+            const shown = params.get(names.low) !== null && params.get(names.low) === params.get(names.high)
+                ? parseInt(params.get(names.low), 10) : null;
+            const stop = [true, 'false', nu, nu];
+            if (trigger.startsWith(names.play + '.')) {
+                if (!stopped) { window.coopatlasPlaying = false; return stop; }
+                const year = shown !== null && shown < last ? shown + 1 : first;
+                window.coopatlasPlaying = 'start';  // components.register_frame: one step of history
+                return [false, 'true', String(year), String(year)];
+            }
+            if (stopped) { return [nu, nu, nu, nu]; }
+            if (start !== end || !start || shown >= last) {  // the reader typed another range, or the end
+                window.coopatlasPlaying = false;
+                return stop;
+            }
+            if (shown === null || String(shown) !== start) { return [nu, nu, nu, nu]; }  // not shown yet
+            return [nu, nu, String(shown + 1), String(shown + 1)];
+        }""",
+        Output(Ids.PLAY_TIMER, "disabled"), Output(Ids.PLAY, "aria-pressed"),
+        Output(low.control_id, "value", allow_duplicate=True), Output(high.control_id, "value", allow_duplicate=True),
+        Input(Ids.PLAY, "n_clicks"), Input(Ids.PLAY_TIMER, "n_intervals"), State(Ids.PERMALINK, "data"),
+        State(low.control_id, "value"), State(high.control_id, "value"), State(Ids.PLAY_TIMER, "disabled"),
+        State(slider, "min"), State(slider, "max"), prevent_initial_call=True,
+    )
 
 
 def _register_dependent(app: Dash, atlas, spec) -> None:

@@ -309,3 +309,123 @@ def test_pages_load_only_the_scripts_they_need(browser, live_server):
     grid = [u for u in requested_urls(browser) if "/dash_ag_grid/" in u]
     assert any(re.search(r"/dash_ag_grid/dash_ag_grid\.v[0-9_]+m[0-9]+\.min\.js$", u) for u in grid), grid
     assert console_errors(browser) == []
+
+
+def thumbs(driver) -> list[str]:
+    return driver.execute_script("return Array.from(document.querySelectorAll('#f-years [role=slider]'))"
+                                 ".map(t => t.getAttribute('aria-valuenow'))")
+
+
+def test_year_slider_and_typed_years_move_together(browser, live_server, sql):
+    browser.get(live_server + "/")
+    wait_for(lambda: loaded(browser))
+    assert thumbs(browser) == ["1960", "2023"]  # the data's first and last start years
+    low = browser.find_element(By.CSS_SELECTOR, "#f-years .dash-slider-thumb-1")
+    assert browser.execute_script(  # named in French by the fieldset's words, not Radix's "Minimum"
+        "return arguments[0].getAttribute('aria-labelledby').split(' ')"
+        ".map(i => document.getElementById(i).textContent).join(' ')", low) == "Année de début de"
+    low.send_keys(Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)  # the keyboard moves the slider
+    wait_for(lambda: query(browser) == "?debut=1962")
+    assert browser.find_element(By.ID, "f-debut").get_attribute("value") == "1962"
+    browser.find_element(By.ID, "f-fin").send_keys("2015", Keys.TAB)
+    wait_for(lambda: thumbs(browser) == ["1962", "2015"])
+    wait_for(lambda: query(browser) == "?debut=1962&fin=2015")
+    wait_for(lambda: kpi(browser) == str(sql(
+        "SELECT count(*) FROM partnerships WHERE start_year BETWEEN 1962 AND 2015")))
+    start = browser.find_element(By.ID, "f-debut")
+    start.send_keys(Keys.CONTROL, "a")
+    start.send_keys("2020", Keys.TAB)  # after the end year
+    wait_for(lambda: browser.find_element(By.ID, "f-years-problem").text
+             == "L'année de début est après l'année de fin.")
+    assert query(browser) == "?debut=1962&fin=2015" and thumbs(browser) == ["1962", "2015"]
+    assert browser.find_element(By.ID, "f-fin").get_attribute("value") == "2015"  # the other bound stays
+    start.send_keys(Keys.CONTROL, "a")
+    start.send_keys("20", Keys.TAB)
+    wait_for(lambda: "quatre chiffres" in browser.find_element(By.ID, "f-years-problem").text)
+    start.send_keys(Keys.CONTROL, "a")
+    start.send_keys("2012", Keys.TAB)
+    wait_for(lambda: query(browser) == "?debut=2012&fin=2015")
+    wait_for(lambda: not browser.find_element(By.ID, "f-years-problem").text and thumbs(browser) == ["2012", "2015"])
+    assert console_errors(browser) == []
+
+
+def test_play_steps_the_map_and_key_figures_through_the_years_then_pauses(browser, live_server, sql):
+    browser.get(live_server + "/")
+    wait_for(lambda: loaded(browser))
+    play = browser.find_element(By.ID, "play-years")
+    assert play.tag_name == "button" and play.get_attribute("aria-pressed") == "false"
+    steps = browser.execute_script("return window.history.length")
+    play.send_keys(Keys.ENTER)  # a real button: the keyboard starts it
+    wait_for(lambda: play.get_attribute("aria-pressed") == "true")
+    for year in (1960, 1961):  # the first two years, each shown in the URL, the key figures and the map
+        count = str(sql(f"SELECT count(*) FROM partnerships WHERE start_year = {year}"))
+        wait_for(lambda y=year, n=count: query(browser) == f"?debut={y}&fin={y}" and kpi(browser) == n
+                 and browser.find_element(By.ID, "play-year").text == str(y))
+    wait_for(lambda: query(browser) not in ("?debut=1960&fin=1960", "?debut=1961&fin=1961"), timeout=30)
+    play.click()  # pause
+    wait_for(lambda: play.get_attribute("aria-pressed") == "false")
+    year = browser.find_element(By.ID, "f-debut").get_attribute("value")
+    wait_for(lambda: query(browser) == f"?debut={year}&fin={year}")  # the view stays on the year it reached
+    assert browser.find_element(By.ID, "f-fin").get_attribute("value") == year and int(year) >= 1962
+    assert browser.find_element(By.ID, "play-year").text == year
+    assert browser.execute_script("return window.history.length") == steps + 1  # the play is one step of history
+    assert console_errors(browser) == []
+
+
+def test_clicking_a_departement_of_the_selected_region_sets_the_filter(browser, live_server, sql):
+    browser.set_window_size(1440, 1000)
+    browser.get(live_server + "/?region=53")
+    wait_for(lambda: loaded(browser))
+
+    def morbihan():
+        return browser.execute_script("""
+            return Array.from(document.querySelectorAll('#map-france .choroplethlocation'))
+                .find(p => p.__data__ && p.__data__.loc === '56');""")
+
+    path = wait_for(morbihan)
+    assert path.rect["width"] >= 30  # the map zooms to the region: its départements are big enough to click
+    ActionChains(browser).move_to_element(path).click().perform()
+    wait_for(lambda: query(browser) == "?region=53&departement=56")
+    wait_for(lambda: kpi(browser) == str(sql("SELECT count(*) FROM partnerships WHERE fr_departement_code = '56'")))
+    wait_for(lambda: "Morbihan" in browser.find_element(By.ID, "f-departement").text)
+    ActionChains(browser).move_to_element(wait_for(morbihan)).click().perform()  # again: cleared
+    wait_for(lambda: query(browser) == "?region=53")
+    assert console_errors(browser) == []
+
+
+@pytest.mark.parametrize("width", [1440, 1024])
+def test_years_show_four_digits_at_desktop_widths(browser, live_server, width):
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": False})
+    browser.get(live_server + "/?debut=2012&fin=2019")
+    wait_for(lambda: loaded(browser))
+    seen = browser.execute_script("""
+        const box = e => e.getBoundingClientRect();
+        const inputs = ['f-debut', 'f-fin'].map(i => document.getElementById(i));
+        const marks = Array.from(document.querySelectorAll('#f-years .dash-slider-mark'));
+        const panel = box(document.getElementById('filters-panel'));
+        return {values: inputs.map(i => i.value), clipped: inputs.map(i => i.scrollWidth > i.clientWidth),
+                marks: marks.map(m => m.textContent),
+                overlap: marks.slice(1).some((m, i) => box(m).left < box(marks[i]).right),
+                outside: marks.some(m => box(m).left < panel.left || box(m).right > panel.right)};""")
+    assert seen["values"] == ["2012", "2019"] and seen["clipped"] == [False, False]
+    assert seen["marks"][0] == "1960" and seen["marks"][-1] == "2023" and all(len(m) == 4 for m in seen["marks"])
+    assert not seen["overlap"] and not seen["outside"]
+    assert thumbs(browser) == ["2012", "2019"]
+    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_phone_year_range_fits_without_sideways_scroll(browser, live_server):
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+    browser.get(live_server + "/?region=53&debut=2012")
+    wait_for(lambda: loaded(browser))
+    browser.find_element(By.ID, "filters-toggle").click()
+    wait_for(lambda: browser.find_element(By.ID, "f-years").is_displayed())
+    seen = browser.execute_script("""
+        const marks = Array.from(document.querySelectorAll('#f-years .dash-slider-mark'));
+        return {width: document.documentElement.scrollWidth,
+                right: Math.max(...marks.map(m => m.getBoundingClientRect().right)),
+                play: document.getElementById('play-years').getBoundingClientRect().right};""")
+    assert seen["width"] <= 390 and seen["right"] <= 390 and seen["play"] <= 390, seen
+    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

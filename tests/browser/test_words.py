@@ -3,7 +3,9 @@ speaks the page's language — no English word on French pages, no French word o
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -15,9 +17,9 @@ pytestmark = pytest.mark.browser
 PAGES = ["/", "/suivi", "/donnees", "/recherche?q=lyon", "/region/53", "/pays/MLI", "/collectivite/COM:69123",
          "/embed/ch-odd", "/nulle-part"]
 # Words of the chrome as the libraries write them by default, and as our French pages write them.
-ENGLISH = ["Download plot as a PNG", "Zoom in", "Zoom out", "Reset axes", "Autoscale", "Page Size", "First Page",
-           "Last Page", "Next Page", "Previous Page", "Increase value", "Decrease value", "Page not found",
-           "Filters", "Search"]
+ENGLISH = ["Download plot as a PNG", "Share chart", "Zoom in", "Zoom out", "Reset axes", "Autoscale", "Page Size",
+           "First Page", "Last Page", "Next Page", "Previous Page", "Increase value", "Decrease value",
+           "Page not found", "Filters", "Search"]
 FRENCH = ["Télécharger le graphique", "Zoom intérieur", "Réinitialiser", "Taille de la page", "Première page",
           "Page suivante", "Filtres", "Rechercher", "Tableau de bord", "Aller au contenu", "Page introuvable"]
 
@@ -67,3 +69,15 @@ def test_english_pages_speak_english(browser, live_server, path):
     found = _found(FRENCH, seen["texts"])
     assert not found, f"French on {path}?lang=en: {found}"
     assert "Atlas of French decentralised cooperation" in seen["texts"][0]
+
+
+def test_every_toolbar_button_of_a_french_page_says_plotlys_french(browser, live_server):
+    """Each button of each graph's mode bar is titled with a word of Plotly's French dictionary
+    (assets/plotly-locale-fr.js); none is left in English (plotly.js 3's "Share chart..." is not offered)."""
+    browser.get(live_server + "/?region=53")
+    wait_for(lambda: browser.execute_script("return document.querySelectorAll('.modebar').length") > 0)
+    source = (Path(__file__).parents[2] / "dashboard/assets/plotly-locale-fr.js").read_text(encoding="utf-8")
+    french = set(json.loads(source[source.index("push(") + 5:source.rindex(")")])["dictionary"].values())
+    titles = set(browser.execute_script(
+        "return Array.from(document.querySelectorAll('.modebar-btn')).map(b => b.getAttribute('data-title'))"))
+    assert len(titles) >= 6 and titles - french == set()

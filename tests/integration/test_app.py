@@ -38,6 +38,75 @@ def test_geometry_is_served_once_with_long_cache(app, client):
     assert client.get("/geo/other-build/countries.geojson").status_code == 404
 
 
+def test_departements_are_served_per_build_with_long_cache(app, client):
+    ref = app.server.config["coopatlas"].current().reference
+    assert ref.departements_url == ref.regions_url.replace("regions", "departements")
+    r = client.get(ref.departements_url)
+    assert r.status_code == 200 and r.mimetype == "application/geo+json"
+    assert r.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    features = json.loads(r.data)["features"]
+    assert len(features) == 101 and {"29", "2A", "974", "976"} <= {f["id"] for f in features}
+    assert len(r.data) <= 400_000  # lightened like the regions (snapshot.MAP_LAYERS)
+    reunion = next(f for f in features if f["id"] == "974")["geometry"]
+    lon, lat = json.loads(re.search(r"\[-?[0-9.]+,-?[0-9.]+\]", json.dumps(reunion, separators=(",", ":")))[0])
+    assert -8.5 < lon < -6.7 and 41.9 < lat < 43.7  # in La Réunion's inset, as its region (geo/insets.py)
+    assert client.get(ref.departements_url.replace(ref.departements_url.split("/")[2], "old")).status_code == 404
+
+
+def _by_input(app, prop_id: str) -> str:
+    """The output key of the server callback that ``prop_id`` ("id.prop") triggers (output prefixes are shared)."""
+    return next(k for k, spec in app.callback_map.items() if "callback" in spec
+                and any(f"{i['id']}.{i['property']}" == prop_id for i in spec["inputs"]))
+
+
+def _call_by_input(client, app, prop_id: str, inputs: dict, state: dict):
+    key = _by_input(app, prop_id)
+    body = payload(app, key.strip("."), inputs, state, [prop_id])
+    r = client.post("/_dash-update-component", json=body)
+    assert r.status_code in (200, 204), r.data[:500]
+    return r.json["response"] if r.status_code == 200 else None
+
+
+def test_a_selected_region_draws_its_departements_and_a_click_sets_one(client, app):
+    ref = app.server.config["coopatlas"].current().reference
+    resp = call(client, app, Ids.KPI_PARTNERSHIPS, main_inputs(**{Ids.REGION: "53"}), {f"{Ids.LANG}.data": "fr"})
+    layer = [tr for tr in resp[Ids.FRANCE]["figure"]["data"] if tr["name"] == "departements"]
+    assert len(layer) == 1 and layer[0]["geojson"] == ref.departements_url  # the layer's URL, not its geometry
+    assert sorted(layer[0]["locations"]) == ["22", "29", "35", "56"]
+    whole = call(client, app, Ids.KPI_PARTNERSHIPS, main_inputs(), {f"{Ids.LANG}.data": "fr"})
+    assert "departements" not in [tr["name"] for tr in whole[Ids.FRANCE]["figure"]["data"]]
+    click = {f"{Ids.FRANCE}.clickData": {"points": [{"customdata": ["departement", "56"]}]}}
+    state = {f"{Ids.REGION}.value": "53", f"{Ids.DEPARTEMENT}.value": None}
+    resp = _call_by_input(client, app, f"{Ids.FRANCE}.clickData", click, state)
+    assert resp[Ids.DEPARTEMENT]["value"] == "56" and Ids.REGION not in resp
+    resp = _call_by_input(client, app, f"{Ids.FRANCE}.clickData", click, {**state, f"{Ids.DEPARTEMENT}.value": "56"})
+    assert resp[Ids.DEPARTEMENT]["value"] is None  # a second click clears it
+    region = {f"{Ids.FRANCE}.clickData": {"points": [{"customdata": "84"}]}}
+    resp = _call_by_input(client, app, f"{Ids.FRANCE}.clickData", region, state)
+    assert resp[Ids.REGION]["value"] == "84" and Ids.DEPARTEMENT not in resp
+
+
+def test_slider_and_typed_years_move_together_and_a_bad_year_says_why(client, app):
+    years = {f"{Ids.YEARS}.value": [1960, 2023], "f-debut.value": None, "f-fin.value": None}
+    lang = {f"{Ids.LANG}.data": "fr"}
+    def sync(changed: str, **typed):
+        return call(client, app, Ids.YEARS, {**years, **typed}, lang, changed=[changed])
+
+    resp = sync(f"{Ids.YEARS}.value", **{f"{Ids.YEARS}.value": [2012, 2023]})
+    assert resp["f-debut"]["value"] == "2012" and resp["f-fin"]["value"] is None
+    assert resp[f"{Ids.YEARS}-problem"]["children"] == "" and Ids.YEARS.value not in resp
+    resp = sync("f-fin.value", **{"f-debut.value": "2012", "f-fin.value": "2015"})
+    assert resp[Ids.YEARS]["value"] == [2012, 2015]
+    for typed, words in ((("2016", "2012"), "L'année de début est après l'année de fin."),
+                         (("1950", None), "Année hors de la plage 1960–2023."),
+                         (("12", None), "Une année s'écrit avec quatre chiffres (de 1960 à 2023).")):
+        resp = sync("f-debut.value", **{"f-debut.value": typed[0], "f-fin.value": typed[1]})
+        assert resp == {f"{Ids.YEARS}-problem": {"children": words}}  # neither the slider nor the other year moves
+        # …and the view stays as it was: the main callback does not update anything
+        body = payload(app, Ids.KPI_PARTNERSHIPS, main_inputs(**{"f-debut": typed[0], "f-fin": typed[1]}), lang)
+        assert client.post("/_dash-update-component", json=body).status_code == 204
+
+
 def test_main_callback_reflects_all_filters(client, app):
     resp = call(client, app, Ids.KPI_PARTNERSHIPS, main_inputs(), {f"{Ids.LANG}.data": "fr"})
     assert resp[Ids.KPI_PARTNERSHIPS]["children"] == "29"

@@ -145,3 +145,31 @@ def test_prefill_fills_the_layout_and_refuses_an_output_without_its_component():
     assert tree.children[0].children == "3" and tree.children[1].figure == {"data": []}
     with pytest.raises(ValueError, match="missing"):
         prefill(html.Div([html.Span(id="a")]), {"missing.children": "x"})
+
+
+def test_france_map_draws_the_selected_regions_departements_over_it_zoomed():
+    regions = pd.DataFrame({"code": ["53", "84"], "name": ["Bretagne", "Auvergne-Rhône-Alpes"],
+                            "rrma_name": ["RBS", "Résacoop"], "population": [3_318_904, 7_948_287],
+                            "label_lon": [-3.0, 4.5], "label_lat": [48.1, 45.5]})
+    stats = pd.DataFrame({"code": ["53", "84"], "partnerships": [50, 80], "authorities": [10, 20],
+                          "budget": [0.0, 0.0], "budget_known": [0, 0]})
+    deps = pd.DataFrame({"code": ["22", "29", "35", "56"], "name": ["Côtes-d'Armor", "Finistère", "Ille-et-Vilaine",
+                                                                     "<b>Morbihan</b>"],
+                         "label_lon": [-2.8, -4.1, -1.6, -2.8], "label_lat": [48.4, 48.2, 48.1, 47.8],
+                         "partnerships": [3, 1, None, 2], "authorities": [1, 1, None, 1], "budget": [0.0] * 4,
+                         "budget_known": [0] * 4})
+    fig = maps.france_map(regions, stats, "partenariats", "fr", "53", "/r.geojson", [], deps, "29",
+                          "/geo/b/departements.geojson", focus=(-5.2, 47.2, -1.0, 48.9))
+    valid(fig)
+    layer = next(tr for tr in fig["data"] if tr["name"] == "departements")
+    assert layer["geojson"] == "/geo/b/departements.geojson"  # a URL: the geometry is served once per build
+    assert layer["locations"] == ["22", "29", "35", "56"]
+    assert layer["customdata"][1] == ["departement", "29"] and layer["z"] == [0, 1, 0, 0]  # the selected one tinted
+    assert "&lt;b&gt;Morbihan" in layer["hovertext"][3] and "0 partenariats" not in layer["hovertext"][1]
+    labels = next(tr for tr in fig["data"] if tr["name"] == "labels")
+    assert labels["text"][0] == "" and labels["text"][1].startswith("Auvergne")  # Bretagne gives way to its four
+    geo = fig["layout"]["geo"]
+    assert geo["fitbounds"] is False and geo["lonaxis"]["range"][0] < -5.2 and geo["lataxis"]["range"][1] > 48.9
+    plain = maps.france_map(regions, stats, "partenariats", "fr", None, "/r.geojson", [])
+    assert [tr["name"] for tr in plain["data"]] == ["regions", "labels", "frames"]
+    assert plain["layout"]["geo"]["fitbounds"] == "locations"
