@@ -121,6 +121,14 @@ def _france(v: Context):
     return fig, maps.summary_france(v.ref.regions, stats, v.f.mesure, v.lang)
 
 
+def _regions(v: Context):
+    """Every region, the region filters left out (the selected one highlighted among them): shares are of all of
+    them, not of the selected region's partnerships."""
+    stats = queries.by_region(v.store, v.f)
+    return charts.regions_ranking(stats, v.ref.regions, int(stats["partnerships"].sum()), v.lang, v.f.region,
+                                  v.f.mesure)
+
+
 def _years(value: str):
     def build(v: Context):
         df = queries.by_year_continent(v.store, v.f)
@@ -145,9 +153,7 @@ CHARTS: tuple[Chart, ...] = (
     Chart("ch-top-countries", "ch_top_countries", 440,
           lambda v: charts.top_countries(queries.top_countries(v.store, v.f, v.rank), v.ref.countries, v.count,
                                          v.lang, v.rank, v.f.mesure)),
-    Chart("ch-regions", "ch_regions", 520,
-          lambda v: charts.regions_ranking(queries.by_region(v.store, v.f), v.ref.regions, v.count, v.lang,
-                                           v.f.region, v.f.mesure)),
+    Chart("ch-regions", "ch_regions", 520, _regions),
     Chart("ch-types", "ch_types", 300, lambda v: charts.ranking(queries.aggregate(v.store, v.f, "type"),
                                                                f"label_{v.lang}", "key", v.count, v.lang)),
     Chart("ch-top-authorities", "ch_top_authorities", 440,

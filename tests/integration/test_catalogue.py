@@ -60,3 +60,16 @@ def test_every_chart_reaches_the_dashboard_and_its_embed(client, app, snap, char
     assert client.get(f"/embed/{chart}").status_code == 200
     layout = str(home.layout(snap))
     assert f"'{chart}'" in layout and f"'{chart}-embed'" in layout and f"'{chart}-title'" in layout
+
+
+def test_the_regions_ranking_shares_are_of_all_regions_when_one_is_selected(snap):
+    """The ranking keeps every region in view whatever the region filter: its lead's share is of all of them (it
+    read "1 485 partenariats (211 %)" with Bretagne selected)."""
+    from dashboard.catalogue import CHART, Context
+    from dashboard.i18n import percent
+
+    f = Filters.from_query({"region": "53"}, snap.vocab)
+    _, summary = CHART["ch-regions"].build(Context(snap.store, snap.reference, f))
+    counts = snap.store.df("SELECT fr_region_code, count(*) AS n FROM partnerships GROUP BY 1 ORDER BY n DESC")
+    share = percent(int(counts["n"].iloc[0]) / int(counts["n"].sum()), "fr")
+    assert f"({share})" in summary, summary
