@@ -38,9 +38,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from urllib.parse import urlparse
 
-from dashboard.callback_client import router_payload
+from dashboard.callback_client import main_inputs, payload, router_payload
 from dashboard.ids import Ids
-from dashboard.pages.home import PANEL
 
 REGIONS = ["84", "53", "11", "75", "76", "44", "32", "52", "93", "27", "24", "28"]
 COUNTRIES = ["MLI", "BFA", "SEN", "MAR", "MDG", "BEN", "TUN", "NER", "HTI", "DEU", "VNM", "CMR", "TGO", "LBN"]
@@ -55,26 +54,15 @@ BURST = [f"/export/region/{c}.png" for c in ("11", "27", "32", "52")] + \
         [f"/export/region/{c}.pdf" for c in ("24", "28", "44", "53")]
 
 
-def main_callback_body(values: dict, lang: str = "fr") -> dict:
-    """The main callback's request body, as dash-renderer sends it (ids and properties only, no app needed)."""
-    outputs = [f"{Ids.KPI_PARTNERSHIPS}.children"]  # the server matches on the full output key below
-    inputs = [{"id": str(i), "property": "value", "value": values.get(i, [] if i in (Ids.PAYS, "f-odd") else None)}
-              for i in [s.control_id for s in PANEL] + [Ids.METRIC]]
-    inputs[-1]["value"] = values.get(Ids.METRIC, "partenariats")
-    return {"inputs": inputs, "state": [{"id": Ids.LANG, "property": "data", "value": lang}],
-            "changedPropIds": [f"{Ids.REGION}.value"], "outputs": outputs}
-
-
 class Reader(threading.Thread):
-    def __init__(self, base: str, deadline: float, stats: dict, seed: int, output_key: str, outputs: list,
-                 think: float = 1.0, pages_only: bool = False, callbacks: dict | None = None):
+    def __init__(self, base: str, deadline: float, stats: dict, seed: int, callbacks: dict, think: float = 1.0,
+                 pages_only: bool = False):
         super().__init__(daemon=True)
         self.think, self.pages_only = think, pages_only
         u = urlparse(base)
         self.host, self.port = u.hostname, u.port or 80
         self.deadline, self.stats, self.rng = deadline, stats, random.Random(seed)
-        self.output_key, self.outputs = output_key, outputs
-        self.callbacks = callbacks or {}  # output key → spec, from /_dash-dependencies (the page router's)
+        self.callbacks = callbacks  # output key → spec, from /_dash-dependencies
         self.conn, self.reused = None, False
         self.failures = FAILURES
 
@@ -119,8 +107,8 @@ class Reader(threading.Thread):
         return payload
 
     def callback(self, values: dict) -> None:
-        body = main_callback_body(values)
-        body["output"], body["outputs"] = self.output_key, self.outputs
+        body = payload(self.callbacks, Ids.KPI_PARTNERSHIPS, main_inputs(**values), {f"{Ids.LANG}.data": "fr"},
+                       [f"{Ids.REGION}.value"])
         self.request("filter change", "POST", "/_dash-update-component", body)
 
     def filters(self) -> dict:
@@ -159,16 +147,13 @@ class Reader(threading.Thread):
             time.sleep(self.think * self.rng.uniform(0.5, 2.0))
 
 
-def discover(base: str) -> tuple[str, list, dict]:
-    """The main callback's output key and outputs, and every callback by output key, from the app's own
-    dependency list."""
+def discover(base: str) -> dict:
+    """Every callback by output key, from the app's own dependency list."""
     u = urlparse(base)
     conn = http.client.HTTPConnection(u.hostname, u.port or 80, timeout=30)
     conn.request("GET", "/_dash-dependencies")
     deps = json.loads(conn.getresponse().read())
-    key = next(d["output"] for d in deps if d["output"].lstrip(".").startswith(Ids.KPI_PARTNERSHIPS))
-    outputs = [{"id": o.split(".")[0], "property": o.split(".")[1]} for o in key.strip(".").split("...")]
-    return key, outputs, {d["output"]: d for d in deps}
+    return {d["output"]: d for d in deps}
 
 
 def percentile(values, p):
@@ -245,12 +230,11 @@ def attack(args) -> dict:
     try:
         wait_http("127.0.0.1", port, "/api/v1/aggregates?by=odd")
         base = f"http://127.0.0.1:{port}"
-        key, outputs, callbacks = discover(base)
+        callbacks = discover(base)
         stats: dict[str, list] = defaultdict(list)
         start = time.time()
         deadline = start + args.seconds
-        readers = [Reader(base, deadline, stats, i, key, outputs, args.think, callbacks=callbacks)
-                   for i in range(args.users)]
+        readers = [Reader(base, deadline, stats, i, callbacks, args.think) for i in range(args.users)]
         for r in readers:
             r.start()
             time.sleep(args.seconds / 20 / args.users)
@@ -260,7 +244,7 @@ def attack(args) -> dict:
         time.sleep(3)  # the workers notice it (within a second) and load it
         burst_start = time.time()
         paths = BURST[:args.burst]
-        burst = [Reader(base, deadline, stats, 1000 + i, key, outputs) for i in range(len(paths))]
+        burst = [Reader(base, deadline, stats, 1000 + i, callbacks) for i in range(len(paths))]
         threads = [threading.Thread(target=b.request, args=("export", "GET", path), kwargs={"retries": 30})
                    for b, path in zip(burst, paths)]
         for t in threads:
@@ -330,11 +314,10 @@ def main() -> None:
     host = urlparse(args.url).hostname
     if not (host == "localhost" or host.startswith("127.") or host == "::1"):
         raise SystemExit("bench.load only targets this machine (loopback)")
-    key, outputs, callbacks = discover(args.url)
+    callbacks = discover(args.url)
     stats: dict[str, list] = defaultdict(list)
     start = time.time()
-    readers = [Reader(args.url, start + args.seconds, stats, i, key, outputs, args.think, args.pages_only,
-                      callbacks)
+    readers = [Reader(args.url, start + args.seconds, stats, i, callbacks, args.think, args.pages_only)
                for i in range(args.users)]
     for r in readers:
         r.start()

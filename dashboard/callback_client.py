@@ -8,12 +8,14 @@ from dashboard.ids import Ids
 from dashboard.pages.home import PANEL
 
 
-def payload(app: Dash, output_prefix: str, inputs: dict, state: dict | None = None,
+def payload(app: Dash | dict, output_prefix: str, inputs: dict, state: dict | None = None,
             changed: list[str] | None = None) -> dict:
     """The JSON body of ``/_dash-update-component`` for the callback whose outputs start with ``output_prefix``;
-    ``inputs`` and ``state`` map ``"id.prop"`` to values."""
-    key = next(k for k in app.callback_map if k.lstrip(".").startswith(output_prefix))
-    spec = app.callback_map[key]
+    ``inputs`` and ``state`` map ``"id.prop"`` to values. ``app``: the app, or its callbacks by output key (as
+    ``/_dash-dependencies`` gives them, for a client without the app)."""
+    callbacks = getattr(app, "callback_map", app)
+    key = next(k for k in callbacks if k.lstrip(".").startswith(output_prefix))
+    spec = callbacks[key]
 
     def items(specs, values):
         return [{"id": s["id"], "property": s["property"], "value": values.get(f"{s['id']}.{s['property']}")}

@@ -109,3 +109,17 @@ def test_posts_to_browser_side_callbacks(client, started):
                                   "/_dash-component-suites/dash/..%2F..%2Fetc%2Fpasswd"])
 def test_unknown_component_suites(client, path):
     assert_4xx(client.get(path))
+
+
+def test_the_load_tests_requests_are_the_ones_the_app_answers(client, started):
+    """bench.load builds its bodies from /_dash-dependencies alone (no app): a filter change and a page's content
+    must be answered 200, so that the load test measures the app rather than its 400s."""
+    from bench.load import Reader
+
+    callbacks = {d["output"]: d for d in client.get("/_dash-dependencies").json}
+    reader = Reader("http://127.0.0.1:1", 0, {}, 1, callbacks)
+    sent = []
+    reader.request = lambda kind, method, path, body=None, retries=0: sent.append(body)
+    reader.callback({Ids.REGION: "53", "f-odd": [4]})
+    assert post(client, sent[0]).status_code == 200
+    assert post(client, router_payload(callbacks, "/", "?region=53")).status_code == 200
