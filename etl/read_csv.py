@@ -62,14 +62,15 @@ class PlainBytes:
         self.plain, self.tail = True, b""
 
     def feed(self, chunk: bytes) -> None:
-        if not self.plain:
+        if not self.plain or not chunk:
             return
-        window = self.tail + chunk
-        self.tail = window[-2:]
-        body = window[:-1] if window.endswith(b"\r") else window  # a final CR waits for the next chunk's LF
-        if (b"\x00" in chunk or b"\x01" in chunk or b"\n\n" in window or b"\n\r\n" in window
-                or body.count(b"\r") != body.count(b"\r\n")):
+        edge = self.tail + chunk[:2]  # what spans the previous chunk and this one
+        lone_cr = chunk.count(b"\r") - chunk.count(b"\r\n") - chunk.endswith(b"\r")
+        if (lone_cr or (self.tail.endswith(b"\r") and not chunk.startswith(b"\n")) or b"\x00" in chunk
+                or b"\x01" in chunk or b"\n\n" in chunk or b"\n\r\n" in chunk or b"\n\n" in edge
+                or b"\n\r\n" in edge):
             self.plain = False
+        self.tail = (self.tail + chunk)[-2:] if len(chunk) < 2 else chunk[-2:]
 
     def done(self) -> bool:
         return self.plain and not self.tail.endswith(b"\r")

@@ -11,6 +11,7 @@ ends up in exactly one of the two outputs.
 from __future__ import annotations
 
 import json
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -45,6 +46,9 @@ FIELDS = ("partnership_id", "title", "fr_authority_name", "fr_authority_type", "
           "budget", "funding", "status")
 # Rows go to a Python sink (tests, small files) in batches of this many.
 BATCH_ROWS = 50_000
+# What DuckDB may hold in memory while it assembles (beyond it, it spills to its temporary folder): with Python's
+# own share, a million-row build stays under 1.5 GB.
+MEMORY_LIMIT = "1GB"
 
 
 @dataclass
@@ -169,7 +173,8 @@ class Transformer:
     def __init__(self, sink: Sink | None = None, progress: Callable[[int], None] | None = None,
                  sample_size: int = 200, con: duckdb.DuckDBPyConnection | None = None):
         self.own = con is None
-        self.con = duckdb.connect() if con is None else con
+        self.con = duckdb.connect(config={"temp_directory": tempfile.gettempdir()}) if con is None else con
+        self.con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         self.sink = sink
         self.progress = progress or (lambda n: None)
         self.sample_size = sample_size
@@ -350,7 +355,7 @@ class Transformer:
 
     def _write(self) -> None:
         partnerships = (f"SELECT {_sql_list(f'a.{c}' for c in PARTNERSHIP_COLUMNS)} FROM assembled a "
-                        "JOIN verdicts v USING (ord) WHERE v.reason IS NULL ORDER BY ord")
+                        "JOIN verdicts v USING (ord) WHERE v.reason IS NULL")
         if not self.own:
             self.con.execute(f"INSERT INTO partnerships ({_sql_list(PARTNERSHIP_COLUMNS)}) {partnerships}")
         elif self.sink is not None:
