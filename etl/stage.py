@@ -29,9 +29,12 @@ BATCH_ROWS = 50_000
 FLUSH_CHARS = 16_000_000
 # Wider files are read by the Python reader (DuckDB's reader is not worth its set-up there).
 DUCKDB_MAX_COLUMNS = 1_000
-# Characters that may be white space to Python's str.split(), a superset: a record made only of these is asked
-# to Python whether it is blank.
-_MAYBE_BLANK = r"[^\s\x0b\x1c-\x1f\x85\p{Z}]"
+# Characters that may be white space to Python's str.split() (a superset, as an RE2 class): a record made only of
+# these is asked to Python whether it is blank; a text with one of them (other than single inner spaces) is asked
+# to clean() what it becomes.
+WHITE = r"\s\x0b\x1c-\x1f\x85\p{Z}"
+MAYBE_UNCLEAN = (f"({{v}} LIKE ' %' OR {{v}} LIKE '% ' OR contains({{v}}, '  ') "
+                 f"OR regexp_matches(replace({{v}}, ' ', ''), '[{WHITE}]'))")
 
 
 @dataclass
@@ -76,15 +79,15 @@ def _stage_duckdb(con: duckdb.DuckDBPyConnection, table: RawTable, name: str, wi
     except duckdb.Error:
         con.execute(f"DROP TABLE IF EXISTS {name}_csv")
         return None
-    lengths = ", ".join(f"length({c})" for c in cols)
+    lengths = [f"strlen({c})" for c in cols]  # bytes: at least as many as characters
     longest, widest = con.execute(
-        f"SELECT max(greatest({lengths})), max({' + '.join(f'length({c})' for c in cols)}) FROM {name}_csv").fetchone()
+        f"SELECT max(greatest({', '.join(lengths)})), max({' + '.join(lengths)}) FROM {name}_csv").fetchone()
     if (longest or 0) > lim.cell_max_chars or (widest or 0) + 3 * width > lim.csv_max_line_chars:
         con.execute(f"DROP TABLE {name}_csv")  # the Python reader cuts and names what is too long
         return None
+    maybe_blank = " AND ".join(f"NOT regexp_matches({c}, '[^{WHITE}]')" for c in cols)
     blank = [row for row, *values in con.execute(
-        f"SELECT rowid + 1, {', '.join(cols)} FROM {name}_csv "
-        f"WHERE NOT regexp_matches(concat({', '.join(cols)}), '{_MAYBE_BLANK}')").fetchall()
+        f"SELECT rowid + 1, {', '.join(cols)} FROM {name}_csv WHERE {maybe_blank}").fetchall()
         if not any(v.strip() for v in values)]
     keep = f"WHERE rowid + 1 NOT IN ({', '.join(map(str, blank))})" if blank else ""
     con.execute(f"""CREATE TEMP VIEW {name} AS SELECT CAST(rowid + 1 AS INTEGER) AS source_row, {', '.join(cols)},

@@ -30,7 +30,7 @@ from etl.normalise.text import clean
 from etl.normalise.themes import normalise_themes
 from etl.normalise.years import normalise_year
 from etl.read import RawTable, UnreadableInput
-from etl.stage import Staged, raw_json, stage
+from etl.stage import MAYBE_UNCLEAN, Staged, raw_json, stage
 from etl.vocab import Matcher, action_types, rrma_for, statuses
 
 PARTNERSHIP_COLUMNS = (
@@ -120,6 +120,7 @@ class Mapping:
     outputs: tuple[tuple[str, str], ...]
     fn: Callable[..., tuple]
     sparse: bool = False  # only the values it changes are kept (one key, one output): the others stand for themselves
+    only: str = ""  # SQL: which values of the key ({v}) may change at all (a sparse mapping asks Python about these)
 
 
 def _authority(*raw: str) -> tuple:
@@ -155,8 +156,8 @@ def mappings() -> tuple[Mapping, ...]:
         Mapping("themes", ("themes",), (("codes", "VARCHAR[]"), ("unmatched", "VARCHAR")), _themes),
         Mapping("action_type", ("action_type",), (("code", "VARCHAR"),), lambda v: (actions.get(v),)),
         Mapping("status", ("status",), (("code", "VARCHAR"),), lambda v: (status.get(v),)),
-        *(Mapping(f"text_{column}", (raw,), (("text", "VARCHAR"),), lambda v: (clean(v),), sparse=True)
-          for column, raw in TEXTS),
+        *(Mapping(f"text_{column}", (raw,), (("text", "VARCHAR"),), lambda v: (clean(v),), sparse=True,
+                  only=MAYBE_UNCLEAN) for column, raw in TEXTS),
     )
 
 
@@ -255,7 +256,7 @@ class Transformer:
         keys = [f"k{i}" for i in range(len(m.keys))]
         distinct = self.con.execute(
             f"SELECT DISTINCT {_sql_list(f'{f} AS {k}' for f, k in zip(m.keys, keys))} FROM records "
-            "WHERE bad IS NULL").fetchall()
+            f"WHERE bad IS NULL {'AND ' + m.only.replace('{v}', m.keys[0]) if m.only else ''}").fetchall()
         out: list[tuple] = []
         empty = (None,) * len(m.outputs)
         for key in distinct:
@@ -354,8 +355,9 @@ class Transformer:
     # -- output --------------------------------------------------------------------------------------------------
 
     def _write(self) -> None:
-        partnerships = (f"SELECT {_sql_list(f'a.{c}' for c in PARTNERSHIP_COLUMNS)} FROM assembled a "
-                        "JOIN verdicts v USING (ord) WHERE v.reason IS NULL")
+        # The records without a reason: assembled again (cheaper than keeping them), less the duplicates.
+        partnerships = (f"SELECT {_sql_list(PARTNERSHIP_COLUMNS)} FROM assembled WHERE len(reasons) = 0 "
+                        "AND ord NOT IN (SELECT ord FROM duplicated)")
         if not self.own:
             self.con.execute(f"INSERT INTO partnerships ({_sql_list(PARTNERSHIP_COLUMNS)}) {partnerships}")
         elif self.sink is not None:
