@@ -30,11 +30,11 @@ FLUSH_CHARS = 16_000_000
 # Wider files are read by the Python reader (DuckDB's reader is not worth its set-up there).
 DUCKDB_MAX_COLUMNS = 1_000
 # Characters that may be white space to Python's str.split() (a superset, as an RE2 class): a record made only of
-# these is asked to Python whether it is blank; a text with one of them (other than single inner spaces) is asked
-# to clean() what it becomes.
+# these is asked to Python whether it is blank.
 WHITE = r"\s\x0b\x1c-\x1f\x85\p{Z}"
-MAYBE_UNCLEAN = (f"({{v}} LIKE ' %' OR {{v}} LIKE '% ' OR contains({{v}}, '  ') "
-                 f"OR regexp_matches(replace({{v}}, ' ', ''), '[{WHITE}]'))")
+# A text clean() may change (a superset: white space at an end, two spaces, any other white space, [^\P{Z} ] being
+# the separators but the space): only these are asked to clean().
+MAYBE_UNCLEAN = r"regexp_matches({v}, '^ | $|  |[\t-\r\x1c-\x1f\x85]|[^\P{Z} ]')"
 
 
 @dataclass

@@ -156,8 +156,9 @@ def mappings() -> tuple[Mapping, ...]:
         Mapping("themes", ("themes",), (("codes", "VARCHAR[]"), ("unmatched", "VARCHAR")), _themes),
         Mapping("action_type", ("action_type",), (("code", "VARCHAR"),), lambda v: (actions.get(v),)),
         Mapping("status", ("status",), (("code", "VARCHAR"),), lambda v: (status.get(v),)),
+        # Identifiers and titles are nearly all distinct: only those that may change go to clean().
         *(Mapping(f"text_{column}", (raw,), (("text", "VARCHAR"),), lambda v: (clean(v),), sparse=True,
-                  only=MAYBE_UNCLEAN) for column, raw in TEXTS),
+                  only=MAYBE_UNCLEAN if column in ("partnership_id", "title") else "") for column, raw in TEXTS),
     )
 
 
@@ -250,13 +251,37 @@ class Transformer:
                          "CAST(extra AS VARCHAR) AS extra FROM extra_frame")
         self.con.unregister("extra_frame")
 
-    def _map(self, m: Mapping) -> None:
-        """The table ``map_<name>``: each distinct value of ``m.keys`` among the records, and what ``m.fn``
-        makes of it or why it cannot."""
+    def _distinct(self, ms: tuple[Mapping, ...]) -> list[list[tuple]]:
+        """The distinct values of each mapping's keys among the records (those its ``only`` lets through), in
+        one scan: one grouping set per mapping."""
+        exprs: list[str] = []
+        sets = []
+        for m in ms:
+            keys = [f"CASE WHEN {m.only.replace('{v}', f)} THEN {f} END" if m.only else f for f in m.keys]
+            for e in keys:
+                if e not in exprs:
+                    exprs.append(e)
+            sets.append([exprs.index(e) for e in keys])
+        n = len(exprs)
+        # GROUPING_ID sets a bit for each expression a row is not grouped by (the first expression, the highest).
+        masks = [sum(1 << (n - 1 - i) for i in range(n) if i not in s) for s in sets]
+        grouping = ", ".join("(" + _sql_list(f"x{i}" for i in s) + ")" for s in dict.fromkeys(tuple(s) for s in sets))
+        found: dict[int, list[tuple]] = {mask: [] for mask in masks}
+        for g, *values in self.con.execute(
+                f"SELECT GROUPING_ID({_sql_list(f'x{i}' for i in range(n))}), {_sql_list(f'x{i}' for i in range(n))} "
+                f"FROM (SELECT {_sql_list(f'{e} AS x{i}' for i, e in enumerate(exprs))} FROM records "
+                f"WHERE bad IS NULL) GROUP BY GROUPING SETS ({grouping})").fetchall():
+            found[g].append(tuple(values))
+        out = []
+        for s, mask in zip(sets, masks):
+            keys = [tuple(v[i] for i in s) for v in found[mask]]
+            out.append([k for k in keys if None not in k])  # NULL: a value ``only`` left out
+        return out
+
+    def _map(self, m: Mapping, distinct: list[tuple]) -> None:
+        """The table ``map_<name>``: each distinct value of ``m.keys`` among the records (``distinct``), and what
+        ``m.fn`` makes of it or why it cannot."""
         keys = [f"k{i}" for i in range(len(m.keys))]
-        distinct = self.con.execute(
-            f"SELECT DISTINCT {_sql_list(f'{f} AS {k}' for f, k in zip(m.keys, keys))} FROM records "
-            f"WHERE bad IS NULL {'AND ' + m.only.replace('{v}', m.keys[0]) if m.only else ''}").fetchall()
         out: list[tuple] = []
         empty = (None,) * len(m.outputs)
         for key in distinct:
@@ -280,8 +305,9 @@ class Transformer:
     def _assemble(self) -> None:
         self._records_view()
         joins = []
-        for m in mappings():
-            self._map(m)
+        ms = mappings()
+        for m, distinct in zip(ms, self._distinct(ms)):
+            self._map(m, distinct)
             on = " AND ".join(f"{m.name}.k{i} = r.{f}" for i, f in enumerate(m.keys))
             joins.append(f"LEFT JOIN map_{m.name} {m.name} ON {on} AND r.bad IS NULL")
         # clean(value) or None: a value the text mapping does not list is already clean.
