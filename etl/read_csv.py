@@ -18,6 +18,7 @@ import csv
 import hashlib
 import io
 import itertools
+import re
 from collections import deque
 from collections.abc import Callable, Iterator
 
@@ -53,6 +54,9 @@ def decode(data: bytes) -> tuple[str, str]:
     return data[start:].decode("utf-8" if encoding.startswith("utf-8") else "cp1252", "coopatlas-c1"), encoding
 
 
+_BLANK_LINE = re.compile(rb"\n\r?\n")
+
+
 class PlainBytes:
     """Whether a file's bytes are plain enough for DuckDB's CSV reader to read its records as :class:`_Lines`
     and ``csv`` do: no NUL or 0x01 byte (DuckDB's null marker here), no carriage return but before a line feed, no
@@ -65,10 +69,9 @@ class PlainBytes:
         if not self.plain or not chunk:
             return
         edge = self.tail + chunk[:2]  # what spans the previous chunk and this one
-        lone_cr = chunk.count(b"\r") - chunk.count(b"\r\n") - chunk.endswith(b"\r")
+        lone_cr = b"\r" in chunk and chunk.count(b"\r") - chunk.count(b"\r\n") - chunk.endswith(b"\r")
         if (lone_cr or (self.tail.endswith(b"\r") and not chunk.startswith(b"\n")) or b"\x00" in chunk
-                or b"\x01" in chunk or b"\n\n" in chunk or b"\n\r\n" in chunk or b"\n\n" in edge
-                or b"\n\r\n" in edge):
+                or b"\x01" in chunk or _BLANK_LINE.search(chunk) or _BLANK_LINE.search(edge)):
             self.plain = False
         self.tail = (self.tail + chunk)[-2:] if len(chunk) < 2 else chunk[-2:]
 
