@@ -304,18 +304,27 @@ class Transformer:
 
     def _assemble(self) -> None:
         self._records_view()
-        joins = []
+        joins = {}
         ms = mappings()
         for m, distinct in zip(ms, self._distinct(ms)):
             self._map(m, distinct)
             on = " AND ".join(f"{m.name}.k{i} = r.{f}" for i, f in enumerate(m.keys))
-            joins.append(f"LEFT JOIN map_{m.name} {m.name} ON {on} AND r.bad IS NULL")
+            joins[m.name] = f"LEFT JOIN map_{m.name} {m.name} ON {on} AND r.bad IS NULL"
         # clean(value) or None: a value the text mapping does not list is already clean.
         texts = {column: f"nullif(coalesce(text_{column}.text, r.{raw}), '')" for column, raw in TEXTS}
+        # What decides a record, and the mappings it needs.
+        decision = f"""r.ord, r.file_no, r.source_row, r.bad, f.source_file,
+                   coalesce({texts['partnership_id']}, f.id_prefix || '#' || r.source_row) AS partnership_id,
+                   CASE WHEN r.bad IS NOT NULL THEN [r.bad] ELSE list_filter([
+                       authority.reason, country.reason, odds.reason, budget.reason, start_year.reason,
+                       end_year.reason,
+                       CASE WHEN end_year.year < start_year.year THEN 'fin avant le début : année de fin '
+                            || end_year.year || ' < année de début ' || start_year.year END], lambda x: x IS NOT NULL)
+                   END AS reasons"""
+        deciding = ("authority", "country", "odds", "budget", "start_year", "end_year", "text_partnership_id")
         self.con.execute(f"""
             CREATE OR REPLACE TEMP VIEW assembled AS
-            SELECT r.file_no, r.source_row, r.ord, r.bad, f.source_file,
-                   coalesce({texts['partnership_id']}, f.id_prefix || '#' || r.source_row) AS partnership_id,
+            SELECT {decision},
                    {texts['title']} AS title, authority.name AS fr_authority_name, authority.key AS fr_authority_key,
                    authority.type AS fr_authority_type, authority.commune AS fr_commune_code,
                    authority.departement AS fr_departement_code, authority.region AS fr_region_code,
@@ -324,18 +333,13 @@ class Transformer:
                    {texts['themes_raw']} AS themes_raw, odds.odds AS odds, action_type.code AS action_type,
                    {texts['action_type_raw']} AS action_type_raw, start_year.year AS start_year,
                    end_year.year AS end_year, budget.eur AS budget_eur, {texts['funding']} AS funding,
-                   status.code AS status, {texts['status_raw']} AS status_raw, r.extra,
-                   CASE WHEN r.bad IS NOT NULL THEN [r.bad] ELSE list_filter([
-                       authority.reason, country.reason, odds.reason, budget.reason, start_year.reason,
-                       end_year.reason,
-                       CASE WHEN end_year.year < start_year.year THEN 'fin avant le début : année de fin '
-                            || end_year.year || ' < année de début ' || start_year.year END], lambda x: x IS NOT NULL)
-                   END AS reasons
-            FROM records r JOIN input_files f USING (file_no) {' '.join(joins)}""")
+                   status.code AS status, {texts['status_raw']} AS status_raw, r.extra
+            FROM records r JOIN input_files f USING (file_no) {' '.join(joins.values())}""")
         # What each record becomes: its reasons, if any (the rows themselves are assembled again when written).
-        self.con.execute("""
+        self.con.execute(f"""
             CREATE OR REPLACE TEMP TABLE verdicts AS
-            SELECT ord, file_no, source_row, source_file, partnership_id, bad, reasons FROM assembled""")
+            SELECT {decision} FROM records r JOIN input_files f USING (file_no)
+            {' '.join(joins[name] for name in deciding)}""")
         # The first record of an identifier keeps it (rejected or not); the others are rejected as duplicates.
         self.con.execute("""
             CREATE OR REPLACE TEMP TABLE duplicated AS
