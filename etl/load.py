@@ -24,7 +24,7 @@ from etl.paths import SCHEMA, mapping_files
 from etl.read import RawTable, read_table, source_labels
 from etl.settings import Settings
 from etl.target import UnwritableTarget, check_target
-from etl.transform import Batch, Result, Sink, Transformer
+from etl.transform import Result, Sink, Transformer
 from etl.vocab import (
     action_types,
     authority_types,
@@ -81,12 +81,19 @@ class _Progress:
             self.bar.close()
 
 
-def transform_files(paths: Sequence[Path], sink: Sink | None = None,
-                    progress: bool = False) -> tuple[list[RawTable], Result]:
-    """Read and normalise export files, sending rows in batches to ``sink`` (``None``: count only)."""
-    tables = [read_table(p, label) for p, label in zip(paths, source_labels(paths))]
+def open_tables(paths: Sequence[Path]) -> list[RawTable]:
+    """Every input opened (checksum, encoding, separator, header): an unreadable one fails before any work."""
+    return [read_table(p, label) for p, label in zip(paths, source_labels(paths))]
+
+
+def transform_files(paths: Sequence[Path], sink: Sink | None = None, progress: bool = False,
+                    con: duckdb.DuckDBPyConnection | None = None,
+                    tables: list[RawTable] | None = None) -> tuple[list[RawTable], Result]:
+    """Read and normalise export files (``tables``: already opened by :func:`open_tables`), writing the rows to
+    the database of ``con`` when given, else sending them in batches to ``sink`` (``None``: count only)."""
+    tables = open_tables(paths) if tables is None else tables
     bar = _Progress(sum(t.size for t in tables), progress)
-    transformer = Transformer(sink, bar)
+    transformer = Transformer(sink, bar, con=con)
     try:
         for t in tables:
             transformer.add(t)
@@ -205,16 +212,6 @@ def _regions_frame(layers: Layers, departements: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([regions, layout], axis=1)
 
 
-def _db_sink(con: duckdb.DuckDBPyConnection) -> Sink:
-    def sink(table: str, batch: Batch) -> None:
-        df = pd.DataFrame(batch)
-        if table == "partnerships":
-            df = df.astype({"start_year": "Int32", "end_year": "Int32", "budget_eur": "Float64"})
-        _insert(con, table, df)
-
-    return sink
-
-
 def build_id(input_sha256: Sequence[str], geometry_key: str) -> str:
     """The id of a build's content (``build_info.checksum``; its first 12 characters key the app's geometry URLs,
     export cache and API ETags): a sha256 over the package version, ``schema.sql``, every mapping file of the
@@ -280,8 +277,7 @@ def build(inputs: Sequence[str | Path], db_path: str | Path, source_kind: str = 
     built_at = (built_at or dt.datetime.now(dt.UTC).replace(tzinfo=None)).replace(microsecond=0)
     db_path = Path(db_path)
     paths = [Path(p) for p in inputs]
-    for p, label in zip(paths, source_labels(paths)):  # an unreadable file or target fails before any work
-        read_table(p, label)
+    tables = open_tables(paths)  # an unreadable file or target fails before any work
     check_target(db_path, paths)
     layers = load_layers(Path(Settings.from_env().cache_dir))
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -293,7 +289,7 @@ def build(inputs: Sequence[str | Path], db_path: str | Path, source_kind: str = 
         try:
             con.execute("SET enable_progress_bar = false")
             _write_reference(con, layers)
-            tables, result = transform_files(paths, _db_sink(con), progress=progress)
+            tables, result = transform_files(paths, progress=progress, con=con, tables=tables)
             _write_build_info(con, tables, result, layers, source_kind, built_at)
             con.execute("CHECKPOINT")
         finally:

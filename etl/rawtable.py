@@ -41,6 +41,9 @@ class RawTable:
     # What reading found worth telling (records decoded in another encoding, formulas without a value): set
     # by the records iterator, complete once it is exhausted.
     warnings: list[str] = field(default_factory=list)
+    # A CSV file DuckDB's own reader may read as this module would (:func:`etl.read_csv.plain_bytes`): its path,
+    # else ``None`` (XLSX, bytes in memory, mixed encodings, NUL bytes, blank lines).
+    plain_path: str | None = None
 
     @property
     def rows(self) -> list[list[str]]:

@@ -74,7 +74,7 @@ def read_table(path: str | Path, label: str | None = None) -> RawTable:
     elif magic == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise UnreadableInput(f"{name} : ancien format Excel (.xls) ; enregistrez-le en .xlsx ou en CSV")
     else:
-        table = _open_csv(lambda: path.open("rb"), name)
+        table = _open_csv(lambda: path.open("rb"), name, str(path))
     if not any(table.header):
         raise UnreadableInput(f"{name} : pas de ligne d'en-tête")
     return table

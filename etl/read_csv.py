@@ -18,6 +18,7 @@ import csv
 import hashlib
 import io
 import itertools
+import re
 from collections import deque
 from collections.abc import Callable, Iterator
 
@@ -53,10 +54,36 @@ def decode(data: bytes) -> tuple[str, str]:
     return data[start:].decode("utf-8" if encoding.startswith("utf-8") else "cp1252", "coopatlas-c1"), encoding
 
 
-def _detect(chunks: Callable[[], Iterator[bytes]]) -> tuple[str, str, int]:
+_BLANK_LINE = re.compile(rb"\n\r?\n")
+
+
+class PlainBytes:
+    """Whether a file's bytes are plain enough for DuckDB's CSV reader to read its records as :class:`_Lines`
+    and ``csv`` do: no NUL or 0x01 byte (DuckDB's null marker here), no carriage return but before a line feed, no
+    blank line (DuckDB skips blank lines, which would shift the record numbers). Fed chunk by chunk, at C speed."""
+
+    def __init__(self) -> None:
+        self.plain, self.tail = True, b""
+
+    def feed(self, chunk: bytes) -> None:
+        if not self.plain or not chunk:
+            return
+        edge = self.tail + chunk[:2]  # what spans the previous chunk and this one
+        lone_cr = b"\r" in chunk and chunk.count(b"\r") - chunk.count(b"\r\n") - chunk.endswith(b"\r")
+        if (lone_cr or (self.tail.endswith(b"\r") and not chunk.startswith(b"\n")) or b"\x00" in chunk
+                or b"\x01" in chunk or _BLANK_LINE.search(chunk) or _BLANK_LINE.search(edge)):
+            self.plain = False
+        self.tail = (self.tail + chunk)[-2:] if len(chunk) < 2 else chunk[-2:]
+
+    def done(self) -> bool:
+        return self.plain and not self.tail.endswith(b"\r")
+
+
+def _detect(chunks: Callable[[], Iterator[bytes]], plain: PlainBytes | None = None) -> tuple[str, str, int]:
     """``(encoding, sha256, size)``: ``utf-8-sig`` or ``utf-8`` when the whole file is UTF-8; else ``cp1252``
     when nothing in it is UTF-8 beyond ASCII (a second pass); else a mixed file named majority first,
-    ``utf-8+cp1252`` or ``cp1252+utf-8``, by the characters of each. Both passes run at C speed."""
+    ``utf-8+cp1252`` or ``cp1252+utf-8``, by the characters of each. Both passes run at C speed. ``plain``, when
+    given, is fed every chunk of the first pass."""
     sha = hashlib.sha256()
     utf8 = codecs.getincrementaldecoder("utf-8")()
     ok_utf8 = True
@@ -66,6 +93,8 @@ def _detect(chunks: Callable[[], Iterator[bytes]]) -> tuple[str, str, int]:
             first = chunk[:3]
         sha.update(chunk)
         size += len(chunk)
+        if plain is not None:
+            plain.feed(chunk)
         if ok_utf8:
             try:
                 utf8.decode(chunk)
@@ -221,14 +250,17 @@ def _lines(binary: io.BufferedIOBase, encoding: str, mark: str | None, most: int
     return _MixedLines(binary, mark, most)
 
 
-def _open_csv(opener: Callable[[], io.BufferedIOBase], source_file: str) -> RawTable:
+def _open_csv(opener: Callable[[], io.BufferedIOBase], source_file: str, path: str | None = None) -> RawTable:
+    """A CSV export as a :class:`RawTable`; ``path``, when it is a file on disk, lets a plain UTF-8 file be read
+    by DuckDB (``RawTable.plain_path``)."""
     def chunks() -> Iterator[bytes]:
         with opener() as f:
             while chunk := f.read(CHUNK):
                 yield chunk
 
     lim = limits()
-    encoding, sha, size = _detect(chunks)
+    scan = PlainBytes()
+    encoding, sha, size = _detect(chunks, scan)
     with opener() as f:
         head = f.read(64 * 1024)
     if not head.removeprefix(BOM).strip():
@@ -306,7 +338,9 @@ def _open_csv(opener: Callable[[], io.BufferedIOBase], source_file: str) -> RawT
         b = state["binary"]
         return b.tell() if b is not None and not b.closed else size
 
-    return RawTable(source_file, header, records, encoding, delimiter, sha, size, position, warnings=warnings)
+    plain = path if path is not None and encoding in ("utf-8", "utf-8-sig") and scan.done() else None
+    return RawTable(source_file, header, records, encoding, delimiter, sha, size, position, warnings=warnings,
+                    plain_path=plain)
 
 
 def read_csv_bytes(data: bytes, source_file: str) -> RawTable:

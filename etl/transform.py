@@ -1,16 +1,24 @@
-"""Records of an export → partnerships and rejected rows.
+"""Records of an export → partnerships and rejected rows, assembled in DuckDB.
 
-Each distinct raw value of a column is normalised once (an export has a few hundred spellings even at a million
-rows), then records are assembled. Every record ends up in exactly one of the two outputs.
+The records are staged in DuckDB (:mod:`etl.stage`: DuckDB's own CSV reader for plain files, the careful Python
+reader for the others). Each normaliser of :mod:`etl.normalise` is applied in Python to the *distinct* raw values of
+its fields only (an export has a few hundred spellings even at a million rows) and its results, or its rejection
+reason, go back to DuckDB as a mapping table that is joined to the records. What only compares records (end before
+start, duplicate identifiers) is decided in SQL; partnerships are written by one ``INSERT … SELECT``. Every record
+ends up in exactly one of the two outputs.
 """
 
 from __future__ import annotations
 
 import json
+import tempfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+import duckdb
+import pandas as pd
 
 from etl.columns import ColumnMap, map_columns
 from etl.normalise import Invalid
@@ -21,7 +29,8 @@ from etl.normalise.odd import normalise_odds
 from etl.normalise.text import clean
 from etl.normalise.themes import normalise_themes
 from etl.normalise.years import normalise_year
-from etl.read import BadRecord, RawTable, UnreadableInput
+from etl.read import RawTable, UnreadableInput
+from etl.stage import MAYBE_UNCLEAN, Staged, raw_json, stage
 from etl.vocab import Matcher, action_types, rrma_for, statuses
 
 PARTNERSHIP_COLUMNS = (
@@ -31,9 +40,15 @@ PARTNERSHIP_COLUMNS = (
     "action_type_raw", "start_year", "end_year", "budget_eur", "funding", "status", "status_raw", "extra",
 )
 REJECTED_COLUMNS = ("source_file", "source_row", "reason", "raw")
-# Batches go to the sink every 50,000 records, or sooner once they hold this many characters of cells: records
-# of long cells (up to cells.max_chars each) must not pile up gigabytes before they are written.
-FLUSH_CHARS = 16_000_000
+# The fields of data/columns.toml a record is read for (the others are extra).
+FIELDS = ("partnership_id", "title", "fr_authority_name", "fr_authority_type", "fr_code", "departement", "region",
+          "partner_country", "partner_authority_name", "themes", "odds", "action_type", "start_year", "end_year",
+          "budget", "funding", "status")
+# Rows go to a Python sink (tests, small files) in batches of this many.
+BATCH_ROWS = 50_000
+# What DuckDB may hold in memory while it assembles (beyond it, it spills to its temporary folder): with Python's
+# own share, a million-row build stays under 1.5 GB.
+MEMORY_LIMIT = "1GB"
 
 
 @dataclass
@@ -54,7 +69,7 @@ Sink = Callable[[str, Batch], None]
 
 @dataclass
 class Result:
-    """What a transformation did. The rows themselves went to the sink in batches."""
+    """What a transformation did. The rows themselves went to the database or the sink."""
 
     files: list[FileStats]
     loaded: int = 0
@@ -94,65 +109,82 @@ class Collector:
         return self.tables["rejected_rows"]
 
 
-class _Memo:
-    """Normalise each distinct value once; remember failures as their reason."""
+@dataclass(frozen=True)
+class Mapping:
+    """A normaliser applied to the distinct values of some fields: ``fn(*raw values)`` gives the ``outputs``
+    (``(column, SQL type)``; a list type travels as JSON) or raises :class:`Invalid`, whose message becomes the
+    mapping's ``reason`` column."""
 
-    def __init__(self, fn: Callable[..., Any]):
-        self.fn = fn
-        self.cache: dict[Any, tuple[bool, Any]] = {}
+    name: str
+    keys: tuple[str, ...]
+    outputs: tuple[tuple[str, str], ...]
+    fn: Callable[..., tuple]
+    sparse: bool = False  # only the values it changes are kept (one key, one output): the others stand for themselves
+    only: str = ""  # SQL: which values of the key ({v}) may change at all (a sparse mapping asks Python about these)
 
-    def __call__(self, *key: Any) -> Any:
-        hit = self.cache.get(key)
-        if hit is None:
-            try:
-                hit = (True, self.fn(*key))
-            except Invalid as exc:
-                hit = (False, str(exc))
-            self.cache[key] = hit
-        ok, value = hit
-        if not ok:
-            raise Invalid(value)
-        return value
+
+def _authority(*raw: str) -> tuple:
+    a = normalise_authority(*raw)
+    return (a.name, a.key, a.type, a.commune_code, a.departement_code, a.region_code,
+            rrma_for(a.region_code, a.departement_code))
+
+
+def _themes(raw: str) -> tuple:
+    codes, unmatched = normalise_themes(raw)
+    return json.dumps(codes), json.dumps(unmatched, ensure_ascii=False)
+
+
+# The texts kept as written, trimmed: column of partnerships ← field.
+TEXTS = (("partnership_id", "partnership_id"), ("title", "title"),
+         ("partner_authority_name", "partner_authority_name"), ("themes_raw", "themes"),
+         ("action_type_raw", "action_type"), ("funding", "funding"), ("status_raw", "status"))
+
+
+def mappings() -> tuple[Mapping, ...]:
+    actions, status = Matcher(action_types()), Matcher(statuses())
+    return (
+        Mapping("authority", ("fr_authority_name", "fr_authority_type", "fr_code", "departement", "region"),
+                (("name", "VARCHAR"), ("key", "VARCHAR"), ("type", "VARCHAR"), ("commune", "VARCHAR"),
+                 ("departement", "VARCHAR"), ("region", "VARCHAR"), ("rrma", "VARCHAR")), _authority),
+        Mapping("country", ("partner_country",), (("iso3", "VARCHAR"),), lambda v: (normalise_country(v),)),
+        Mapping("odds", ("odds",), (("odds", "INTEGER[]"),), lambda v: (json.dumps(normalise_odds(v)),)),
+        Mapping("budget", ("budget",), (("eur", "DOUBLE"),), lambda v: (normalise_budget(v),)),
+        Mapping("start_year", ("start_year",), (("year", "INTEGER"),),
+                lambda v: (normalise_year(v, field="année de début"),)),
+        Mapping("end_year", ("end_year",), (("year", "INTEGER"),),
+                lambda v: (normalise_year(v, field="année de fin"),)),
+        Mapping("themes", ("themes",), (("codes", "VARCHAR[]"), ("unmatched", "VARCHAR")), _themes),
+        Mapping("action_type", ("action_type",), (("code", "VARCHAR"),), lambda v: (actions.get(v),)),
+        Mapping("status", ("status",), (("code", "VARCHAR"),), lambda v: (status.get(v),)),
+        # Identifiers and titles are nearly all distinct: only those that may change go to clean().
+        *(Mapping(f"text_{column}", (raw,), (("text", "VARCHAR"),), lambda v: (clean(v),), sparse=True,
+                  only=MAYBE_UNCLEAN if column in ("partnership_id", "title") else "") for column, raw in TEXTS),
+    )
+
+
+def _sql_list(names) -> str:
+    return ", ".join(names)
 
 
 class Transformer:
-    """Turns :class:`RawTable` objects into one :class:`Result`; identifiers are unique across all inputs."""
+    """Turns :class:`RawTable` objects into one :class:`Result`; identifiers are unique across all inputs.
+
+    The rows go to the ``partnerships`` and ``rejected_rows`` tables of ``con`` when it is given (the database
+    being built), else to ``sink`` in batches (``None``: counted only)."""
 
     def __init__(self, sink: Sink | None = None, progress: Callable[[int], None] | None = None,
-                 batch_rows: int = 50_000, sample_size: int = 200):
-        self.country = _Memo(normalise_country)
-        self.authority = _Memo(normalise_authority)
-        self.odds = _Memo(normalise_odds)
-        self.budget = _Memo(normalise_budget)
-        self.start = _Memo(lambda v: normalise_year(v, field="année de début"))
-        self.end = _Memo(lambda v: normalise_year(v, field="année de fin"))
-        self.themes = _Memo(normalise_themes)
-        actions, status = Matcher(action_types()), Matcher(statuses())
-        self.action = _Memo(actions.get)
-        self.status = _Memo(status.get)
-        self.rrma = _Memo(rrma_for)
-        self.sink = sink or (lambda table, batch: None)
+                 sample_size: int = 200, con: duckdb.DuckDBPyConnection | None = None):
+        self.own = con is None
+        self.con = duckdb.connect(config={"temp_directory": tempfile.gettempdir()}) if con is None else con
+        self.con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        self.sink = sink
         self.progress = progress or (lambda n: None)
-        self.batch_rows = batch_rows
         self.sample_size = sample_size
-        self.seen_ids: dict[str, tuple[str, int]] = {}
         self.seen_files: dict[str, str] = {}  # sha256 → the name of the first input with that content
-        self.unmatched: Counter = Counter()
+        self.inputs: list[tuple[RawTable, ColumnMap, Staged]] = []
         self.result = Result([])
-        self.out: Batch = {c: [] for c in PARTNERSHIP_COLUMNS}
-        self.rejected: Batch = {c: [] for c in REJECTED_COLUMNS}
-        self.held = 0  # characters of the records in the batches, roughly: long cells flush sooner
-
-    def _flush(self, force: bool = False) -> None:
-        if force:
-            self.held = 0
-        for name, batch, columns in (("partnerships", self.out, PARTNERSHIP_COLUMNS),
-                                     ("rejected_rows", self.rejected, REJECTED_COLUMNS)):
-            n = len(batch[columns[0]])
-            if n and (force or n >= self.batch_rows):
-                self.sink(name, batch)
-                for c in columns:
-                    batch[c] = []
+        self.con.execute("CREATE OR REPLACE TEMP TABLE input_files (file_no INTEGER, source_file VARCHAR, "
+                         "id_prefix VARCHAR)")
 
     def add(self, table: RawTable) -> FileStats:
         cols = map_columns(table.header, table.source_file)
@@ -171,103 +203,225 @@ class Transformer:
             self.result.warnings.append(
                 f"{table.source_file} a le même contenu (SHA-256) que {id_prefix} : ses enregistrements sans "
                 "identifiant y sont reconnus et rejetés comme doublons")
-        done = 0
-        for i, record in enumerate(table.records(), start=1):
-            if isinstance(record, BadRecord):  # the reader could not take it whole: rejected, never dropped
-                stats.records += 1
-                stats.rejected += 1
-                self._reject(table, i, [record.reason], record)
-            elif not any(c.strip() for c in record):
-                stats.blank_rows += 1
-                continue
-            else:
-                stats.records += 1
-                if self._record(table, cols, i, record, id_prefix):
-                    stats.loaded += 1
-                else:
-                    stats.rejected += 1
-            self.held += sum(map(len, record))
-            if i % 10_000 == 0 or self.held > FLUSH_CHARS:
-                pos = table.position()
-                self.progress(pos - done)
-                done = pos
-                self._flush(force=self.held > FLUSH_CHARS)
-        self.progress(table.size - done)
+        k = len(self.inputs)
+        staged = stage(self.con, table, f"staged_{k}", self.progress)
+        stats.blank_rows = staged.blank_rows
+        self.con.execute("INSERT INTO input_files VALUES (?, ?, ?)", [k, table.source_file, id_prefix])
+        self.inputs.append((table, cols, staged))
         self.result.warnings += table.warnings
         self.result.files.append(stats)
-        self.result.loaded += stats.loaded
-        self.result.rejected_count += stats.rejected
         return stats
 
     def finish(self) -> Result:
-        self._flush(force=True)
-        for piece, n in self.unmatched.most_common(20):
-            self.result.warnings.append(f"thématique non reconnue (gardée en texte brut) : « {piece} » × {n}")
+        try:
+            if self.inputs:
+                self._assemble()
+                self._report()
+                self._write()
+        finally:
+            if self.own:
+                self.con.close()
         return self.result
 
-    def _reject(self, table: RawTable, row: int, reasons: list[str], record: list[str]) -> bool:
-        out = self.rejected
-        reason = " ; ".join(reasons)
-        out["source_file"].append(table.source_file)
-        out["source_row"].append(row)
-        out["reason"].append(reason)
-        for r in reasons:
-            self.result.reasons[reason_kind(r)] += 1
-        if len(self.result.sample) < self.sample_size:
-            self.result.sample.append((table.source_file, row, reason))
-        names = table.header + [f"colonne {k + 1}" for k in range(len(table.header), len(record))]
-        out["raw"].append(json.dumps(dict(zip(names, record)), ensure_ascii=False))
-        return False
+    # -- assembly ------------------------------------------------------------------------------------------------
 
-    def _record(self, table: RawTable, cols: ColumnMap, row: int, record: list[str], id_prefix: str) -> bool:
-        width = len(table.header)
-        if len(record) > width and any(c.strip() for c in record[width:]):
-            return self._reject(table, row, [
-                f"ligne mal formée : {len(record)} champs au lieu de {width} (séparateur ou guillemet mal placé ?)"
-            ], record)
-        get = lambda name: record[cols.fields[name]] if name in cols.fields and cols.fields[name] < len(record) \
-            else ""  # noqa: E731
-        reasons: list[str] = []
+    def _records_view(self) -> None:
+        """``records``: every staged record with its fields by name (``''`` when absent, as a short record's
+        missing cells), its file, its order (``ord``, across files) and its extra columns as JSON."""
+        selects = []
+        for k, (_table, cols, staged) in enumerate(self.inputs):
+            fields = ", ".join(
+                f"coalesce(s.c{cols.fields[f]}, '') AS {f}" if f in cols.fields else f"'' AS {f}" for f in FIELDS)
+            extra, join = "NULL::VARCHAR", ""
+            if cols.extra:
+                key = "[" + ", ".join(f"coalesce(s.c{i}, '')" for i in cols.extra.values()) + "]"
+                self._extra_map(k, key, list(cols.extra), staged.name)
+                extra, join = "x.extra", f"LEFT JOIN extra_{k} x ON x.k = {key} AND s.bad IS NULL"
+            selects.append(f"SELECT {k} AS file_no, s.source_row, (CAST({k} AS BIGINT) << 32) + s.source_row AS ord, "
+                           f"s.bad, {fields}, {extra} AS extra FROM {staged.name} s {join}")
+        self.con.execute("CREATE OR REPLACE TEMP VIEW records AS " + " UNION ALL ".join(selects))
 
-        def attempt(fn: Callable[..., Any], *args: Any) -> Any:
+    def _extra_map(self, k: int, key: str, labels: list[str], staged: str) -> None:
+        values = [v for (v,) in self.con.execute(f"SELECT DISTINCT {key} FROM {staged} s WHERE bad IS NULL").fetchall()]
+        extras = [{label: cell for label, cell in zip(labels, cells) if cell.strip()} for cells in values]
+        frame = pd.DataFrame({"k": values, "extra": [json.dumps(e, ensure_ascii=False) if e else None
+                                                      for e in extras]}, dtype=object)
+        self.con.register("extra_frame", frame)
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE extra_{k} AS SELECT CAST(k AS VARCHAR[]) AS k, "
+                         "CAST(extra AS VARCHAR) AS extra FROM extra_frame")
+        self.con.unregister("extra_frame")
+
+    def _distinct(self, ms: tuple[Mapping, ...]) -> list[list[tuple]]:
+        """The distinct values of each mapping's keys among the records (those its ``only`` lets through), in
+        one scan: one grouping set per mapping."""
+        exprs: list[str] = []
+        sets = []
+        for m in ms:
+            keys = [f"CASE WHEN {m.only.replace('{v}', f)} THEN {f} END" if m.only else f for f in m.keys]
+            for e in keys:
+                if e not in exprs:
+                    exprs.append(e)
+            sets.append([exprs.index(e) for e in keys])
+        n = len(exprs)
+        # GROUPING_ID sets a bit for each expression a row is not grouped by (the first expression, the highest).
+        masks = [sum(1 << (n - 1 - i) for i in range(n) if i not in s) for s in sets]
+        grouping = ", ".join("(" + _sql_list(f"x{i}" for i in s) + ")" for s in dict.fromkeys(tuple(s) for s in sets))
+        found: dict[int, list[tuple]] = {mask: [] for mask in masks}
+        for g, *values in self.con.execute(
+                f"SELECT GROUPING_ID({_sql_list(f'x{i}' for i in range(n))}), {_sql_list(f'x{i}' for i in range(n))} "
+                f"FROM (SELECT {_sql_list(f'{e} AS x{i}' for i, e in enumerate(exprs))} FROM records "
+                f"WHERE bad IS NULL) GROUP BY GROUPING SETS ({grouping})").fetchall():
+            found[g].append(tuple(values))
+        out = []
+        for s, mask in zip(sets, masks):
+            keys = [tuple(v[i] for i in s) for v in found[mask]]
+            out.append([k for k in keys if None not in k])  # NULL: a value ``only`` left out
+        return out
+
+    def _map(self, m: Mapping, distinct: list[tuple]) -> None:
+        """The table ``map_<name>``: each distinct value of ``m.keys`` among the records (``distinct``), and what
+        ``m.fn`` makes of it or why it cannot."""
+        keys = [f"k{i}" for i in range(len(m.keys))]
+        out: list[tuple] = []
+        empty = (None,) * len(m.outputs)
+        for key in distinct:
             try:
-                return fn(*args)
+                values = m.fn(*key)
+                if not m.sparse or values[0] != key[0]:
+                    out.append((*key, *values, None))
             except Invalid as exc:
-                reasons.append(str(exc))
-                return None
+                out.append((*key, *empty, str(exc)))
+        names = [*keys, *(c for c, _t in m.outputs), "reason"]
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE map_{m.name} ({_sql_list(f'{k} VARCHAR' for k in keys)}, "
+                         f"{_sql_list(f'{c} {t}' for c, t in m.outputs)}, reason VARCHAR)")
+        if out:
+            frame = pd.DataFrame(out, columns=names, dtype=object)
+            casts = [*keys, *(f"CAST(CAST({c} AS JSON) AS {t})" if t.endswith("[]") else f"CAST({c} AS {t})"
+                              for c, t in m.outputs), "CAST(reason AS VARCHAR)"]
+            self.con.register("map_frame", frame)
+            self.con.execute(f"INSERT INTO map_{m.name} SELECT {_sql_list(casts)} FROM map_frame")
+            self.con.unregister("map_frame")
 
-        authority = attempt(self.authority, get("fr_authority_name"), get("fr_authority_type"), get("fr_code"),
-                            get("departement"), get("region"))
-        country = attempt(self.country, get("partner_country"))
-        odds = attempt(self.odds, get("odds"))
-        budget = attempt(self.budget, get("budget"))
-        start = attempt(self.start, get("start_year"))
-        end = attempt(self.end, get("end_year"))
-        if start is not None and end is not None and end < start:
-            reasons.append(f"fin avant le début : année de fin {end} < année de début {start}")
-        raw_id = clean(get("partnership_id"))
-        pid = raw_id or f"{id_prefix}#{row}"
-        first = self.seen_ids.get(pid)
-        if first is not None:
-            reasons.append(f"identifiant en double : « {pid} » (déjà ligne {first[1]} de {first[0]})")
-        else:
-            self.seen_ids[pid] = (table.source_file, row)
-        if reasons:
-            return self._reject(table, row, reasons, record)
+    def _assemble(self) -> None:
+        self._records_view()
+        joins = {}
+        ms = mappings()
+        for m, distinct in zip(ms, self._distinct(ms)):
+            self._map(m, distinct)
+            on = " AND ".join(f"{m.name}.k{i} = r.{f}" for i, f in enumerate(m.keys))
+            joins[m.name] = f"LEFT JOIN map_{m.name} {m.name} ON {on} AND r.bad IS NULL"
+        # clean(value) or None: a value the text mapping does not list is already clean.
+        texts = {column: f"nullif(coalesce(text_{column}.text, r.{raw}), '')" for column, raw in TEXTS}
+        # What decides a record, and the mappings it needs.
+        decision = f"""r.ord, r.file_no, r.source_row, r.bad, f.source_file,
+                   coalesce({texts['partnership_id']}, f.id_prefix || '#' || r.source_row) AS partnership_id,
+                   CASE WHEN r.bad IS NOT NULL THEN [r.bad] ELSE list_filter([
+                       authority.reason, country.reason, odds.reason, budget.reason, start_year.reason,
+                       end_year.reason,
+                       CASE WHEN end_year.year < start_year.year THEN 'fin avant le début : année de fin '
+                            || end_year.year || ' < année de début ' || start_year.year END], lambda x: x IS NOT NULL)
+                   END AS reasons"""
+        deciding = ("authority", "country", "odds", "budget", "start_year", "end_year", "text_partnership_id")
+        self.con.execute(f"""
+            CREATE OR REPLACE TEMP VIEW assembled AS
+            SELECT {decision},
+                   {texts['title']} AS title, authority.name AS fr_authority_name, authority.key AS fr_authority_key,
+                   authority.type AS fr_authority_type, authority.commune AS fr_commune_code,
+                   authority.departement AS fr_departement_code, authority.region AS fr_region_code,
+                   authority.rrma AS rrma, country.iso3 AS partner_country_iso3,
+                   {texts['partner_authority_name']} AS partner_authority_name, themes.codes AS themes,
+                   {texts['themes_raw']} AS themes_raw, odds.odds AS odds, action_type.code AS action_type,
+                   {texts['action_type_raw']} AS action_type_raw, start_year.year AS start_year,
+                   end_year.year AS end_year, budget.eur AS budget_eur, {texts['funding']} AS funding,
+                   status.code AS status, {texts['status_raw']} AS status_raw, r.extra
+            FROM records r JOIN input_files f USING (file_no) {' '.join(joins.values())}""")
+        # What each record becomes: its reasons, if any (the rows themselves are assembled again when written).
+        self.con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE verdicts AS
+            SELECT {decision} FROM records r JOIN input_files f USING (file_no)
+            {' '.join(joins[name] for name in deciding)}""")
+        # The first record of an identifier keeps it (rejected or not); the others are rejected as duplicates.
+        self.con.execute("""
+            CREATE OR REPLACE TEMP TABLE duplicated AS
+            SELECT v.ord, 'identifiant en double : « ' || v.partnership_id || ' » (déjà ligne '
+                   || (d.first & 4294967295) || ' de ' || f.source_file || ')' AS reason
+            FROM verdicts v
+            JOIN (SELECT partnership_id, min(ord) AS first FROM verdicts WHERE bad IS NULL
+                  GROUP BY partnership_id HAVING count(*) > 1) d USING (partnership_id)
+            JOIN input_files f ON f.file_no = d.first >> 32
+            WHERE v.bad IS NULL AND v.ord <> d.first""")
+        self.con.execute("""
+            UPDATE verdicts v SET reasons = list_append(v.reasons, d.reason) FROM duplicated d WHERE v.ord = d.ord""")
+        self.con.execute("ALTER TABLE verdicts ADD COLUMN reason VARCHAR")
+        self.con.execute("UPDATE verdicts SET reason = array_to_string(reasons, ' ; ') WHERE len(reasons) > 0")
 
-        themes, unmatched = self.themes(get("themes"))
-        self.unmatched.update(unmatched)
-        extra = {label: record[i] for label, i in cols.extra.items() if i < len(record) and record[i].strip()}
-        out = self.out
-        values = (
-            pid, table.source_file, row, clean(get("title")) or None, authority.name, authority.key,
-            authority.type, authority.commune_code, authority.departement_code, authority.region_code,
-            self.rrma(authority.region_code, authority.departement_code), country,
-            clean(get("partner_authority_name")) or None, themes, clean(get("themes")) or None, odds,
-            self.action(get("action_type")), clean(get("action_type")) or None, start, end, budget,
-            clean(get("funding")) or None, self.status(get("status")), clean(get("status")) or None,
-            json.dumps(extra, ensure_ascii=False) if extra else None,
-        )
-        for name, value in zip(PARTNERSHIP_COLUMNS, values):
-            out[name].append(value)
-        return True
+    def _report(self) -> None:
+        con, result = self.con, self.result
+        counts = {k: (loaded, rejected) for k, loaded, rejected in con.execute(
+            "SELECT file_no, count(*) FILTER (WHERE reason IS NULL), count(*) FILTER (WHERE reason IS NOT NULL) "
+            "FROM verdicts GROUP BY file_no").fetchall()}
+        for k, stats in enumerate(result.files):
+            stats.loaded, stats.rejected = counts.get(k, (0, 0))
+            stats.records = stats.loaded + stats.rejected
+            result.loaded += stats.loaded
+            result.rejected_count += stats.rejected
+        for reason, n in con.execute("""
+                SELECT r, count(*) FROM (SELECT ord * 16 + unnest(generate_series(1, len(reasons))) AS o,
+                                                unnest(reasons) AS r FROM verdicts WHERE reason IS NOT NULL)
+                GROUP BY r ORDER BY min(o)""").fetchall():
+            result.reasons[reason_kind(reason)] += n
+        result.sample = con.execute("SELECT source_file, source_row, reason FROM verdicts WHERE reason IS NOT NULL "
+                                    "ORDER BY ord LIMIT ?", [self.sample_size]).fetchall()
+        unmatched: Counter = Counter()
+        for pieces, n in con.execute("""
+                SELECT m.unmatched, count(*) FROM verdicts v JOIN records r USING (ord)
+                JOIN map_themes m ON m.k0 = r.themes
+                WHERE v.reason IS NULL AND m.unmatched <> '[]' GROUP BY m.unmatched ORDER BY min(v.ord)""").fetchall():
+            for piece in json.loads(pieces):
+                unmatched[piece] += n
+        for piece, n in unmatched.most_common(20):
+            result.warnings.append(f"thématique non reconnue (gardée en texte brut) : « {piece} » × {n}")
+
+    # -- output --------------------------------------------------------------------------------------------------
+
+    def _write(self) -> None:
+        # The records without a reason: assembled again (cheaper than keeping them), less the duplicates.
+        partnerships = (f"SELECT {_sql_list(PARTNERSHIP_COLUMNS)} FROM assembled WHERE len(reasons) = 0 "
+                        "AND ord NOT IN (SELECT ord FROM duplicated)")
+        if not self.own:
+            self.con.execute(f"INSERT INTO partnerships ({_sql_list(PARTNERSHIP_COLUMNS)}) {partnerships}")
+        elif self.sink is not None:
+            for batch in _batches(self.con.execute(partnerships), PARTNERSHIP_COLUMNS):
+                self.sink("partnerships", batch)
+        if self.own and self.sink is None:
+            return
+        for batch in self._rejected():
+            if self.own:
+                self.sink("rejected_rows", batch)
+            else:
+                frame = pd.DataFrame(batch, dtype=object)
+                self.con.register("rejected_frame", frame)
+                self.con.execute("INSERT INTO rejected_rows SELECT source_file, CAST(source_row AS INTEGER), "
+                                 "reason, raw FROM rejected_frame")
+                self.con.unregister("rejected_frame")
+
+    def _rejected(self) -> Iterator[Batch]:
+        """The rejected records with their reason and their cells as read (JSON), file by file, in order; read a
+        page at a time (the batch may be written on the same connection in between)."""
+        for k, (table, _cols, staged) in enumerate(self.inputs):
+            cells = ", ".join(f"s.c{i}" for i in range(staged.width))
+            last = 0
+            while rows := self.con.execute(f"""
+                    SELECT v.source_file, v.source_row, v.reason, {cells}, s.n_cells, s.more
+                    FROM verdicts v JOIN {staged.name} s ON s.source_row = v.source_row
+                    WHERE v.file_no = ? AND v.reason IS NOT NULL AND v.source_row > ?
+                    ORDER BY v.source_row LIMIT ?""", [k, last, BATCH_ROWS]).fetchall():
+                last = rows[-1][1]
+                yield {"source_file": [r[0] for r in rows], "source_row": [r[1] for r in rows],
+                       "reason": [r[2] for r in rows],
+                       "raw": [raw_json(table.header, r[3:], staged.width) for r in rows]}
+
+
+def _batches(query: duckdb.DuckDBPyConnection, columns: tuple[str, ...]) -> Iterator[Batch]:
+    while rows := query.fetchmany(BATCH_ROWS):
+        yield {c: list(values) for c, values in zip(columns, zip(*rows))}

@@ -142,7 +142,8 @@ class Monitor:
         def raw(name: str) -> str | None:
             value = query.get(name)
             value = value[-1] if isinstance(value, list | tuple) and value else value
-            return None if value is None or not str(value).strip() else str(value).strip()[:40]
+            text = queries.valid_text(value).strip()[:40]  # kept as typed: without what a URL cannot carry
+            return text or None
 
         typed, problems, pairs = [], [], {}
         for group, _, names, _ in GROUPS:

@@ -10,13 +10,21 @@ code, ``data/epci_history.csv``). An ambiguous name with nothing to decide it is
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import re
+import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from etl.normalise import Invalid
+from etl.normalise import text as _text
 from etl.normalise.text import clean, fold_name
+from etl.paths import data_file
+from etl.settings import Settings
 from etl.vocab import Matcher, authority_name_prefixes, authority_types, read_csv
 from geo import cog
 
@@ -119,8 +127,40 @@ def _rows(df, *columns: str):
     return zip(*([v if isinstance(v, str | int) else None for v in df[c].tolist()] for c in columns), strict=True)
 
 
+def _cog_key() -> str:
+    """What the index is made of: the COG package's version, the code that reads it and the mapping files of
+    ``data/`` it uses."""
+    h = hashlib.sha256(f"{sys.version_info[:2]}\0{cog.cog_version()}".encode())
+    for f in (Path(__file__), Path(_text.__file__), Path(cog.__file__), data_file("region_aliases.csv"),
+              data_file("epci_history.csv")):
+        h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
 @cache
 def _cog() -> _Cog:
+    """The index of the COG, from the cache folder when it holds it (reading and indexing the COG takes about a
+    second, more than the rest of a small build), else built and cached there."""
+    path = Path(Settings.from_env().cache_dir) / f"cog-index-{_cog_key()}.pickle"
+    try:
+        with path.open("rb") as f:
+            index = pickle.load(f)
+        if isinstance(index, _Cog):
+            return index
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, TypeError, ValueError):
+        pass
+    index = _read_cog()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_bytes(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only cache folder: the index is built each time
+    return index
+
+
+def _read_cog() -> _Cog:
     communes = cog.communes()
     dep = {code: (name, reg) for code, name, reg in _rows(cog.departements(), "code", "name", "region_code")}
     dep_by_name = {fold_name(name): code for code, (name, _reg) in dep.items()}

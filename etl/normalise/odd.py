@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from etl.normalise import Invalid
 from etl.normalise.text import clean, fold
@@ -17,6 +18,7 @@ _LABELLED = re.compile(r"^\s*(?:(?:odd|sdg|objectifs?|goals?)\s*(?:n\s*°?|#)?\s
 _NOTHING = frozenset({"odd", "aucun", "nc", "n c", "sans objet", "na"})
 
 
+@cache
 def _goal_names() -> dict[str, int]:
     from etl.vocab import odd_labels
 

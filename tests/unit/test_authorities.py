@@ -116,3 +116,15 @@ def test_epci_renamed_or_merged_keeps_its_key_today():
 def test_epci_found_by_name_with_a_departement_gets_its_siren():
     a = normalise_authority("Lannion-Trégor Communauté", "", "", "Côtes-d'Armor")
     assert a.key == "EPCI:200065928"
+
+
+def test_the_cog_index_is_cached_and_a_damaged_cache_is_built_again(tmp_path, monkeypatch):
+    from etl.normalise import authorities
+
+    monkeypatch.setenv("COOPATLAS_CACHE_DIR", str(tmp_path))
+    built = authorities._cog.__wrapped__()
+    [cached] = tmp_path.glob("cog-index-*.pickle")
+    assert authorities._cog.__wrapped__() == built  # read back from the cache
+    cached.write_bytes(b"not a pickle")
+    assert authorities._cog.__wrapped__() == built
+    assert cached.read_bytes() != b"not a pickle"
