@@ -50,7 +50,7 @@ WARM_POLL_S = 5.0          # how often the warm-up looks for a new build when id
 WARM_DELAY_S = 10.0        # the warm-up of a build starts this long after the worker sees it (readers first)
 PRUNE_AFTER_S = 600        # exports of another build are deleted once this old
 CHROMIUM_TIMEOUT_S = 60
-NICE = 10                  # Chromium's CPU priority: pages first
+NICE = 19                  # Chromium's CPU priority: pages first (the lowest: a render waits for idle CPU)
 WAITERS = 1                # serving threads of a process that may wait for a render (the others: 503 at once)
 
 
