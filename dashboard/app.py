@@ -80,7 +80,7 @@ def _title(page, **variables) -> str:
 
 def create_app(settings: Settings) -> Dash:
     """A Dash app serving one database. Raises :class:`DatabaseMissing` with the command to fix a missing file."""
-    atlas = Atlas(settings.db, threads=settings.query_threads)
+    atlas = Atlas(settings.db, threads=settings.query_threads, cache_dir=settings.cache_dir)
     scripts.defer_ag_grid()
     scripts.drop_data_table()
     app = Dash(

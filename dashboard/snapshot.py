@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -23,6 +25,8 @@ from dashboard.db import DatabaseMissing, Store
 from dashboard.i18n import LANGS
 from etl import editions
 from etl.diff import DIMENSIONS, Comparison
+from geo import insets as insets_module
+from geo import shapes as shapes_module
 from geo.insets import inset, inset_frames
 from geo.shapes import for_plotly
 
@@ -69,7 +73,9 @@ class Snapshot:
     """Everything the app needs from one database build, computed once when the build is opened. ``edition``:
     the date of the kept edition it was opened as, None for the latest build (the served file)."""
 
-    def __init__(self, store: Store, edition: str | None = None):
+    def __init__(self, store: Store, edition: str | None = None, cache_dir: str | Path | None = None):
+        """``cache_dir``: where the lightened map layers of a build are kept once made (a worker that starts,
+        or recycles, then reads them instead of simplifying the geometry again); None: made every time."""
         self.store = store
         self.edition = edition
         self.vocab = queries.vocabulary(store)
@@ -77,15 +83,18 @@ class Snapshot:
         countries = queries.geometry_features(store, "countries")
         bounds = {f["id"]: shapely.bounds(shapely.geometry.shape(f["geometry"])).tolist() for f in countries}
         # the layers' address follows the build and the way they are lightened (cached for a year)
-        self.geometry_version = geometry_version = f"{version}-{_digest(MAP_LAYERS)}"
-        self.countries_geojson = map_layer(countries, **MAP_LAYERS["countries"])
+        self.geometry_version = geometry_version = f"{version}-{_digest([MAP_LAYERS, LAYER_CODE])}"
+        def layer(name: str, features) -> bytes:
+            return _cached_layer(cache_dir, f"{geometry_version}-{name}",
+                                 lambda: map_layer(features(), **MAP_LAYERS[name]))
+
+        self.countries_geojson = layer("countries", lambda: countries)
         region_features = queries.geometry_features(store, "fr_regions", "inset_geometry")
-        self.regions_geojson = map_layer(region_features, **MAP_LAYERS["regions"])
+        self.regions_geojson = layer("regions", lambda: region_features)
         departements = queries.departements(store)
-        self.departements_geojson = map_layer(
-            _in_insets(queries.geometry_features(store, "fr_departements"),
-                       dict(zip(departements["code"], departements["region_code"]))),
-            **MAP_LAYERS["departements"])
+        self.departements_geojson = layer("departements", lambda: _in_insets(
+            queries.geometry_features(store, "fr_departements"),
+            dict(zip(departements["code"], departements["region_code"]))))
         regions = queries.regions(store)
         zones = queries.vocabulary_table(store, "zones")
         self.reference = Reference(
@@ -112,8 +121,34 @@ def _in_insets(features: list[dict], region_of: dict[str, str]) -> list[dict]:
     return [{**f, "geometry": mapping(inset(region_of.get(f["id"], ""), shape(f["geometry"])))} for f in features]
 
 
+def _cached_layer(cache_dir, name: str, make) -> bytes:
+    """A map layer read from ``cache_dir/map-layers/<name>.geojson``, else made and written there (atomically;
+    a cache that cannot be written is only a slower start)."""
+    if cache_dir is None:
+        return make()
+    path = Path(cache_dir) / "map-layers" / f"{name}.geojson"
+    try:
+        return path.read_bytes()
+    except OSError:
+        pass
+    body = make()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(body)
+        os.replace(tmp, path)
+    except OSError as exc:
+        log.warning("couche de carte non mise en cache (%s) : %s", path, exc)
+    return body
+
+
 def _digest(value) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()[:6]
+
+
+# the code that makes the layers: a change of it gives them a new address (and a new cached file)
+LAYER_CODE = hashlib.sha256(b"".join(Path(m.__file__).read_bytes() for m in (sys.modules[__name__], insets_module,
+                                                                               shapes_module))).hexdigest()[:12]
 
 
 def map_layer(features: list[dict], tolerance: float, decimals: int, coverage: bool) -> bytes:
@@ -183,12 +218,13 @@ class Atlas:
     contract or fails to load is logged once and never tried again (until the file changes again); the previous
     snapshot keeps serving and the request never sees the failure."""
 
-    def __init__(self, path: str | Path, threads: int = 1):
+    def __init__(self, path: str | Path, threads: int = 1, cache_dir: str | Path | None = None):
         self.path = Path(path)
         self._threads = threads  # DuckDB threads per query of every store it opens
+        self._cache_dir = cache_dir  # where its snapshots keep their map layers
         self._identity = _identity(self.path)
         self._refused: tuple | None = None
-        self._snapshot = Snapshot(Store(self.path, threads=threads))
+        self._snapshot = Snapshot(Store(self.path, threads=threads), cache_dir=cache_dir)
         self._checked = time.monotonic()
         self._lock = threading.Lock()
         self._editions: OrderedDict[str, tuple[tuple, Snapshot]] = OrderedDict()  # date → (file identity, snapshot)
@@ -220,7 +256,7 @@ class Atlas:
             if hit is not None:
                 return hit
             try:
-                snap = Snapshot(Store(path, threads=self._threads), edition=edition)
+                snap = Snapshot(Store(path, threads=self._threads), edition=edition, cache_dir=self._cache_dir)
             except DatabaseMissing as exc:  # a broken file in the folder: unknown for the reader
                 log.warning("édition refusée : %s", exc)
                 raise editions.UnknownEdition(edition, [e for e in self.editions() if e != edition]) from exc
@@ -276,7 +312,7 @@ class Atlas:
                 self._refuse(identity, exc)
                 return
             try:
-                snapshot = Snapshot(store)
+                snapshot = Snapshot(store, cache_dir=self._cache_dir)
             except Exception as exc:
                 store.close()
                 self._refuse(identity, exc)

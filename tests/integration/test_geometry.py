@@ -54,3 +54,23 @@ def test_world_layer_is_light_and_complete(layers):
     assert not world.geometry.is_empty.any() and world.geometry.is_valid.all()
     small = world[world["iso3"].isin(["COM", "CPV", "STP", "SYC", "MUS"])]
     assert small[["label_lon", "label_lat"]].notna().all().all()
+
+
+def test_a_new_worker_reads_the_map_layers_a_first_one_made(fixture_db, tmp_path, monkeypatch):
+    """The lightened layers of a build are kept in the cache folder: a worker that starts or recycles reads them
+    (it spent seconds simplifying them again), and gets the same bytes at the same address."""
+    from dashboard import snapshot
+    from dashboard.db import Store
+
+    first = snapshot.Snapshot(Store(fixture_db), cache_dir=tmp_path)
+    kept = sorted(p.name for p in (tmp_path / "map-layers").iterdir())
+    assert kept == [f"{first.geometry_version}-{n}.geojson" for n in ("countries", "departements", "regions")]
+
+    def made_again(*args, **kwargs):
+        raise AssertionError("the layer was made again")
+
+    monkeypatch.setattr(snapshot, "map_layer", made_again)
+    second = snapshot.Snapshot(Store(fixture_db), cache_dir=tmp_path)
+    assert second.geometry_version == first.geometry_version
+    assert (second.countries_geojson, second.regions_geojson, second.departements_geojson) == \
+        (first.countries_geojson, first.regions_geojson, first.departements_geojson)

@@ -62,7 +62,8 @@ def test_a_broken_database_moved_over_the_served_one(serving, tmp_path, fixture_
     assert kpi(client, app) == (200, "25")
     opened = []
     real_store = dashboard.snapshot.Store
-    monkeypatch.setattr(dashboard.snapshot, "Store", lambda path: opened.append(path) or real_store(path))
+    monkeypatch.setattr(dashboard.snapshot, "Store",
+                        lambda path, **options: opened.append(path) or real_store(path, **options))
     broken = tmp_path / "broken.duckdb"
     copy_without(db, broken, "partnerships")  # build_info is there: only a full check sees it is not a build
     caplog.set_level(logging.WARNING, logger="dashboard.snapshot")
