@@ -386,8 +386,12 @@ class Transformer:
 
     def _write(self) -> None:
         # The records without a reason: assembled again (cheaper than keeping them), less the duplicates.
+        # Stored by French region, then partner country and start year: the dashboard's queries filter on these,
+        # and DuckDB skips the row groups whose bounds rule them out (file order was ~20 % slower at demo size,
+        # an unordered insert ~30 %).
         partnerships = (f"SELECT {_sql_list(PARTNERSHIP_COLUMNS)} FROM assembled WHERE len(reasons) = 0 "
-                        "AND ord NOT IN (SELECT ord FROM duplicated)")
+                        "AND ord NOT IN (SELECT ord FROM duplicated) "
+                        "ORDER BY fr_region_code, partner_country_iso3, start_year, ord")
         if not self.own:
             self.con.execute(f"INSERT INTO partnerships ({_sql_list(PARTNERSHIP_COLUMNS)}) {partnerships}")
         elif self.sink is not None:

@@ -176,3 +176,10 @@ def test_killed_build_leaves_previous_database_intact(tmp_path, fixture_db, fixt
     assert [p for p in tmp_path.iterdir() if p.name.startswith(".serving.duckdb.building")]  # left by the kill
     build(fixture_exports, db)  # the next build clears what the killed one left
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_partnerships_are_stored_by_region_then_country(con):
+    """The dashboard's queries filter by region and country: stored in that order, DuckDB skips the row groups
+    whose bounds rule them out (measured at 100×: a filter change's p50 424 → 199 ms)."""
+    stored = con.execute("SELECT fr_region_code, partner_country_iso3 FROM partnerships ORDER BY rowid").fetchall()
+    assert stored == sorted(stored, key=lambda r: (r[0] is None, r[0] or "", r[1] is None, r[1] or ""))
