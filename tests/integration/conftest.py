@@ -1,8 +1,11 @@
-"""Fixtures shared by the integration tests: the app on the fixture database and its test client."""
+"""Fixtures shared by the integration tests: the app on the fixture database and its test client; an app
+serving a database of its own that it checks for new builds every 0.05 s (``serving``)."""
 
 import pytest
 
+import dashboard.snapshot
 from dashboard.app import Settings, create_app
+from etl.load import build
 
 
 @pytest.fixture(scope="module")
@@ -13,3 +16,11 @@ def app(fixture_db):
 @pytest.fixture()
 def client(app):
     return app.server.test_client()
+
+
+@pytest.fixture()
+def serving(tmp_path, fixture_exports, monkeypatch):
+    monkeypatch.setattr(dashboard.snapshot, "CHECK_EVERY_S", 0.05)
+    db = tmp_path / "serving.duckdb"
+    build(fixture_exports[:1], db)
+    return create_app(Settings(db=str(db))), db

@@ -10,6 +10,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from dashboard.callback_client import main_inputs, payload
+from dashboard.ids import Ids
 from tests.conftest import ROOT
 
 
@@ -55,3 +57,10 @@ def stop(proc: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+def kpi(client, app) -> tuple[int, str | None]:
+    """The main callback's partnership count through an app's test client: (status, value)."""
+    r = client.post("/_dash-update-component",
+                    json=payload(app, Ids.KPI_PARTNERSHIPS, main_inputs(), {f"{Ids.LANG}.data": "fr"}))
+    return r.status_code, (r.json["response"][Ids.KPI_PARTNERSHIPS]["children"] if r.status_code == 200 else None)

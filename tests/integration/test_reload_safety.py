@@ -11,26 +11,9 @@ import duckdb
 import pytest
 
 import dashboard.snapshot
-from dashboard.app import Settings, create_app
-from dashboard.callback_client import main_inputs, payload
 from dashboard.db import DatabaseMissing, Store
-from dashboard.ids import Ids
 from etl.load import build
-
-
-@pytest.fixture()
-def serving(tmp_path, fixture_exports, monkeypatch):
-    monkeypatch.setattr(dashboard.snapshot, "CHECK_EVERY_S", 0.05)
-    db = tmp_path / "serving.duckdb"
-    build(fixture_exports[:1], db)
-    app = create_app(Settings(db=str(db)))
-    return app, db
-
-
-def kpi(client, app) -> tuple[int, str | None]:
-    r = client.post("/_dash-update-component",
-                    json=payload(app, Ids.KPI_PARTNERSHIPS, main_inputs(), {f"{Ids.LANG}.data": "fr"}))
-    return r.status_code, (r.json["response"][Ids.KPI_PARTNERSHIPS]["children"] if r.status_code == 200 else None)
+from tests.integration.servers import kpi
 
 
 def copy_without(src, dst, table: str, column: str | None = None) -> None:
