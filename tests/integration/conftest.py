@@ -18,6 +18,12 @@ def client(app):
     return app.server.test_client()
 
 
+@pytest.fixture(scope="module")
+def snap(app):
+    """The app's current snapshot (store, vocabulary, reference) of the fixture database."""
+    return app.server.config["coopatlas"].current()
+
+
 @pytest.fixture()
 def serving(tmp_path, fixture_exports, monkeypatch):
     monkeypatch.setattr(dashboard.snapshot, "CHECK_EVERY_S", 0.05)

@@ -15,11 +15,6 @@ from dashboard.pages import home
 
 
 @pytest.fixture(scope="module")
-def snap(app):
-    return app.server.config["coopatlas"].current()
-
-
-@pytest.fixture(scope="module")
 def ongoing(snap) -> int:
     return int(snap.store.df("SELECT count(*) AS n FROM partnerships WHERE status = 'en_cours'").iloc[0]["n"])
 

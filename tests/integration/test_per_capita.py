@@ -17,11 +17,6 @@ PER = MEASURE["par_habitant"]
 
 
 @pytest.fixture(scope="module")
-def snap(app):
-    return app.server.config["coopatlas"].current()
-
-
-@pytest.fixture(scope="module")
 def con(fixture_db):
     c = duckdb.connect(str(fixture_db), read_only=True)
     yield c

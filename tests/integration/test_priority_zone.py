@@ -18,11 +18,6 @@ IN_PRIORITY = f"partner_country_iso3 IN ({', '.join(repr(c) for c in sorted(PRIO
 
 
 @pytest.fixture(scope="module")
-def snap(app):
-    return app.server.config["coopatlas"].current()
-
-
-@pytest.fixture(scope="module")
 def sql(fixture_db):
     con = duckdb.connect(str(fixture_db), read_only=True)
     yield lambda q, params=(): con.execute(q, list(params)).fetchone()[0]

@@ -6,11 +6,6 @@ from dashboard import queries
 from dashboard.pages import authority, country, embed, region, search
 
 
-@pytest.fixture(scope="module")
-def snap(app):
-    return app.server.config["coopatlas"].current()
-
-
 @pytest.mark.parametrize("text, kind, label", [
     ("besancon", "collectivite", "Ville de Besançon"),   # accents ignored
     ("BESANÇON", "collectivite", "Ville de Besançon"),
