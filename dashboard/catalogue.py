@@ -5,7 +5,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextvars
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -141,22 +144,34 @@ def _years(value: str):
 CHARTS: tuple[Chart, ...] = (
     Chart("map-world", "map_world", 460, _world, kind="map"),
     Chart("map-france", "map_france", 460, _france, kind="map"),
-    Chart("ch-themes", "ch_themes", 560,
+    Chart("ch-themes", "ch_themes", 640,
           lambda v: charts.themes_chart(queries.by_theme(v.store, v.f).head(v.top or None), v.count, v.lang)),
-    Chart("ch-odd", "ch_odd", 500, lambda v: charts.odd_chart(queries.by_odd(v.store, v.f), v.count, v.lang)),
+    Chart("ch-odd", "ch_odd", 560, lambda v: charts.odd_chart(queries.by_odd(v.store, v.f), v.count, v.lang)),
     Chart("ch-budget-dist", "ch_budget_dist", 340,
           lambda v: charts.budget_distribution(queries.budget_bins(v.store, v.f), v.known, v.count, v.lang)),
-    Chart("ch-budget-zone", "ch_budget_zone", 300,
+    Chart("ch-budget-zone", "ch_budget_zone", 380,
           lambda v: charts.budget_by_zone(queries.by_zone(v.store, v.f), v.budget, v.lang)),
     Chart("ch-years-count", "ch_years_count", 380, _years("partnerships")),
     Chart("ch-years-budget", "ch_years_budget", 380, _years("budget")),
-    Chart("ch-top-countries", "ch_top_countries", 440,
+    Chart("ch-top-countries", "ch_top_countries", 500,
           lambda v: charts.top_countries(queries.top_countries(v.store, v.f, v.rank), v.ref.countries, v.count,
                                          v.lang, v.rank, v.f.mesure)),
-    Chart("ch-regions", "ch_regions", 520, _regions),
+    Chart("ch-regions", "ch_regions", 580, _regions),
     Chart("ch-types", "ch_types", 300, lambda v: charts.ranking(queries.aggregate(v.store, v.f, "type"),
                                                                f"label_{v.lang}", "key", v.count, v.lang)),
-    Chart("ch-top-authorities", "ch_top_authorities", 440,
+    Chart("ch-top-authorities", "ch_top_authorities", 500,
           lambda v: charts.top_authorities(queries.top_authorities(v.store, v.f, v.rank), v.count, v.lang)),
 )
 CHART: dict[str, Chart] = {c.id: c for c in CHARTS}
+
+# A view's charts are made side by side: DuckDB runs its queries outside the GIL, so one chart's queries run
+# while another's figure is built (a view's wall time, not its CPU, is what a reader waits for).
+_POOL = ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1), thread_name_prefix="coopatlas-chart")
+
+
+def build_all(charts: Iterable[Chart], v: Context) -> list[tuple[dict, str]]:
+    """Each chart's (figure, summary), in the charts' order; the key figures are computed first (most charts
+    use them), and each chart is made in the caller's context (the pinned edition of its links)."""
+    v.kpis  # noqa: B018 (computed once, before the charts that read it)
+    jobs = [_POOL.submit(contextvars.copy_context().run, chart.build, v) for chart in charts]
+    return [job.result() for job in jobs]

@@ -6,17 +6,15 @@ from __future__ import annotations
 from dash import html
 
 from dashboard import links
-from dashboard.catalogue import CHART, Context
+from dashboard.catalogue import CHART, Context, build_all
 from dashboard.components import chart_card, kpi_cards
 from dashboard.i18n import euros, number, t, tn
 
 
 def cards(v: Context, items: tuple[tuple[str, str, int | None, str], ...]) -> list[html.Figure]:
     """``items``: (graph id on this page, chart id in the catalogue, height or None for the chart's own, class)."""
-    out = []
-    for graph_id, chart_id, height, class_name in items:
-        chart = CHART[chart_id]
-        figure, summary = chart.build(v)
+    out, charts = [], [CHART[chart_id] for _, chart_id, _, _ in items]
+    for (graph_id, _, height, class_name), chart, (figure, summary) in zip(items, charts, build_all(charts, v)):
         out.append(chart_card(graph_id, t(chart.title, v.lang), height or chart.height, v.lang, figure=figure,
                               summary=summary, class_name=class_name))
     return out

@@ -12,7 +12,7 @@ from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import components, links, queries, scripts, years
-from dashboard.catalogue import CHARTS, Context
+from dashboard.catalogue import CHARTS, Context, build_all
 from dashboard.components import chart_card, filter_controls, filter_summary, frame, range_inputs
 from dashboard.filters import FILTERS, MEASURES, Filters, query_dict, ranges
 from dashboard.i18n import LOCALES, euros, grid_words, lang_of, number, other, percent, t, tn
@@ -68,8 +68,8 @@ def view(snap, f: Filters) -> dict:
         f"{Ids.KPI_AUTHORITIES}-label.children": tn("unit_authorities", int(v.kpis["authorities"] or 0), lang),
         f"{Ids.KPI_COUNTRIES}-label.children": tn("unit_countries", int(v.kpis["countries"] or 0), lang),
     }
-    for chart in CHARTS:
-        out[f"{chart.id}.figure"], out[f"{chart.id}-summary.children"] = chart.build(v)
+    for chart, (figure, summary) in zip(CHARTS, build_all(CHARTS, v)):
+        out[f"{chart.id}.figure"], out[f"{chart.id}-summary.children"] = figure, summary
     query = f.to_query()
     out[f"{Ids.CSV_LINK}.href"] = links.csv(query)
     out[f"{Ids.PERMALINK}.data"] = query
