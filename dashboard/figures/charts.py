@@ -14,30 +14,51 @@ from dashboard.figures.common import (
     BAR,
     CONTINENT_COLOURS,
     GRID,
+    LEGEND_BELOW,
+    LEGEND_PER_ROW,
+    LEGEND_ROW,
+    SLANT,
+    TICK_OVERHANG,
+    TICK_PAD,
+    TICK_ROW,
+    TITLE_ROW,
     Figure,
     empty_figure,
     figure,
     measure_value,
+    text_width,
+    tick_labels,
     values,
 )
 from dashboard.filters import MEASURE, MEASURES
 from dashboard.i18n import euros, number, percent, t
 
 ACCENT = "#D55E00"  # the selected key among the others
+LABEL_SIZE = 12
+# A bar fills the lower half of its row (the y axis is reversed: the offset goes down from the row's middle),
+# its label the upper half.
+BAR_WIDTH, BAR_OFFSET = 0.42, 0.08
 
 
 def _hbar(labels: list[str], amounts: list[float], lang: str, colours=None, money: bool = False,
           customdata=None, metric: str | None = None) -> Figure:
+    """Horizontal bars, each with its label written above it across the plot: long names stay whole on a phone
+    (where labels beside the bars would leave them no room) and the figure needs no margin for them."""
     text = [measure_value(metric, v, lang) if metric else euros(v, lang) if money else number(v, lang)
             for v in amounts]
     labels = [html.escape(str(lab)) for lab in labels]  # plotly renders a subset of HTML in labels: data is text
     bar = {"type": "bar", "orientation": "h", "x": amounts, "y": labels, "marker": {"color": colours or BAR},
-           "text": text, "textposition": "auto", "textangle": 0, "cliponaxis": False, "hoverinfo": "text",
+           "width": BAR_WIDTH, "offset": BAR_OFFSET, "text": text, "textposition": "outside", "textangle": 0,
+           "textfont": {"size": LABEL_SIZE}, "constraintext": "none", "cliponaxis": False, "hoverinfo": "text",
            "hovertext": [f"{lab} : {tx}" for lab, tx in zip(labels, text)]}
+    names = {"type": "scatter", "mode": "text", "x": [0] * len(labels), "y": labels, "text": labels,
+             "textposition": "top right", "textfont": {"size": LABEL_SIZE}, "cliponaxis": False,
+             "hoverinfo": "skip"}
     if customdata is not None:
-        bar["customdata"] = customdata
-    return figure([bar], lang, yaxis={"autorange": "reversed", "automargin": True, "ticklabelstandoff": 4},
-                  xaxis={"showgrid": True, "gridcolor": GRID, "zeroline": False})
+        bar["customdata"] = names["customdata"] = customdata
+    return figure([bar, names], lang, yaxis={"autorange": "reversed", "showticklabels": False},
+                  xaxis={"showgrid": True, "gridcolor": GRID, "zeroline": False},
+                  margin={"r": TICK_OVERHANG + text_width(text[:1], LABEL_SIZE), "b": TICK_ROW})
 
 
 def _lead(label: str, value: float, total: float, lang: str) -> str:
@@ -100,7 +121,10 @@ def budget_distribution(bins: pd.DataFrame, known: int, count: int, lang: str) -
     fig = figure([{"type": "bar", "x": labels, "y": counts, "marker": {"color": BAR}, "textposition": "auto",
                    "text": [number(v, lang) for v in counts], "hoverinfo": "text",
                    "hovertext": [f"{lab} : {number(v, lang)}" for lab, v in zip(labels, counts)]}], lang,
-                 yaxis={"title": {"text": t("count", lang)}, "gridcolor": GRID}, margin={"t": 36},
+                 yaxis={"title": {"text": t("count", lang)}, "gridcolor": GRID},
+                 margin={"t": 36, "l": text_width(tick_labels(max(counts))) + TITLE_ROW + TICK_PAD,
+                         "r": TICK_OVERHANG + 8,
+                         "b": round(text_width(labels) * SLANT) + TICK_ROW},
                  annotations=[{"text": unknown_note, "xref": "paper", "yref": "paper", "x": 0, "y": 1.12,
                                "showarrow": False, "xanchor": "left", "font": {"size": 12, "color": "#52606d"}}])
     top = bins.nlargest(1, "partnerships").iloc[0]
@@ -136,11 +160,14 @@ def years_chart(df: pd.DataFrame, value: str, continents: dict[str, str], lang: 
         traces.append({"type": "bar", "name": name, "x": values(part["year"]), "y": values(part[value]),
                        "marker": {"color": CONTINENT_COLOURS[continent]}, "hoverinfo": "text",
                        "hovertext": [f"{name} {y} : {fmt(v)}" for y, v in zip(part["year"], part[value])]})
+    per_year = df.groupby("year")[value].sum()
+    legend_rows = -(-len(traces) // LEGEND_PER_ROW)
     fig = figure(traces, lang, barmode="stack", bargap=0.1, showlegend=True,
                  legend={"orientation": "h", "y": -0.25},
                  yaxis={"gridcolor": GRID, "title": {"text": t("budget_eur" if value == "budget" else "count", lang)}},
-                 xaxis={"title": {"text": t("year", lang)}})
-    per_year = df.groupby("year")[value].sum()
+                 xaxis={"title": {"text": t("year", lang)}},
+                 margin={"l": text_width(tick_labels(per_year.max())) + TITLE_ROW + TICK_PAD, "t": 14,
+                         "b": LEGEND_BELOW + LEGEND_ROW * legend_rows})
     peak = int(per_year.idxmax())
     amount = euros(per_year.max(), lang) if value == "budget" else number(per_year.max(), lang)
     first, last = int(per_year.index.min()), int(per_year.index.max())

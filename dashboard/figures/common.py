@@ -7,6 +7,12 @@ every property in Python and cost most of a filter change's server time. Tests v
 
 from __future__ import annotations
 
+import html
+from collections.abc import Iterable
+from functools import lru_cache
+
+from PIL import ImageFont
+
 from dashboard.filters import MEASURE
 from dashboard.i18n import euros, number, plotly_separators
 
@@ -21,6 +27,47 @@ BAR = "#1d6fa5"
 NO_DATA = "#e6e6e6"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 GRID = "#eceff1"
+FONT_SIZE = 13
+# Plotly sizes the margins that hold tick labels and legends by drawing a chart, measuring them, and drawing it
+# again (``automargin``): up to 2.5 times a chart's drawing time. A figure that comes with margins wide enough
+# for its labels is drawn once; ``automargin`` stays on, so a label wider than foreseen still fits (at the
+# price of the second drawing). Widths are Pillow's bundled sans serif scaled to DejaVu Sans, the widest of the
+# usual UI fonts (Linux's default; Segoe UI, San Francisco and Roboto are narrower).
+WIDEST_FONT = 1.1
+TICK_PAD = 14  # between a label and the plot, and before the graph's edge
+TICK_ROW = 25  # the height of a row of horizontal tick labels, with the graph's edge
+TITLE_ROW = 17  # an axis title's line
+TICK_OVERHANG = 28  # the last tick label of an axis, centred on its end, passes it by half its width
+LEGEND_BELOW = 89  # from the plot's bottom to the first row of a horizontal legend below it (ticks, title)
+LEGEND_ROW = 16
+LEGEND_PER_ROW = 4  # continents side by side in a legend on a desktop card
+COLORBAR_BELOW = 65  # a horizontal colour bar under a map, its title above it and its labels below
+COLORBAR_BESIDE = 47  # a vertical colour bar beside a map, before its labels
+SLANT = 0.56  # category labels too long to stand side by side are slanted by 30°: about half their width high
+
+
+@lru_cache(maxsize=8)
+def _font(size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.load_default(size)
+
+
+def text_width(texts: Iterable, size: int = FONT_SIZE) -> int:
+    """The width in pixels of the widest of ``texts`` (HTML-escaped labels are measured as they read)."""
+    font = _font(size)
+    return max((round(font.getlength(html.unescape(str(text))) * WIDEST_FONT) for text in texts), default=0)
+
+
+def tick_labels(value: float) -> list[str]:
+    """The tick labels plotly may write on an axis reaching ``value``, the widest foreseen ("2.5" and "10" below
+    ten, "4000", "600k" or "0.6M", "45M"): for :func:`text_width` only."""
+    value = abs(float(value))
+    if value < 10:
+        return ["0.5", "10"]
+    if value < 10_000:
+        return [f"{value * 1.05:.0f}"]
+    power = max(p for p in (3, 6, 9, 12) if value >= 10 ** p)
+    suffix = {3: "k", 6: "M", 9: "G", 12: "T"}[power]
+    return [f"{value / 10 ** power:.0f}{suffix}", f"{value / 10 ** (power + 3):.1f}{suffix}"]
 
 
 def figure(data: list[dict], lang: str, **layout) -> Figure:
@@ -28,7 +75,7 @@ def figure(data: list[dict], lang: str, **layout) -> Figure:
     base = {
         "autosize": True,
         "separators": plotly_separators(lang),
-        "font": {"family": FONT, "size": 13, "color": "#1f2933"},
+        "font": {"family": FONT, "size": FONT_SIZE, "color": "#1f2933"},
         "margin": {"l": 8, "r": 8, "t": 8, "b": 8},
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",

@@ -10,7 +10,18 @@ import html
 
 import pandas as pd
 
-from dashboard.figures.common import NO_DATA, SEQUENTIAL, Figure, figure, measure_value, values
+from dashboard.figures.common import (
+    COLORBAR_BELOW,
+    COLORBAR_BESIDE,
+    NO_DATA,
+    SEQUENTIAL,
+    Figure,
+    figure,
+    measure_value,
+    text_width,
+    tick_labels,
+    values,
+)
 from dashboard.filters import MEASURE
 from dashboard.i18n import euros, number, t, tn
 
@@ -94,7 +105,7 @@ def world_map(countries: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: s
         coloraxis={"colorscale": SEQUENTIAL, "colorbar": {
             "title": {"text": t(MEASURE[metric].label, lang), "side": "top"}, "orientation": "h", "thickness": 10,
             "len": 0.5, "x": 0.5, "xanchor": "center", "y": 0, "yanchor": "top"}},
-        margin={"l": 0, "r": 0, "t": 0, "b": 48},
+        margin={"l": 0, "r": 0, "t": 0, "b": COLORBAR_BELOW},
         geo={"visible": False, "showframe": False, "projection": {"type": "natural earth"},
              "lonaxis": {"range": lon}, "lataxis": {"range": lat}, "bgcolor": "rgba(0,0,0,0)",
              "domain": {"x": [0, 1], "y": [0, 1]}},
@@ -147,6 +158,7 @@ def france_map(regions: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: st
     return figure(
         traces, lang,
         coloraxis={"colorscale": SEQUENTIAL, "colorbar": {"thickness": 10, "len": 0.6, "title": {"text": ""}}},
+        margin={"r": text_width(tick_labels(top)) + COLORBAR_BESIDE},
         geo={"visible": False, "projection": {"type": "mercator"}, "bgcolor": "rgba(0,0,0,0)",
              **({"fitbounds": "locations"} if focus is None else _zoom(focus))},
     )

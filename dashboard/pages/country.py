@@ -14,7 +14,7 @@ from dashboard.pages import common, not_found
 from dashboard.pages.registry import Page
 
 CHARTS = (("c-map", "map-france", 420, "card chart"), ("c-authorities", "ch-top-authorities", 440, "card chart"),
-          ("c-themes", "ch-themes", 360, "card chart"), ("c-years", "ch-years-count", 360, "card chart"))
+          ("c-themes", "ch-themes", None, "card chart"), ("c-years", "ch-years-count", 360, "card chart"))
 
 
 def known(snap, iso3: str = "") -> bool:

@@ -166,7 +166,7 @@ def test_markup_in_data_is_shown_as_text(browser, hostile_server):
         By.CSS_SELECTOR, "#grid .ag-row [col-id='fr_authority_name']")])
     assert "<img src=x onerror=alert(1)>" in cells
     ticks = browser.execute_script(
-        "return Array.from(document.querySelectorAll('#ch-top-authorities .ytick text')).map(t => t.textContent)")
+        "return Array.from(document.querySelectorAll('#ch-top-authorities .textpoint text')).map(t => t.textContent)")
     assert "<img src=x onerror=alert(1)>" in ticks
     assert not browser.find_elements(By.CSS_SELECTOR, "img[src='x']")
     time.sleep(0.5)
@@ -428,4 +428,27 @@ def test_phone_year_range_fits_without_sideways_scroll(browser, live_server):
                 right: Math.max(...marks.map(m => m.getBoundingClientRect().right)),
                 play: document.getElementById('play-years').getBoundingClientRect().right};""")
     assert seen["width"] <= 390 and seen["right"] <= 390 and seen["play"] <= 390, seen
+    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+@pytest.mark.parametrize("path", ["/", "/?region=53&mesure=budget", "/?zone=sahel&lang=en"])
+def test_desktop_charts_come_with_room_for_their_labels(browser, live_server, path):
+    """Each chart's margins, given by the server, already hold its labels, legend and colour bar: plotly's
+    ``automargin`` has nothing to push, so no chart is drawn a second time (twice the drawing time)."""
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": 1440, "height": 900, "deviceScaleFactor": 1, "mobile": False})
+    browser.get(live_server + path)
+    wait_for(lambda: loaded(browser) and browser.execute_script(
+        "return document.querySelectorAll('.js-plotly-plot .main-svg').length >= 24"))
+    pushed = browser.execute_script("""
+        const out = {};
+        for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+            const size = gd._fullLayout._size, margin = gd._fullLayout.margin;
+            const more = ['l', 'r', 't', 'b'].filter(k => Math.round(size[k]) > margin[k]);
+            const ticks = [...gd.querySelectorAll('.ytick text, .cbaxis text')].map(t => t.textContent);
+            if (more.length) out[gd.parentElement.id || gd.id] = more.map(
+                k => `${k}: ${Math.round(size[k])} > ${margin[k]}`).concat(ticks);
+        }
+        return out;""")
+    assert pushed == {}
     browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

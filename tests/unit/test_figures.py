@@ -1,5 +1,6 @@
 """Figure builders are pure: small DataFrames in, valid plotly figures (checked by plotly's own validation) out."""
 
+import html
 import json
 
 import pandas as pd
@@ -7,6 +8,7 @@ import plotly.graph_objects as go
 import pytest
 
 from dashboard.figures import charts, maps
+from dashboard.figures.common import text_width, tick_labels
 
 COUNTRIES = pd.DataFrame({
     "iso3": ["MLI", "COM", "FRA", "SEN"], "name_fr": ["Mali", "Comores", "France", "Sénégal"],
@@ -52,6 +54,32 @@ def test_odd_chart_uses_official_colours_and_french_names():
     assert fig["data"][0]["y"] == ["5. Égalité entre les sexes", "6. Eau propre et assainissement"]
     assert text == "ODD 6 arrive en tête avec 7 partenariats (70\u00a0%)."
     assert fig["layout"]["separators"] == ",\u202f"
+
+
+def test_bar_labels_stand_whole_above_their_bars():
+    """Labels are written across the plot above their bars (whole on a phone, clickable like the bars), not
+    beside them where they would take the bars' room."""
+    long = "Communauté d'agglomération du Grand Besançon & Doubs"
+    df = pd.DataFrame({"name": [long, "Lyon"], "key": ["EPCI:1", "COM:69123"], "partnerships": [5, 3]})
+    fig, _ = charts.ranking(df, "name", "key", 8, "fr")
+    valid(fig)
+    bars, names = fig["data"]
+    assert names["mode"] == "text" and names["text"] == [html.escape(long), "Lyon"] == bars["y"]
+    assert names["customdata"] == bars["customdata"] == ["EPCI:1", "COM:69123"] and names["x"] == [0, 0]
+    assert fig["layout"]["yaxis"]["showticklabels"] is False and fig["layout"]["margin"]["l"] == 8
+
+
+def test_margins_hold_the_labels_they_are_given_for():
+    """The margins a figure comes with grow with its labels (plotly then need not draw it twice)."""
+    df = pd.DataFrame({"year": [2010, 2011], "continent": ["afrique", "europe"], "partnerships": [3, 4],
+                       "budget": [2.5e6, 4.5e7]})
+    names = {"afrique": "Afrique", "europe": "Europe"}
+    small, _ = charts.years_chart(df, "partnerships", names, "fr")
+    large, _ = charts.years_chart(df, "budget", names, "fr")
+    assert large["layout"]["margin"]["l"] > small["layout"]["margin"]["l"]
+    assert text_width(["Gouvernance locale, appui institutionnel"]) > 2 * text_width(["Culture"]) > 0
+    assert tick_labels(4.5e7) == ["45M", "0.0G"] and tick_labels(6e5) == ["600k", "0.6M"]
+    assert tick_labels(600) == ["630"] and tick_labels(8) == ["0.5", "10"]
 
 
 def test_budget_distribution_states_the_unknown_share():
