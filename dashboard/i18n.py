@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 import tomllib
 from functools import cache, lru_cache
 from importlib.resources import files
@@ -162,15 +163,23 @@ def percent(share: float | None, lang: str = "fr", decimals: int = 0) -> str:
     return format_percent(share, format=_pattern(pattern), locale=locale)
 
 
+def _long_date(value: dt.date | dt.datetime, lang: str) -> str:
+    """The locale's long date; the first of a month as the language writes it ("1er mars", "March 1")."""
+    locale = LOCALES[lang_of(lang)]
+    pattern = locale_of(lang).date_formats["long"].pattern
+    if value.day == 1:  # CLDR has no ordinal day: the catalogue says how the first is written
+        pattern = re.sub(r"(?<![d'])d(?!d)", "'" + t("first_of_month", lang) + "'", pattern)
+    return format_date(value, format=pattern, locale=locale)
+
+
 def date(value: dt.date | dt.datetime, lang: str = "fr") -> str:
-    """``5 mars 2026`` / ``March 5, 2026``."""
-    return format_date(value, format="long", locale=LOCALES[lang_of(lang)])
+    """``5 mars 2026``, ``1er mars 2026`` / ``March 5, 2026``."""
+    return _long_date(value, lang)
 
 
 def timestamp(value: dt.datetime, lang: str = "fr") -> str:
-    """A build time with its hour, in UTC: ``5 mars 2026 à 14:03 UTC``."""
-    locale = LOCALES[lang_of(lang)]
-    return f"{format_date(value, format='long', locale=locale)} {format_time(value, 'HH:mm', locale=locale)} UTC"
+    """A build time with its hour, in UTC: ``5 mars 2026 14:03 UTC``."""
+    return f"{_long_date(value, lang)} {format_time(value, 'HH:mm', locale=LOCALES[lang_of(lang)])} UTC"
 
 
 def plotly_separators(lang: str) -> str:

@@ -40,7 +40,7 @@ def test_the_pinned_notice_shows_and_links_to_the_latest_edition(browser, editio
     wait_for(lambda: kpi(browser) not in (None, "…"))
     assert kpi(browser) == n(path_of(editions_db, OLD_EDITION))
     notice = browser.find_element(By.ID, "edition-notice")
-    assert notice.is_displayed() and "1 novembre 2026" in notice.text
+    assert notice.is_displayed() and "1er novembre 2026" in notice.text
     notice.find_element(By.ID, "edition-latest").click()
     wait_for(lambda: "edition=" not in browser.current_url and kpi(browser) not in (None, "…"))
     assert browser.current_url.endswith("/?region=84")
@@ -59,7 +59,7 @@ def test_a_pinned_region_pdf_shows_the_old_edition(editions_server, editions_db)
     with urllib.request.urlopen(f"{editions_server}/export/region/53.pdf?edition={OLD_EDITION}", timeout=120) as r:
         assert r.status == 200
         text = PdfReader(io.BytesIO(r.read())).pages[0].extract_text()
-    assert "1 novembre 2026" in text and "1 décembre 2026" not in text
+    assert "1er novembre 2026" in text and "1er décembre 2026" not in text
     with pytest.raises(urllib.error.HTTPError) as missing:
         urllib.request.urlopen(f"{editions_server}/export/region/53.pdf?edition=2026-10-01", timeout=30)
     assert missing.value.code == 404

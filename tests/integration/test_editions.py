@@ -122,7 +122,7 @@ def test_a_pinned_link_shows_the_old_numbers_after_the_new_build(client, app, ed
     pinned = page(client, "/", f"?edition={OLD_EDITION}")
     assert component(pinned, Ids.KPI_PARTNERSHIPS)["children"] == str(old_n)
     notice = component(pinned, Ids.EDITION_NOTICE)
-    assert notice["hidden"] is False and "Édition du 1 novembre 2026" in json.dumps(notice, ensure_ascii=False)
+    assert notice["hidden"] is False and "Édition du 1er novembre 2026" in json.dumps(notice, ensure_ascii=False)
     assert component(pinned, Ids.EDITION_LATEST)["href"] == "?"
     assert component(pinned, Ids.CSV_LINK)["href"] == f"/telecharger.csv?edition={OLD_EDITION}"
     assert f"/suivi?edition={OLD_EDITION}" in pinned and f"edition={OLD_EDITION}&amp;" not in pinned  # nav links
@@ -143,7 +143,7 @@ def test_a_pinned_link_shows_the_old_numbers_after_the_new_build(client, app, ed
 def test_embed_csv_and_api_of_a_pinned_link_keep_the_old_rows(client, editions_db):
     old_n = count(editions.path_of(editions_db, OLD_EDITION))
     embed = page(client, "/embed/ch-odd", f"?edition={OLD_EDITION}")
-    assert "1 novembre 2026" in embed and f"/?edition={OLD_EDITION}" in embed
+    assert "1er novembre 2026" in embed and f"/?edition={OLD_EDITION}" in embed
     rows = client.get(f"/telecharger.csv?edition={OLD_EDITION}").data.decode("utf-8-sig").splitlines()
     assert len(rows) == 1 + old_n and any(r.startswith("A-004;") for r in rows)
     api = client.get(f"/api/v1/partnerships?edition={OLD_EDITION}&limit=1000").json

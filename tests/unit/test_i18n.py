@@ -32,6 +32,9 @@ def test_percent_signed_dates_and_plurals():
     assert signed(-2.1, "fr") == "-2,1" and signed(0, "en") == "+0.0"
     when = dt.datetime(2026, 3, 5, 14, 3)
     assert date(when, "fr") == "5 mars 2026" and date(when, "en") == "March 5, 2026"
+    first = dt.datetime(2026, 12, 1, 9, 5)
+    assert date(first, "fr") == "1er décembre 2026" and date(first, "en") == "December 1, 2026"
+    assert timestamp(first, "fr") == "1er décembre 2026 09:05 UTC"
     assert timestamp(when, "fr") == "5 mars 2026 14:03 UTC"
     assert tn("n_partnerships", 0, "fr") == "0 partenariat" and tn("n_partnerships", 1, "en") == "1 partnership"
     assert tn("n_partnerships", 1200, "fr") == "1\u202f200 partenariats"
