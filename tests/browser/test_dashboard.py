@@ -452,3 +452,17 @@ def test_desktop_charts_come_with_room_for_their_labels(browser, live_server, pa
         return out;""")
     assert pushed == {}
     browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_phone_maps_leave_no_empty_band_below_them(browser, live_server):
+    """On a phone the maps are shorter than on a desktop, and so are their boxes (no blank band below)."""
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+    browser.get(live_server + "/")
+    wait_for(lambda: loaded(browser))
+    boxes = browser.execute_script("""
+        return Array.from(document.querySelectorAll('.map-card .graph-box')).map(b => [
+            Math.round(b.getBoundingClientRect().height),
+            Math.round(b.querySelector('.graph').getBoundingClientRect().height)]);""")
+    assert len(boxes) == 2 and all(box == graph < 400 for box, graph in boxes), boxes
+    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
