@@ -31,8 +31,10 @@ def kpis(store: Store, f: Filters) -> dict:
     return {k: (None if pd.isna(v) else v) for k, v in row.items()}
 
 
-METRIC_SQL = """count(*) AS partnerships, count(DISTINCT p.fr_authority_key) AS authorities,
-                coalesce(sum(p.budget_eur), 0) AS budget, count(p.budget_eur) AS budget_known"""
+# A group's measures; counting distinct authorities is most of a group's cost, so groups that never show it
+# (years, one authority) leave it out.
+COUNT_SQL = "count(*) AS partnerships, coalesce(sum(p.budget_eur), 0) AS budget, count(p.budget_eur) AS budget_known"
+METRIC_SQL = f"{COUNT_SQL}, count(DISTINCT p.fr_authority_key) AS authorities"
 REGION_JOIN = "LEFT JOIN fr_regions r ON r.code = p.fr_region_code"
 DEPARTEMENT_JOIN = "LEFT JOIN fr_departements d ON d.code = p.fr_departement_code"
 # Where a dimension with inhabitants finds its population: the partner country's (Natural Earth's estimate), the
@@ -119,13 +121,13 @@ def by_zone(store: Store, f: Filters) -> pd.DataFrame:
 
 
 def by_year_continent(store: Store, f: Filters) -> pd.DataFrame:
-    return _q(store, f"p.start_year AS year, c.continent AS continent, {METRIC_SQL}", f,
+    return _q(store, f"p.start_year AS year, c.continent AS continent, {COUNT_SQL}", f,
               "AND p.start_year IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2")
 
 
 def top_authorities(store: Store, f: Filters, n: int = 15) -> pd.DataFrame:
     return _q(store, f"""p.fr_authority_key AS key, any_value(p.fr_authority_name) AS name,
-                          any_value(p.fr_authority_type) AS type, {METRIC_SQL}""", f,
+                          any_value(p.fr_authority_type) AS type, {COUNT_SQL}""", f,
               "GROUP BY 1 ORDER BY partnerships DESC, key LIMIT ?", [n])
 
 
