@@ -60,7 +60,8 @@ def top_countries(store: Store, f: Filters, n: int = 15) -> pd.DataFrame:
     measure (among the countries with at least the measure's ``rank_min`` partnerships)."""
     measure = MEASURE[f.mesure]
     having = f"HAVING count(*) >= {measure.rank_min:d}" if measure.rank_min else ""
-    return _q(store, f"p.partner_country_iso3 AS iso3, {METRIC_SQL}, {per_capita_sql('country')}", f,
+    counts = METRIC_SQL if measure.column == "authorities" else COUNT_SQL  # a ranking shows its measure only
+    return _q(store, f"p.partner_country_iso3 AS iso3, {counts}, {per_capita_sql('country')}", f,
               f"GROUP BY 1 {having} ORDER BY {measure.column} DESC NULLS LAST, partnerships DESC, iso3 LIMIT ?",
               [n])  # the column is a measure's, from the catalogue
 
