@@ -202,7 +202,7 @@ def analyse(events: list[dict], state: dict, base: str, wall: float, metrics: di
             callbacks.append({"outputs": outputs, "start_ms": (sent[rid] - (doc_ts or sent[rid])) * 1000,
                               "ms": (end - sent[rid]) * 1000, "bytes": size})
             name = f"callbacks ({outputs})"
-        elif size >= 20_000 or name.startswith(("geo/", "/_dash-layout")):
+        elif size >= 20_000 or name.startswith(("geo/", "/_dash-layout", "dash/dcc/async-", "/assets/topojson")):
             requests_at[name] = {"sent_ms": (sent[rid] - (doc_ts or sent[rid])) * 1000,
                                  "done_ms": (end - (doc_ts or sent[rid])) * 1000}
         by_resource[name] += size
@@ -290,7 +290,7 @@ def report(page: str, s: dict) -> str:
             row = [s[f"script {k}"].get(name, 0) for k in SCRIPT_TIMES]
             if sum(row) >= 5:
                 lines.append("    " + " / ".join(f"{v:6.0f}" for v in row) + f"  {name}")
-    lines.append("  requests of 20 kB or more, layout, geometry: sent → done (ms since navigation):")
+    lines.append("  requests of 20 kB or more, layout, geometry, async chunks: sent → done (ms since navigation):")
     for name, r in sorted(s["requests_at"].items(), key=lambda kv: kv[1]["sent_ms"]):
         lines.append(f"    {r['sent_ms']:7.0f} → {r['done_ms']:7.0f}  {name}")
     lines.append("  callbacks: sent at / round trip (ms), bytes:")
