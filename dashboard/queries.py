@@ -257,6 +257,9 @@ def export_select(f: Filters) -> tuple[str, list]:
 # The last year a partnership is active (the one ``?`` is this year): the definition above, written once.
 LAST_ACTIVE = """CASE WHEN p.end_year IS NOT NULL THEN p.end_year
                 WHEN p.status IN ('termine', 'suspendu') THEN p.start_year ELSE ? END"""
+# A partnership has left (an exit) when its last active year is before this year (the ``?``): one still going
+# is active until this year. The monitor's yearly exits and its authorities' table both say so here.
+ENDED = "{last} < ?"
 
 ACTIVE = """WITH base AS (
     SELECT p.partnership_id, p.fr_authority_key, any_value(p.fr_authority_name) OVER w AS fr_authority_name,
@@ -293,8 +296,8 @@ def monitor_years(store: Store, f: Filters, first: int, last: int, this_year: in
                coalesce(sum(b.budget_eur) FILTER (WHERE b.in_zone), 0) AS zone_budget,
                coalesce(sum(b.budget_eur), 0) AS all_budget,
                count(b.partnership_id) FILTER (WHERE b.in_zone AND b.start_year = y.range) AS entries,
-               count(b.partnership_id) FILTER (WHERE b.in_zone AND b.last_year = y.range AND b.last_year < ?)
-                   AS exits
+               count(b.partnership_id) FILTER (WHERE b.in_zone AND b.last_year = y.range
+                                                     AND {ENDED.format(last="b.last_year")}) AS exits
         FROM range(?, ? + 1) y LEFT JOIN base b ON b.start_year <= y.range AND b.last_year >= y.range
         GROUP BY 1 ORDER BY 1""", [*params, this_year, first, last])
     df["zone_share"] = df["zone_active"] / df["all_active"].where(df["all_active"] > 0)
@@ -304,14 +307,14 @@ def monitor_years(store: Store, f: Filters, first: int, last: int, this_year: in
 
 # The authorities' table of the monitor: each authority's first year in the zone and its last active year there;
 # it "entered" when its first year is within the years shown, it "left" when its last active year is within them
-# and before ``until`` (the last complete year: a partnership still active then has not ended).
+# and it has ended (:data:`ENDED`).
 _MOVERS = """{base},
     movers AS (SELECT fr_authority_key AS key, any_value(fr_authority_name) AS name, min(start_year) AS entered,
                       max(last_year) AS last_active, count(*) AS partnerships
                FROM base WHERE in_zone GROUP BY 1),
     flagged AS (SELECT key, name, partnerships,
                        CASE WHEN entered BETWEEN ? AND ? THEN entered END AS entered_in,
-                       CASE WHEN last_active BETWEEN ? AND ? AND last_active < ? THEN last_active END AS exited
+                       CASE WHEN last_active BETWEEN ? AND ? AND {ended} THEN last_active END AS exited
                 FROM movers)
     SELECT * FROM flagged WHERE entered_in IS NOT NULL OR exited IS NOT NULL"""
 # Orders of the monitor's authorities' table (URL word → SQL); the default is the latest movement first.
@@ -320,17 +323,18 @@ MOVER_ORDER = {"nom": "name {d}, key", "entree": "entered_in {d} NULLS LAST, nam
 MOVER_DEFAULT_ORDER = "greatest(entered_in, exited) DESC, name, key"
 
 
-def _movers(f: Filters, first: int, last: int, until: int, this_year: int) -> tuple[str, list]:
+def _movers(f: Filters, first: int, last: int, this_year: int) -> tuple[str, list]:
     base, params = _active_base(f, this_year)
-    return _MOVERS.format(base=base), [*params, first, last, first, last, until]
+    return _MOVERS.format(base=base, ended=ENDED.format(last="last_active")), \
+        [*params, first, last, first, last, this_year]
 
 
-def monitor_movers(store: Store, f: Filters, first: int, last: int, until: int, this_year: int, sort: str = "",
+def monitor_movers(store: Store, f: Filters, first: int, last: int, this_year: int, sort: str = "",
                    offset: int = 0, limit: int | None = None) -> pd.DataFrame:
     """French authorities that entered the zone (first active year there, ``entered_in``) or left it (last
-    active year there, ``exited``, before ``until``) within ``first``–``last``; ``sort`` is a word of
+    active year there, ``exited``, once ended) within ``first``–``last``; ``sort`` is a word of
     :data:`MOVER_ORDER`, ``-`` first for descending; a page of ``limit`` rows from ``offset`` (all when None)."""
-    sql, params = _movers(f, first, last, until, this_year)
+    sql, params = _movers(f, first, last, this_year)
     word = sort.lstrip("-")
     order = MOVER_ORDER[word].format(d="DESC" if sort.startswith("-") else "ASC") if word in MOVER_ORDER \
         else MOVER_DEFAULT_ORDER
@@ -339,10 +343,9 @@ def monitor_movers(store: Store, f: Filters, first: int, last: int, until: int, 
                     [*params, *((int(limit), max(0, int(offset))) if limit is not None else ())])
 
 
-def monitor_movers_totals(store: Store, f: Filters, first: int, last: int, until: int,
-                          this_year: int) -> dict[str, int]:
+def monitor_movers_totals(store: Store, f: Filters, first: int, last: int, this_year: int) -> dict[str, int]:
     """How many authorities :func:`monitor_movers` lists, and how many of them entered and left."""
-    sql, params = _movers(f, first, last, until, this_year)
+    sql, params = _movers(f, first, last, this_year)
     row = store.df(f"""SELECT count(*) AS authorities, count(entered_in) AS entries, count(exited) AS exits
                        FROM ({sql})""", params).iloc[0]
     return {k: int(row[k]) for k in ("authorities", "entries", "exits")}

@@ -265,7 +265,7 @@ def regions_table(df: pd.DataFrame, m: Monitor, lang: str) -> list:
 
 
 def movers(store: Store, m: Monitor, limit: int | None = None, offset: int = 0):
-    return queries.monitor_movers(store, m.filters, m.first, m.last, m.complete, this_year(), m.sort, offset, limit)
+    return queries.monitor_movers(store, m.filters, m.first, m.last, this_year(), m.sort, offset, limit)
 
 
 def movers_frame(df: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -289,7 +289,7 @@ def _sort_link(m: Monitor, word: str, header: str, first_direction: str) -> tupl
 def movers_table(store: Store, m: Monitor, lang: str) -> list:
     """Every authority that entered the zone or left it in the years shown, a page at a time, sortable by
     each column, with the totals and the CSV."""
-    totals = queries.monitor_movers_totals(store, m.filters, m.first, m.last, m.complete, this_year())
+    totals = queries.monitor_movers_totals(store, m.filters, m.first, m.last, this_year())
     pages = max(1, math.ceil(totals["authorities"] / PAGE_SIZE))
     page = min(m.page, pages)
     df = movers(store, m, PAGE_SIZE, (page - 1) * PAGE_SIZE)
@@ -315,7 +315,7 @@ def movers_table(store: Store, m: Monitor, lang: str) -> list:
                  to(page + 1, "mon_next") if page < pages else None]
     return [html.H3(t("mon_movers", lang)),
             html.P(summary, className="table-count", id="mon-movers-totals", role="status"),
-            html.P(t("mon_movers_hint", lang, year=m.complete), className="hint"),
+            html.P(t("mon_movers_hint", lang, year=this_year()), className="hint"),
             data_table(t("mon_movers", lang), headers, rows, id_="mon-movers-table", sort=sorts,
                        caption_shown=False),
             html.Nav(pager, className="pager", **{"aria-label": t("mon_pages", lang)}) if pager else None,

@@ -74,33 +74,33 @@ def test_periods_and_regions(store, rows):
     assert len(regions) == 18
 
 
-def _left(rows: pd.DataFrame, zone: str, first: int, last: int, until: int) -> dict[str, tuple]:
+def _left(rows: pd.DataFrame, zone: str, first: int, last: int) -> dict[str, tuple]:
     """By the README's words: each authority's first start year and last active year in the zone; it entered when
-    the first is within first–last, left when the last is within them and before ``until``."""
+    the first is within first–last, left when the last is within them and before this year (``YEAR``)."""
     in_zone = rows[pd.Series([zone in list(z) for z in rows["zones"]], index=rows.index) & rows["start_year"].notna()]
     out = {}
     for key, group in in_zone.groupby("fr_authority_key"):
         entered = int(group["start_year"].min())
         left = max(last_active(r) for r in group.itertuples())
-        flags = (first <= entered <= last, first <= left <= last and left < until)
+        flags = (first <= entered <= last, first <= left <= last and left < YEAR)
         if any(flags):
             out[key] = (entered if flags[0] else None, left if flags[1] else None, len(group))
     return out
 
 
 def test_movers_enter_and_leave_with_totals(store, rows):
-    df = queries.monitor_movers(store, Filters(zone="sahel"), 2010, 2025, 2025, YEAR)
-    expected = _left(rows, "sahel", 2010, 2025, 2025)
+    df = queries.monitor_movers(store, Filters(zone="sahel"), 2010, 2025, YEAR)
+    expected = _left(rows, "sahel", 2010, 2025)
     got = {r.key: (None if pd.isna(r.entered_in) else int(r.entered_in), None if pd.isna(r.exited)
                    else int(r.exited), int(r.partnerships)) for r in df.itertuples()}
     assert got == expected
     assert any(v[1] is not None for v in got.values())  # someone left: Lyon's last Sahel year is 2019
-    totals = queries.monitor_movers_totals(store, Filters(zone="sahel"), 2010, 2025, 2025, YEAR)
+    totals = queries.monitor_movers_totals(store, Filters(zone="sahel"), 2010, 2025, YEAR)
     assert totals == {"authorities": len(expected), "entries": sum(v[0] is not None for v in expected.values()),
                       "exits": sum(v[1] is not None for v in expected.values())}
-    by_name = queries.monitor_movers(store, Filters(zone="sahel"), 2010, 2025, 2025, YEAR, "nom")
+    by_name = queries.monitor_movers(store, Filters(zone="sahel"), 2010, 2025, YEAR, "nom")
     assert list(by_name["name"]) == sorted(by_name["name"])
-    page = queries.monitor_movers(store, Filters(zone="sahel"), 2010, 2025, 2025, YEAR, "nom", offset=1, limit=2)
+    page = queries.monitor_movers(store, Filters(zone="sahel"), 2010, 2025, YEAR, "nom", offset=1, limit=2)
     assert list(page["key"]) == list(by_name["key"][1:3])
 
 
@@ -130,7 +130,7 @@ def test_exits_show_nationally_and_totals_are_the_sql_counts(app, client, store,
     from dashboard.pages.monitor import last_complete
 
     until = last_complete(queries.vocabulary(store).last_year)
-    expected = _left(rows, "sahel", 2000, until, until)
+    expected = _left(rows, "sahel", 2000, until)
     found = _layout(app, tri="-sortie")
     table = found["mon-movers-table"]
     body = _text(table.children[2])
@@ -314,3 +314,19 @@ def test_data_page_counts_every_rejection_by_reason(client, store):
     assert coverage.set_index("code").loc["84", "with_budget"] == pytest.approx(
         store.df("SELECT avg((budget_eur IS NOT NULL)::INT) AS s FROM partnerships WHERE fr_region_code = '84'")
         .iloc[0]["s"])
+
+
+def test_a_zone_left_last_year_is_an_exit_in_the_series_and_the_table(shares_db):
+    """Île-de-France's and Brittany's Sahel partnerships of 2020 ended in 2025: the yearly exits and the
+    authorities' table say the same (one rule, ``queries.ENDED``), although 2025 is the last complete year."""
+    from dashboard.db import Store
+
+    s = Store(shares_db)
+    try:
+        years = queries.monitor_years(s, Filters(), 2020, 2025, YEAR).set_index("year")
+        movers = queries.monitor_movers(s, Filters(), 2020, 2025, YEAR).set_index("key")
+        totals = queries.monitor_movers_totals(s, Filters(), 2020, 2025, YEAR)
+    finally:
+        s.close()
+    assert years.loc[2025, "exits"] == 34 + 4 and years.loc[2024, "exits"] == 0
+    assert movers["exited"].to_dict() == {"REG:11": 2025, "REG:53": 2025} and totals["exits"] == 2
