@@ -7,10 +7,10 @@ Exports never take the serving threads from the pages:
   127.0.0.1 serving the same app), never through the public server's threads and never at an address taken from
   the request (a ``Host`` header cannot steer it, nor the cache, keyed by build, region, format and language).
 - Renders run **one at a time** (per export folder: all the workers of ``serve --workers`` share one folder and
-  one lock), at a lower CPU priority, from a **bounded queue**: when it is full, or when every slot of the
-  process is taken, the answer is an immediate ``503`` with ``Retry-After``; a request waits for its render at
-  most ``COOPATLAS_EXPORT_WAIT`` seconds (then 503 + Retry-After; the render goes on and the next try is served
-  from the cache).
+  one lock), at the lowest CPU priority (``SCHED_IDLE``), from a **bounded queue**: when it is full, or when
+  every slot of the process is taken, the answer is an immediate ``503`` with ``Retry-After``; a request waits
+  for its render at most ``COOPATLAS_EXPORT_WAIT`` seconds (then 503 + Retry-After; the render goes on and the
+  next try is served from the cache).
 - Heavy downloads of any kind (CSV of the dashboard and of the API, PNG/PDF) share a per-process limit of
   concurrent requests (:func:`bounded`, :func:`limiter`).
 - Optionally (``COOPATLAS_EXPORT_WARM=1``, the default under ``serve --workers``) the French exports of every
@@ -50,7 +50,7 @@ WARM_POLL_S = 5.0          # how often the warm-up looks for a new build when id
 WARM_DELAY_S = 10.0        # the warm-up of a build starts this long after the worker sees it (readers first)
 PRUNE_AFTER_S = 600        # exports of another build are deleted once this old
 CHROMIUM_TIMEOUT_S = 60
-NICE = 19                  # Chromium's CPU priority: pages first (the lowest: a render waits for idle CPU)
+NICE = 19                  # Chromium's nice value where chrt is missing (else SCHED_IDLE: it waits for idle CPU)
 WAITERS = 1                # serving threads of a process that may wait for a render (the others: 503 at once)
 
 
@@ -151,9 +151,7 @@ def run_chromium(url: str, out: Path, fmt: str, width: int, height: int, timeout
                "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1, EXCLUDE localhost",
                f"--window-size={width},{height}", "--virtual-time-budget=30000", "--run-all-compositor-stages"
                "-before-draw", *target, url]
-        nice = shutil.which("nice")
-        if nice:
-            cmd = [nice, "-n", str(NICE), *cmd]
+        cmd = lowest_priority(cmd)
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         _RUNNING.add(proc)
         try:
@@ -165,6 +163,18 @@ def run_chromium(url: str, out: Path, fmt: str, width: int, height: int, timeout
             _RUNNING.discard(proc)
         if code != 0:
             raise subprocess.CalledProcessError(code, cmd[0])
+
+
+def lowest_priority(cmd: list[str]) -> list[str]:
+    """``cmd`` run at the lowest CPU priority there is: the ``SCHED_IDLE`` policy (``chrt --idle``), which its
+    threads keep whatever nice values they set themselves (Chromium, run as root, sets -8 to 5 on its own threads,
+    undoing ``nice``), and ``nice 19`` where ``chrt`` is missing."""
+    chrt, nice = shutil.which("chrt"), shutil.which("nice")
+    if chrt:
+        cmd = [chrt, "--idle", "0", *cmd]
+    if nice:
+        cmd = [nice, "-n", str(NICE), *cmd]
+    return cmd
 
 
 # --- the private server Chromium reads the print views from -----------------------------------------------------
