@@ -220,7 +220,8 @@ def attack(args) -> dict:
     generate(work / "export.csv", seed=2010)  # another demo: another build, so new exports to render
     build([work / "export.csv"], rebuilt, source_kind="demo")
     port = free_port()
-    env = {**os.environ, "COOPATLAS_EXPORT_WARM": "1" if args.warm else "0"}
+    # a cache folder of its own: the rebuild finds no map layer of an earlier run, as a real one would not
+    env = {**os.environ, "COOPATLAS_EXPORT_WARM": "1" if args.warm else "0", "COOPATLAS_CACHE_DIR": str(work / "cache")}
     code = ("import logging; logging.basicConfig(level=logging.INFO, format='%(asctime)s %(name)s: %(message)s'); "
             f"from dashboard import production; production.run({str(served)!r}, '127.0.0.1', {port}, "
             f"{args.workers}, 4, max_requests={args.max_requests}, max_requests_jitter={args.max_requests // 2})")

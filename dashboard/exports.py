@@ -3,14 +3,15 @@
 
 Exports never take the serving threads from the pages:
 
-- Chromium loads the print view from a **private loopback server** of this process (an ephemeral port on
-  127.0.0.1 serving the same app), never through the public server's threads and never at an address taken from
-  the request (a ``Host`` header cannot steer it, nor the cache, keyed by build, region, format and language).
+- Chromium loads the print view from a **private loopback server** (an ephemeral port on 127.0.0.1 serving the
+  same app, in a process of its own at the idle priority: :class:`_Pages`), never through the public server's
+  threads and never at an address taken from the request (a ``Host`` header cannot steer it, nor the cache,
+  keyed by build, region, format and language).
 - Renders run **one at a time** (per export folder: all the workers of ``serve --workers`` share one folder and
-  one lock), at a lower CPU priority, from a **bounded queue**: when it is full, or when every slot of the
-  process is taken, the answer is an immediate ``503`` with ``Retry-After``; a request waits for its render at
-  most ``COOPATLAS_EXPORT_WAIT`` seconds (then 503 + Retry-After; the render goes on and the next try is served
-  from the cache).
+  one lock), at the lowest CPU priority (``SCHED_IDLE``), from a **bounded queue**: when it is full, or when
+  every slot of the process is taken, the answer is an immediate ``503`` with ``Retry-After``; a request waits
+  for its render at most ``COOPATLAS_EXPORT_WAIT`` seconds (then 503 + Retry-After; the render goes on and the
+  next try is served from the cache).
 - Heavy downloads of any kind (CSV of the dashboard and of the API, PNG/PDF) share a per-process limit of
   concurrent requests (:func:`bounded`, :func:`limiter`).
 - Optionally (``COOPATLAS_EXPORT_WARM=1``, the default under ``serve --workers``) the French exports of every
@@ -22,17 +23,21 @@ from __future__ import annotations
 import atexit
 import contextlib
 import fcntl
+import http.client
+import json
 import logging
 import os
+import select
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from flask import Flask, Response, abort, send_file
@@ -50,7 +55,8 @@ WARM_POLL_S = 5.0          # how often the warm-up looks for a new build when id
 WARM_DELAY_S = 10.0        # the warm-up of a build starts this long after the worker sees it (readers first)
 PRUNE_AFTER_S = 600        # exports of another build are deleted once this old
 CHROMIUM_TIMEOUT_S = 60
-NICE = 19                  # Chromium's CPU priority: pages first (the lowest: a render waits for idle CPU)
+PAGES_START_S = 60         # the page server's start (at the idle priority), or its catching up with a rebuild
+NICE = 19                  # Chromium's nice value where chrt is missing (else SCHED_IDLE: it waits for idle CPU)
 WAITERS = 1                # serving threads of a process that may wait for a render (the others: 503 at once)
 
 
@@ -151,9 +157,7 @@ def run_chromium(url: str, out: Path, fmt: str, width: int, height: int, timeout
                "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1, EXCLUDE localhost",
                f"--window-size={width},{height}", "--virtual-time-budget=30000", "--run-all-compositor-stages"
                "-before-draw", *target, url]
-        nice = shutil.which("nice")
-        if nice:
-            cmd = [nice, "-n", str(NICE), *cmd]
+        cmd = lowest_priority(cmd)
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         _RUNNING.add(proc)
         try:
@@ -167,6 +171,18 @@ def run_chromium(url: str, out: Path, fmt: str, width: int, height: int, timeout
             raise subprocess.CalledProcessError(code, cmd[0])
 
 
+def lowest_priority(cmd: list[str]) -> list[str]:
+    """``cmd`` run at the lowest CPU priority there is: the ``SCHED_IDLE`` policy (``chrt --idle``), which its
+    threads keep whatever nice values they set themselves (Chromium, run as root, sets -8 to 5 on its own threads,
+    undoing ``nice``), and ``nice 19`` where ``chrt`` is missing."""
+    chrt, nice = shutil.which("chrt"), shutil.which("nice")
+    if chrt:
+        cmd = [chrt, "--idle", "0", *cmd]
+    if nice:
+        cmd = [nice, "-n", str(NICE), *cmd]
+    return cmd
+
+
 # --- the private server Chromium reads the print views from -----------------------------------------------------
 
 def _uncompressed(app: Flask):
@@ -177,16 +193,75 @@ def _uncompressed(app: Flask):
     return wsgi
 
 
-def _private_server(app: Flask):
+def serve_pages() -> None:
+    """The page server's process (:class:`_Pages`): the app, with the settings of the worker that started it, on
+    an ephemeral loopback port written on stdout; it exits when that worker closes its stdin (or dies)."""
     from werkzeug.serving import WSGIRequestHandler, make_server
+
+    from dashboard.app import create_app
 
     class Quiet(WSGIRequestHandler):
         def log_request(self, *args, **kwargs) -> None:
             pass
 
-    server = make_server("127.0.0.1", 0, _uncompressed(app), threaded=True, request_handler=Quiet)
+    app = create_app(Settings.from_env())
+    server = make_server("127.0.0.1", 0, _uncompressed(app.server), threaded=True, request_handler=Quiet)
     threading.Thread(target=server.serve_forever, name="coopatlas-export-pages", daemon=True).start()
-    return server
+    print(server.server_port, flush=True)
+    sys.stdin.buffer.read()
+    os._exit(0)
+
+
+class _Pages:
+    """The private server Chromium reads the print views from: a process of its own, started with the first
+    render, at the idle priority like Chromium, so that rendering a print view (its layout, its figures, 5 MB of
+    scripts) takes neither CPU nor the GIL from the serving threads of the worker. One per worker, which it
+    follows: it reads the same files with the same settings, and exits with it (its stdin closes)."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._proc: subprocess.Popen | None = None
+        self.port = 0
+
+    def start(self) -> None:
+        """Started, or started again if it died; RuntimeError when it does not answer in time."""
+        if self._proc is not None and self._proc.poll() is None:
+            return
+        env = {**os.environ, **self.settings.to_env(), "COOPATLAS_EXPORT_WARM": "0"}
+        cmd = lowest_priority([sys.executable, "-c", "from dashboard.exports import serve_pages; serve_pages()"])
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, start_new_session=True)
+        _RUNNING.add(proc)
+        deadline = time.monotonic() + PAGES_START_S
+        line = b""
+        while not line.strip().isdigit():
+            ready, _, _ = select.select([proc.stdout], [], [], max(0.0, deadline - time.monotonic()))
+            line = proc.stdout.readline() if ready else b""
+            if not ready or not line:
+                self._stop(proc)
+                raise RuntimeError("the page server of the exports did not start")
+        self._proc, self.port = proc, int(line)
+
+    def latest(self) -> str | None:
+        """The build it serves as the latest (its own Atlas notices a rebuild within a second), None if it does
+        not answer."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=PAGES_START_S)
+        try:
+            conn.request("GET", links.aggregates("odd"))
+            return json.loads(conn.getresponse().read()).get("build")
+        except (OSError, ValueError, http.client.HTTPException):
+            return None
+        finally:
+            conn.close()
+
+    @staticmethod
+    def _stop(proc: subprocess.Popen) -> None:
+        _RUNNING.discard(proc)
+        _kill(proc)
+
+    def close(self) -> None:
+        if self._proc is not None:
+            self._stop(self._proc)
+            self._proc = None
 
 
 # --- renders --------------------------------------------------------------------------------------------------
@@ -211,7 +286,8 @@ class Exporter:
         self._pending: OrderedDict[tuple, _Job] = OrderedDict()
         self._running: _Job | None = None
         self._thread: threading.Thread | None = None
-        self._pages = None  # the private server, started with the first render
+        # the private page server, started with the first render, with the app's settings and database
+        self._pages = _Pages(replace(server.config.get("coopatlas.settings", self.settings), db=str(atlas.path)))
         self._closed = False
         self._waiter = threading.Semaphore(WAITERS)
         self._warmed = self._warming = None  # builds whose warm-up is done / under way
@@ -354,8 +430,9 @@ class Exporter:
                     raise _Superseded(build)  # queued before a rebuild: its page is no longer served
                 if not job.out.exists():  # another worker may have rendered it meanwhile
                     view, (width, height) = FORMATS[fmt]
+                    self._catch_up(job)
                     with links.pinned(job.edition):
-                        url = self._pages_url() + links.region(code, lang, view)
+                        url = f"http://127.0.0.1:{self._pages.port}" + links.region(code, lang, view)
                     started = time.perf_counter()
                     run_chromium(url, tmp, fmt, width, height, CHROMIUM_TIMEOUT_S)
                     if not tmp.exists() or tmp.stat().st_size == 0:
@@ -367,6 +444,17 @@ class Exporter:
         finally:
             tmp.unlink(missing_ok=True)
             job.done.set()
+
+    def _catch_up(self, job: _Job) -> None:
+        """The page server started, serving the job's build (an edition's is opened by its date)."""
+        self._pages.start()
+        deadline = time.monotonic() + PAGES_START_S
+        while not job.edition and self._pages.latest() != job.key[0]:
+            if job.key[0] != self._served(""):
+                raise _Superseded(job.key[0])
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the page server of the exports does not serve build {job.key[0]}")
+            time.sleep(0.2)
 
     def _served(self, edition: str) -> str | None:
         """The build served as ``edition`` now (the latest's for ""), None when that edition is no longer kept."""
@@ -385,11 +473,6 @@ class Exporter:
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
-    def _pages_url(self) -> str:
-        with self._cond:
-            if self._pages is None:
-                self._pages = _private_server(self.server)
-            return f"http://127.0.0.1:{self._pages.server_port}"
 
     # the warm-up -------------------------------------------------------------------------------------------
     def _next_warm_up(self) -> _Job | None:
@@ -428,6 +511,4 @@ class Exporter:
         with self._cond:
             self._closed = True
             self._cond.notify_all()
-            pages, self._pages = self._pages, None
-        if pages is not None:
-            pages.shutdown()
+        self._pages.close()

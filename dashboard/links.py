@@ -119,6 +119,11 @@ def geometry(build: str, name: str) -> str:
     return f"/geo/{build}/{name}.geojson"
 
 
+def aggregates(by: str) -> str:
+    """The API's counts by ``by`` for the whole Atlas (its answer names the build it was read from)."""
+    return f"/api/v1/aggregates?by={by}"
+
+
 def switch_language(query: str) -> str:
     """The same view in the other language, as a relative link (``?…``); ``query`` already holds the other
     language's ``lang`` (or none for French)."""

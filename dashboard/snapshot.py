@@ -83,18 +83,24 @@ class Snapshot:
         countries = queries.geometry_features(store, "countries")
         bounds = {f["id"]: shapely.bounds(shapely.geometry.shape(f["geometry"])).tolist() for f in countries}
         # the layers' address follows the build and the way they are lightened (cached for a year)
-        self.geometry_version = geometry_version = f"{version}-{_digest([MAP_LAYERS, LAYER_CODE])}"
-        def layer(name: str, features) -> bytes:
-            return _cached_layer(cache_dir, f"{geometry_version}-{name}",
-                                 lambda: map_layer(features(), **MAP_LAYERS[name]))
+        lightening = _digest([MAP_LAYERS, LAYER_CODE])
+        self.geometry_version = geometry_version = f"{version}-{lightening}"
 
-        self.countries_geojson = layer("countries", lambda: countries)
+        def layer(name: str, made_of: list, make: Callable[[], list[dict]]) -> bytes:
+            # kept under what it is made of, not under the build: a rebuild of new partnerships over the same
+            # outlines (every rebuild but a new geometry source) reads the layers instead of simplifying them
+            # again in each worker while readers wait
+            return _cached_layer(cache_dir, f"{name}-{_content(made_of)}-{lightening}",
+                                 lambda: map_layer(make(), **MAP_LAYERS[name]))
+
+        self.countries_geojson = layer("countries", countries, lambda: countries)
         region_features = queries.geometry_features(store, "fr_regions", "inset_geometry")
-        self.regions_geojson = layer("regions", lambda: region_features)
+        self.regions_geojson = layer("regions", region_features, lambda: region_features)
         departements = queries.departements(store)
-        self.departements_geojson = layer("departements", lambda: _in_insets(
-            queries.geometry_features(store, "fr_departements"),
-            dict(zip(departements["code"], departements["region_code"]))))
+        departement_features = queries.geometry_features(store, "fr_departements")
+        region_of = dict(zip(departements["code"], departements["region_code"]))
+        self.departements_geojson = layer("departements", [departement_features, region_of],
+                                          lambda: _in_insets(departement_features, region_of))
         regions = queries.regions(store)
         zones = queries.vocabulary_table(store, "zones")
         self.reference = Reference(
@@ -144,6 +150,11 @@ def _cached_layer(cache_dir, name: str, make) -> bytes:
 
 def _digest(value) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()[:6]
+
+
+def _content(value: list) -> str:
+    """A digest of what a layer is made of, as read from the build (a few hundredths of a second for the world)."""
+    return hashlib.sha256(json.dumps(value, separators=(",", ":")).encode()).hexdigest()[:16]
 
 
 # the code that makes the layers: a change of it gives them a new address (and a new cached file)

@@ -57,6 +57,13 @@ class Settings:
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
+    def to_env(self) -> dict[str, str]:
+        """These settings as the environment :meth:`from_env` reads them back from (for a child process)."""
+        def text(value) -> str:
+            return ("1" if value else "0") if isinstance(value, bool) else str(value)
+
+        return {f.metadata["env"]: text(getattr(self, f.name)) for f in fields(self)}
+
     @staticmethod
     def variables() -> list[str]:
         return [f.metadata["env"] for f in fields(Settings)]

@@ -24,3 +24,9 @@ def test_every_variable_is_declared_once_and_documented():
     assert used <= declared, f"read outside Settings: {used - declared}"
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert all(f"`{v}`" in readme for v in declared), [v for v in declared if f"`{v}`" not in readme]
+
+
+def test_settings_handed_to_a_child_process_through_its_environment_read_back_the_same():
+    s = Settings(db="/srv/atlas.duckdb", debug=True, cache_dir="/tmp/c", export_slots=3, export_wait=7.5,
+                 export_warm=False, editions_keep=0)
+    assert Settings.from_env(s.to_env()) == s
