@@ -65,9 +65,9 @@ def tick_labels(value: float) -> list[str]:
         return ["0.5", "10"]
     if value < 10_000:
         return [f"{value * 1.05:.0f}"]
+    suffixes = {3: "k", 6: "M", 9: "G", 12: "T", 15: "P"}
     power = max(p for p in (3, 6, 9, 12) if value >= 10 ** p)
-    suffix = {3: "k", 6: "M", 9: "G", 12: "T"}[power]
-    return [f"{value / 10 ** power:.0f}{suffix}", f"{value / 10 ** (power + 3):.1f}{suffix}"]
+    return [f"{value / 10 ** power:.0f}{suffixes[power]}", f"{value / 10 ** (power + 3):.1f}{suffixes[power + 3]}"]
 
 
 def figure(data: list[dict], lang: str, **layout) -> Figure:

@@ -61,8 +61,10 @@ def world_map(countries: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: s
     linked = stats.merge(countries, on="iso3", how="inner")
     data = linked[linked[col] > 0]
     sel = set(selected)
-    # drawn in grey: countries without partnership, and those whose value is unknown (per inhabitant: no population)
+    # drawn in grey: countries without partnership, and those whose value is unknown (per inhabitant: no population);
+    # the others only once, in colour (every shape is drawn once: the world map's drawing is most of its cost)
     known = dict(zip(linked["iso3"], _hovers(linked[name_col], linked, lang)))  # each country's text, once
+    drawn = drawn[~drawn["iso3"].isin(set(data["iso3"]))]
     traces = [{
         "type": "choropleth", "name": "base", "geojson": geojson_url, "featureidkey": "id",
         "locations": values(drawn["iso3"]), "z": [0] * len(drawn), "showscale": False,

@@ -30,8 +30,8 @@ def test_world_map_keeps_geometry_out_and_islands_findable():
     assert names == ["base", "data", "small", "flows"]
     base, data, small, flows = fig["data"]
     assert all(tr.get("geojson", "/geo/x/countries.geojson") == "/geo/x/countries.geojson" for tr in fig["data"])
-    assert base["locations"] == ["MLI", "COM", "FRA", "SEN"]  # drawn even without partnership
-    assert "aucun partenariat" in base["hovertext"][3]
+    assert base["locations"] == ["FRA", "SEN"]  # drawn in grey without partnership; the others once, in colour
+    assert "aucun partenariat" in base["hovertext"][1]
     assert data["locations"] == ["MLI", "COM"] and data["marker"]["line"]["width"][0] == 2.5
     assert small["customdata"] == ["COM"]  # a marker for the small island
     assert flows["lon"] == [2.4, -2.0, None, 2.4, 43.3, None]
