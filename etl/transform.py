@@ -194,7 +194,6 @@ class Transformer:
                 f"en-têtes lus : {_headers(table.header)}. Ajoutez l'intitulé dans data/columns.toml s'il est "
                 "seulement écrit autrement."
             )
-        stats = FileStats(table.source_file, table.sha256, table.encoding, table.delimiter)
         self.result.warnings += cols.warnings
         # Records without an identifier are named after their file; a file given twice (same content, any
         # name) gives the same names, so that its records are rejected as duplicates instead of counted twice.
@@ -205,7 +204,9 @@ class Transformer:
                 "identifiant y sont reconnus et rejetés comme doublons")
         k = len(self.inputs)
         staged = stage(self.con, table, f"staged_{k}", self.progress)
-        stats.blank_rows = staged.blank_rows
+        # The encoding once staged: a plain file's is checked by the reader that read it.
+        stats = FileStats(table.source_file, table.sha256, table.encoding, table.delimiter,
+                          blank_rows=staged.blank_rows)
         self.con.execute("INSERT INTO input_files VALUES (?, ?, ?)", [k, table.source_file, id_prefix])
         self.inputs.append((table, cols, staged))
         self.result.warnings += table.warnings
