@@ -44,6 +44,16 @@ class Staged:
     blank_rows: int
     reader: str  # "duckdb" or "python"
 
+    def rows(self, con: duckdb.DuckDBPyConnection, source_rows: list[int]) -> dict[int, tuple]:
+        """The cells, ``n_cells`` and ``more`` of the records numbered ``source_rows``, by number. A file read by
+        DuckDB is looked up by ``rowid`` (DuckDB fetches those rows without scanning the others)."""
+        cols = ", ".join([*cells(self.width), "n_cells", "more"])
+        where = (f"{self.name}_csv WHERE rowid IN (SELECT unnest(?) - 1)" if self.reader == "duckdb"
+                 else f"{self.name} WHERE source_row IN (SELECT unnest(?))")
+        select = (f"CAST(rowid + 1 AS INTEGER), {', '.join(cells(self.width))}, {self.width}, NULL::VARCHAR"
+                  if self.reader == "duckdb" else f"source_row, {cols}")
+        return {r[0]: r[1:] for r in con.execute(f"SELECT {select} FROM {where}", [source_rows]).fetchall()}
+
 
 def cells(width: int) -> list[str]:
     return [f"c{i}" for i in range(width)]
@@ -80,15 +90,16 @@ def _stage_duckdb(con: duckdb.DuckDBPyConnection, table: RawTable, name: str, wi
         con.execute(f"DROP TABLE IF EXISTS {name}_csv")
         return None
     lengths = [f"strlen({c})" for c in cols]  # bytes: at least as many as characters
-    longest, widest = con.execute(
-        f"SELECT max(greatest({', '.join(lengths)})), max({' + '.join(lengths)}) FROM {name}_csv").fetchone()
+    maybe_blank = " AND ".join(f"NOT regexp_matches({c}, '[^{WHITE}]')" for c in cols)
+    longest, widest, maybe = con.execute(
+        f"SELECT max(greatest({', '.join(lengths)})), max({' + '.join(lengths)}), "
+        f"list(rowid) FILTER (WHERE {maybe_blank}) FROM {name}_csv").fetchone()
     if (longest or 0) > lim.cell_max_chars or (widest or 0) + 3 * width > lim.csv_max_line_chars:
         con.execute(f"DROP TABLE {name}_csv")  # the Python reader cuts and names what is too long
         return None
-    maybe_blank = " AND ".join(f"NOT regexp_matches({c}, '[^{WHITE}]')" for c in cols)
-    blank = [row for row, *values in con.execute(
-        f"SELECT rowid + 1, {', '.join(cols)} FROM {name}_csv WHERE {maybe_blank}").fetchall()
-        if not any(v.strip() for v in values)]
+    blank = [row + 1 for row, *values in con.execute(
+        f"SELECT rowid, {', '.join(cols)} FROM {name}_csv WHERE rowid IN (SELECT unnest(?))", [maybe]).fetchall()
+        if not any(v.strip() for v in values)] if maybe else []
     keep = f"WHERE rowid + 1 NOT IN ({', '.join(map(str, blank))})" if blank else ""
     con.execute(f"""CREATE TEMP VIEW {name} AS SELECT CAST(rowid + 1 AS INTEGER) AS source_row, {', '.join(cols)},
                     {width} AS n_cells, NULL::VARCHAR AS more, NULL::VARCHAR AS bad FROM {name}_csv {keep}""")

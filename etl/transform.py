@@ -414,17 +414,16 @@ class Transformer:
         """The rejected records with their reason and their cells as read (JSON), file by file, in order; read a
         page at a time (the batch may be written on the same connection in between)."""
         for k, (table, _cols, staged) in enumerate(self.inputs):
-            cells = ", ".join(f"s.c{i}" for i in range(staged.width))
             last = 0
-            while rows := self.con.execute(f"""
-                    SELECT v.source_file, v.source_row, v.reason, {cells}, s.n_cells, s.more
-                    FROM verdicts v JOIN {staged.name} s ON s.source_row = v.source_row
-                    WHERE v.file_no = ? AND v.reason IS NOT NULL AND v.source_row > ?
-                    ORDER BY v.source_row LIMIT ?""", [k, last, BATCH_ROWS]).fetchall():
+            while rows := self.con.execute("""
+                    SELECT source_file, source_row, reason FROM verdicts
+                    WHERE file_no = ? AND reason IS NOT NULL AND source_row > ?
+                    ORDER BY source_row LIMIT ?""", [k, last, BATCH_ROWS]).fetchall():
                 last = rows[-1][1]
+                raw = staged.rows(self.con, [r[1] for r in rows])
                 yield {"source_file": [r[0] for r in rows], "source_row": [r[1] for r in rows],
                        "reason": [r[2] for r in rows],
-                       "raw": [raw_json(table.header, r[3:], staged.width) for r in rows]}
+                       "raw": [raw_json(table.header, raw[r[1]], staged.width) for r in rows]}
 
 
 def _batches(query: duckdb.DuckDBPyConnection, columns: tuple[str, ...]) -> Iterator[Batch]:
