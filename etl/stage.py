@@ -90,16 +90,16 @@ def _stage_duckdb(con: duckdb.DuckDBPyConnection, table: RawTable, name: str, wi
         con.execute(f"DROP TABLE IF EXISTS {name}_csv")
         return None
     lengths = [f"strlen({c})" for c in cols]  # bytes: at least as many as characters
-    maybe_blank = " AND ".join(f"NOT regexp_matches({c}, '[^{WHITE}]')" for c in cols)
-    longest, widest, maybe = con.execute(
-        f"SELECT max(greatest({', '.join(lengths)})), max({' + '.join(lengths)}), "
-        f"list(rowid) FILTER (WHERE {maybe_blank}) FROM {name}_csv").fetchone()
+    longest, widest = con.execute(
+        f"SELECT max(greatest({', '.join(lengths)})), max({' + '.join(lengths)}) FROM {name}_csv").fetchone()
     if (longest or 0) > lim.cell_max_chars or (widest or 0) + 3 * width > lim.csv_max_line_chars:
         con.execute(f"DROP TABLE {name}_csv")  # the Python reader cuts and names what is too long
         return None
-    blank = [row + 1 for row, *values in con.execute(
-        f"SELECT rowid, {', '.join(cols)} FROM {name}_csv WHERE rowid IN (SELECT unnest(?))", [maybe]).fetchall()
-        if not any(v.strip() for v in values)] if maybe else []
+    # A filter (WHERE) stops at a record's first cell that is not blank; an aggregate's FILTER did not (3× slower).
+    maybe_blank = " AND ".join(f"NOT regexp_matches({c}, '[^{WHITE}]')" for c in cols)
+    blank = [row for row, *values in con.execute(
+        f"SELECT rowid + 1, {', '.join(cols)} FROM {name}_csv WHERE {maybe_blank}").fetchall()
+        if not any(v.strip() for v in values)]
     keep = f"WHERE rowid + 1 NOT IN ({', '.join(map(str, blank))})" if blank else ""
     con.execute(f"""CREATE TEMP VIEW {name} AS SELECT CAST(rowid + 1 AS INTEGER) AS source_row, {', '.join(cols)},
                     {width} AS n_cells, NULL::VARCHAR AS more, NULL::VARCHAR AS bad FROM {name}_csv {keep}""")
