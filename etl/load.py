@@ -268,7 +268,7 @@ def _package_version(name: str) -> str:
     return version(name)
 
 
-def _reference_db(cache: Path, geometry_key: str) -> Path | None:
+def reference_db(cache: Path, geometry_key: str) -> Path | None:
     """A database holding only the reference tables, made once per :func:`reference_key` in the cache folder
     (``reference-<key>.duckdb``): a build starts from a copy of it instead of loading the geometries and writing
     some fifteen tables again (≈ 0.4 s, a third of a demo build). ``None`` when the cache folder cannot hold it
@@ -304,7 +304,7 @@ def _open_build(tmp: Path, cache: Path, geometry_key: str) -> duckdb.DuckDBPyCon
     """The database being built, its reference tables written: copied from the cache folder's reference database
     when there is one (made there if need be), else written here."""
     for _attempt in range(2):  # a damaged reference database is made again once
-        reference = _reference_db(cache, geometry_key)
+        reference = reference_db(cache, geometry_key)
         if reference is None:
             break
         try:
