@@ -41,9 +41,12 @@ class RawTable:
     # What reading found worth telling (records decoded in another encoding, formulas without a value): set
     # by the records iterator, complete once it is exhausted.
     warnings: list[str] = field(default_factory=list)
-    # A CSV file DuckDB's own reader may read as this module would (:func:`etl.read_csv.plain_bytes`): its path,
-    # else ``None`` (XLSX, bytes in memory, mixed encodings, NUL bytes, blank lines).
+    # A CSV file DuckDB's own reader may read as this module would (:class:`etl.read_csv.PlainBytes`): its path,
+    # else ``None`` (XLSX, bytes in memory, NUL bytes, blank lines). Its ``encoding`` says UTF-8 unchecked: DuckDB
+    # checks it as it reads; when the records are read by Python instead, ``settle()`` (called by ``records()``)
+    # has Python find the encoding first.
     plain_path: str | None = None
+    settle: Callable[[], None] = lambda: None
 
     @property
     def rows(self) -> list[list[str]]:

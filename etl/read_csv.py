@@ -55,12 +55,14 @@ def decode(data: bytes) -> tuple[str, str]:
 
 
 _BLANK_LINE = re.compile(rb"\n\r?\n")
+_LONE_CR = re.compile(rb"\r[^\n]")  # a carriage return the chunk shows not followed by a line feed
 
 
 class PlainBytes:
     """Whether a file's bytes are plain enough for DuckDB's CSV reader to read its records as :class:`_Lines`
     and ``csv`` do: no NUL or 0x01 byte (DuckDB's null marker here), no carriage return but before a line feed, no
-    blank line (DuckDB skips blank lines, which would shift the record numbers). Fed chunk by chunk, at C speed."""
+    blank line (DuckDB skips blank lines, which would shift the record numbers). Fed chunk by chunk, at C speed
+    (two regex searches and a byte test per chunk)."""
 
     def __init__(self) -> None:
         self.plain, self.tail = True, b""
@@ -69,9 +71,8 @@ class PlainBytes:
         if not self.plain or not chunk:
             return
         edge = self.tail + chunk[:2]  # what spans the previous chunk and this one
-        lone_cr = b"\r" in chunk and chunk.count(b"\r") - chunk.count(b"\r\n") - chunk.endswith(b"\r")
-        if (lone_cr or (self.tail.endswith(b"\r") and not chunk.startswith(b"\n")) or b"\x00" in chunk
-                or b"\x01" in chunk or _BLANK_LINE.search(chunk) or _BLANK_LINE.search(edge)):
+        if (_LONE_CR.search(chunk) or _LONE_CR.search(edge) or b"\x00" in chunk or b"\x01" in chunk
+                or _BLANK_LINE.search(chunk) or _BLANK_LINE.search(edge)):
             self.plain = False
         self.tail = (self.tail + chunk)[-2:] if len(chunk) < 2 else chunk[-2:]
 
@@ -83,7 +84,9 @@ def _detect(chunks: Callable[[], Iterator[bytes]], plain: PlainBytes | None = No
     """``(encoding, sha256, size)``: ``utf-8-sig`` or ``utf-8`` when the whole file is UTF-8; else ``cp1252``
     when nothing in it is UTF-8 beyond ASCII (a second pass); else a mixed file named majority first,
     ``utf-8+cp1252`` or ``cp1252+utf-8``, by the characters of each. Both passes run at C speed. ``plain``, when
-    given, is fed every chunk of the first pass."""
+    given, is fed every chunk of the first pass; a file it finds plain is **not** checked for UTF-8 here (``utf-8``
+    or ``utf-8-sig`` is returned unchecked): DuckDB's reader checks it as it reads, and :func:`_open_csv` checks
+    again here only when DuckDB cannot read the file (decoding is the costliest part of this pass)."""
     sha = hashlib.sha256()
     utf8 = codecs.getincrementaldecoder("utf-8")()
     ok_utf8 = True
@@ -95,11 +98,15 @@ def _detect(chunks: Callable[[], Iterator[bytes]], plain: PlainBytes | None = No
         size += len(chunk)
         if plain is not None:
             plain.feed(chunk)
-        if ok_utf8:
+        elif ok_utf8:
             try:
                 utf8.decode(chunk)
             except UnicodeDecodeError:
                 ok_utf8 = False
+    if plain is not None:
+        if plain.done():
+            return ("utf-8-sig" if first == BOM else "utf-8"), sha.hexdigest(), size
+        return _detect(chunks)[0], sha.hexdigest(), size
     if ok_utf8:
         try:
             utf8.decode(b"", final=True)
@@ -259,12 +266,13 @@ def _open_csv(opener: Callable[[], io.BufferedIOBase], source_file: str, path: s
                 yield chunk
 
     lim = limits()
-    scan = PlainBytes()
+    scan = PlainBytes() if path is not None else None
     encoding, sha, size = _detect(chunks, scan)
     with opener() as f:
         head = f.read(64 * 1024)
     if not head.removeprefix(BOM).strip():
         raise UnreadableInput(f"{source_file} : fichier vide")
+    unchecked = scan is not None and scan.done()  # UTF-8 unless DuckDB's reader finds otherwise
     minority = {"utf-8+cp1252": CP1252, "cp1252+utf-8": UTF8}.get(encoding)
     with opener() as f:
         first_lines = iter(_lines(f, encoding, None, lim.csv_max_line_chars))
@@ -327,9 +335,12 @@ def _open_csv(opener: Callable[[], io.BufferedIOBase], source_file: str, path: s
     if first and max(map(len, first)) > lim.cell_max_chars:
         raise UnreadableInput(f"{source_file} : en-tête de colonne de plus de {number(lim.cell_max_chars)} "
                               f"caractères ({where('cells.max_chars')})")
+    if unchecked and not _utf8_lines(opener, 1 + sum(c.count("\n") for c in first)):
+        return _open_csv(opener, source_file)  # DuckDB does not check the header it skips: read by Python
     header[:] = [h.strip() for h in first]
 
     def records() -> Iterator[list[str]]:
+        settle()
         rows = all_records()
         next(rows, None)  # header
         yield from rows
@@ -338,9 +349,29 @@ def _open_csv(opener: Callable[[], io.BufferedIOBase], source_file: str, path: s
         b = state["binary"]
         return b.tell() if b is not None and not b.closed else size
 
-    plain = path if path is not None and encoding in ("utf-8", "utf-8-sig") and scan.done() else None
-    return RawTable(source_file, header, records, encoding, delimiter, sha, size, position, warnings=warnings,
-                    plain_path=plain)
+    def settle() -> None:
+        """The encoding checked by Python (DuckDB could not read the file, which would have checked it)."""
+        nonlocal encoding, minority, unchecked
+        if unchecked:
+            unchecked = False
+            encoding = table.encoding = _detect(chunks)[0]
+            minority = {"utf-8+cp1252": CP1252, "cp1252+utf-8": UTF8}.get(encoding)
+
+    plain = path if unchecked else None
+    table = RawTable(source_file, header, records, encoding, delimiter, sha, size, position, warnings=warnings,
+                     plain_path=plain, settle=settle)
+    return table
+
+
+def _utf8_lines(opener: Callable[[], io.BufferedIOBase], n: int) -> bool:
+    """Whether the first ``n`` lines of a file (its BOM aside) are UTF-8."""
+    with opener() as f:
+        data = b"".join(f.readline() for _ in range(n))
+    try:
+        data.removeprefix(BOM).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def read_csv_bytes(data: bytes, source_file: str) -> RawTable:

@@ -194,7 +194,6 @@ class Transformer:
                 f"en-têtes lus : {_headers(table.header)}. Ajoutez l'intitulé dans data/columns.toml s'il est "
                 "seulement écrit autrement."
             )
-        stats = FileStats(table.source_file, table.sha256, table.encoding, table.delimiter)
         self.result.warnings += cols.warnings
         # Records without an identifier are named after their file; a file given twice (same content, any
         # name) gives the same names, so that its records are rejected as duplicates instead of counted twice.
@@ -205,7 +204,9 @@ class Transformer:
                 "identifiant y sont reconnus et rejetés comme doublons")
         k = len(self.inputs)
         staged = stage(self.con, table, f"staged_{k}", self.progress)
-        stats.blank_rows = staged.blank_rows
+        # The encoding once staged: a plain file's is checked by the reader that read it.
+        stats = FileStats(table.source_file, table.sha256, table.encoding, table.delimiter,
+                          blank_rows=staged.blank_rows)
         self.con.execute("INSERT INTO input_files VALUES (?, ?, ?)", [k, table.source_file, id_prefix])
         self.inputs.append((table, cols, staged))
         self.result.warnings += table.warnings
@@ -413,17 +414,16 @@ class Transformer:
         """The rejected records with their reason and their cells as read (JSON), file by file, in order; read a
         page at a time (the batch may be written on the same connection in between)."""
         for k, (table, _cols, staged) in enumerate(self.inputs):
-            cells = ", ".join(f"s.c{i}" for i in range(staged.width))
             last = 0
-            while rows := self.con.execute(f"""
-                    SELECT v.source_file, v.source_row, v.reason, {cells}, s.n_cells, s.more
-                    FROM verdicts v JOIN {staged.name} s ON s.source_row = v.source_row
-                    WHERE v.file_no = ? AND v.reason IS NOT NULL AND v.source_row > ?
-                    ORDER BY v.source_row LIMIT ?""", [k, last, BATCH_ROWS]).fetchall():
+            while rows := self.con.execute("""
+                    SELECT source_file, source_row, reason FROM verdicts
+                    WHERE file_no = ? AND reason IS NOT NULL AND source_row > ?
+                    ORDER BY source_row LIMIT ?""", [k, last, BATCH_ROWS]).fetchall():
                 last = rows[-1][1]
+                raw = staged.rows(self.con, [r[1] for r in rows])
                 yield {"source_file": [r[0] for r in rows], "source_row": [r[1] for r in rows],
                        "reason": [r[2] for r in rows],
-                       "raw": [raw_json(table.header, r[3:], staged.width) for r in rows]}
+                       "raw": [raw_json(table.header, raw[r[1]], staged.width) for r in rows]}
 
 
 def _batches(query: duckdb.DuckDBPyConnection, columns: tuple[str, ...]) -> Iterator[Batch]:

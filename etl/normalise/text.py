@@ -15,6 +15,7 @@ _BARE = {cp: None for cp in range(sys.maxunicode + 1) if unicodedata.combining(c
 _BARE.update({ord("œ"): "oe", ord("Œ"): "oe", ord("æ"): "ae", ord("ß"): "ss"})
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lower-case, accent-free, words separated by one space: ``"Côte d’Ivoire"`` → ``"cote d ivoire"``."""
     bare = unicodedata.normalize("NFKD", text).translate(_BARE)

@@ -2,6 +2,7 @@
 
 import json
 import shutil
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -183,3 +184,44 @@ def test_partnerships_are_stored_by_region_then_country(con):
     whose bounds rule them out (measured at 100×: a filter change's p50 424 → 199 ms)."""
     stored = con.execute("SELECT fr_region_code, partner_country_iso3 FROM partnerships ORDER BY rowid").fetchall()
     assert stored == sorted(stored, key=lambda r: (r[0] is None, r[0] or "", r[1] is None, r[1] or ""))
+
+
+def _tables(db) -> dict[str, list]:
+    with duckdb.connect(str(db), read_only=True) as c:
+        names = [n for (n,) in c.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
+        return {n: c.execute(f"SELECT * FROM {n} ORDER BY ALL").fetchall() for n in names if n != "build_info"}
+
+
+def test_reference_tables_are_copied_from_the_cache(tmp_path, fixture_exports, monkeypatch):
+    """The reference tables are written once into the cache folder (``reference-<key>.duckdb``) and copied by
+    the next builds, which then load no geometry; the result is the same as writing them, and a damaged cached
+    file is made again."""
+    import etl.load
+    from etl.settings import Settings
+    from geo.prepare import cache_key, load_layers
+
+    real_cache = Path(Settings.from_env().cache_dir)
+    load_layers(real_cache)
+    cache = tmp_path / "cache"
+    shutil.copytree(real_cache / f"geo-{cache_key()}", cache / f"geo-{cache_key()}")
+    monkeypatch.setenv("COOPATLAS_CACHE_DIR", str(cache))
+    build(fixture_exports, tmp_path / "first.duckdb")
+    [reference] = cache.glob("reference-*.duckdb")
+
+    def no_geometry(*args):
+        raise AssertionError("geometries loaded although the reference tables are cached")
+
+    with monkeypatch.context() as m:
+        m.setattr(etl.load, "load_layers", no_geometry)
+        build(fixture_exports, tmp_path / "copied.duckdb")
+    (tmp_path / "not-a-folder").write_text("")
+    monkeypatch.setenv("COOPATLAS_CACHE_DIR", str(tmp_path / "not-a-folder" / "cache"))  # no cache: written here
+    monkeypatch.setattr(etl.load, "load_layers", lambda _cache: load_layers(cache))
+    build(fixture_exports, tmp_path / "written.duckdb")
+    assert _tables(tmp_path / "copied.duckdb") == _tables(tmp_path / "written.duckdb")
+
+    monkeypatch.setenv("COOPATLAS_CACHE_DIR", str(cache))
+    reference.write_bytes(b"not a database")
+    build(fixture_exports, tmp_path / "repaired.duckdb")
+    assert _tables(tmp_path / "repaired.duckdb") == _tables(tmp_path / "written.duckdb")
+    assert reference.read_bytes() != b"not a database"

@@ -327,6 +327,22 @@ def test_a_whole_windows_1252_file_has_no_warning(tmp_path):
     assert result.files[0].encoding == "cp1252" and result.warnings == []
 
 
+def test_a_plain_windows_1252_file_is_left_to_duckdb_then_read_by_python(tmp_path):
+    """The checksum pass leaves the UTF-8 check of a plain file to DuckDB's reader (decoding was the costliest
+    part of that pass): DuckDB refuses the Windows-1252 bytes, and the Python reader finds the encoding."""
+    from etl.read import read_table
+
+    export = tmp_path / "ansi.csv"
+    lines = ["Identifiant;Intitule;Collectivite francaise;Pays;Budget", "P-1;Été;Région Bretagne;Mali;1",
+             "P-2;Eau;Ville de Lyon;Mali;2", ""]
+    export.write_bytes("\n".join(lines).encode("cp1252"))
+    table = read_table(export)
+    assert (table.plain_path, table.encoding) == (str(export), "utf-8")  # unchecked until read
+    sink, result = collect(export)
+    assert sink.partnerships["title"] == ["Été", "Eau"]
+    assert result.files[0].encoding == "cp1252" and result.warnings == []
+
+
 # 9. Header lines of any length --------------------------------------------------------------------------------------
 
 def test_a_header_longer_than_64_kib_is_read_whole(tmp_path):
