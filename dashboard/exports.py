@@ -431,6 +431,8 @@ class Exporter:
                 if not job.out.exists():  # another worker may have rendered it meanwhile
                     view, (width, height) = FORMATS[fmt]
                     self._catch_up(job)
+                    if self._closed:  # closed while its page server started: nobody serves its answer any more
+                        raise _Superseded(build)
                     with links.pinned(job.edition):
                         url = f"http://127.0.0.1:{self._pages.port}" + links.region(code, lang, view)
                     started = time.perf_counter()

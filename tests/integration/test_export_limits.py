@@ -17,7 +17,11 @@ from dashboard.app import Settings, create_app
 def two_slots(monkeypatch, fixture_db):
     monkeypatch.setenv("COOPATLAS_EXPORT_SLOTS", "2")
     monkeypatch.setattr(dashboard.exports, "_LIMITER", None, raising=False)  # the per-process limiter, anew
-    return create_app(Settings(db=str(fixture_db)))
+    app = create_app(Settings(db=str(fixture_db)))
+    yield app
+    exporter = app.server.extensions.get("coopatlas.exports")
+    if exporter is not None:  # its queued render (a busy answer queues it) must not run into the next test
+        exporter.close()
 
 
 def test_concurrent_csv_downloads_are_bounded(two_slots, monkeypatch):
