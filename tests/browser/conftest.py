@@ -3,6 +3,7 @@ to another host failing at DNS, and the browser's own console and network logs k
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import threading
@@ -91,6 +92,18 @@ def browser(downloads):
     driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
     yield driver
     driver.quit()
+
+
+@contextlib.contextmanager
+def viewport(driver, width: int, height: int | None = None):
+    """Pages shown as on a screen of this width (below 500 px a phone: mobile layout); reset afterwards."""
+    phone = width < 500
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": height or (844 if phone else 900), "deviceScaleFactor": 1, "mobile": phone})
+    try:
+        yield
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 def wait_for(predicate, timeout: float = 20.0, interval: float = 0.2):

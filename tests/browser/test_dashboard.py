@@ -11,7 +11,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from tests.browser.conftest import console_errors, requested_hosts, requested_urls, show_table, wait_for
+from tests.browser.conftest import console_errors, requested_hosts, requested_urls, show_table, viewport, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -435,34 +435,30 @@ def test_phone_year_range_fits_without_sideways_scroll(browser, live_server):
 def test_desktop_charts_come_with_room_for_their_labels(browser, live_server, path):
     """Each chart's margins, given by the server, already hold its labels, legend and colour bar: plotly's
     ``automargin`` has nothing to push, so no chart is drawn a second time (twice the drawing time)."""
-    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                            {"width": 1440, "height": 900, "deviceScaleFactor": 1, "mobile": False})
-    browser.get(live_server + path)
-    wait_for(lambda: loaded(browser) and browser.execute_script(
-        "return document.querySelectorAll('.js-plotly-plot .main-svg').length >= 24"))
-    pushed = browser.execute_script("""
-        const out = {};
-        for (const gd of document.querySelectorAll('.js-plotly-plot')) {
-            const size = gd._fullLayout._size, margin = gd._fullLayout.margin;
-            const more = ['l', 'r', 't', 'b'].filter(k => Math.round(size[k]) > margin[k]);
-            const ticks = [...gd.querySelectorAll('.ytick text, .cbaxis text')].map(t => t.textContent);
-            if (more.length) out[gd.parentElement.id || gd.id] = more.map(
-                k => `${k}: ${Math.round(size[k])} > ${margin[k]}`).concat(ticks);
-        }
-        return out;""")
+    with viewport(browser, 1440):
+        browser.get(live_server + path)
+        wait_for(lambda: loaded(browser) and browser.execute_script(
+            "return document.querySelectorAll('.js-plotly-plot .main-svg').length >= 24"))
+        pushed = browser.execute_script("""
+            const out = {};
+            for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+                const size = gd._fullLayout._size, margin = gd._fullLayout.margin;
+                const more = ['l', 'r', 't', 'b'].filter(k => Math.round(size[k]) > margin[k]);
+                const ticks = [...gd.querySelectorAll('.ytick text, .cbaxis text')].map(t => t.textContent);
+                if (more.length) out[gd.parentElement.id || gd.id] = more.map(
+                    k => `${k}: ${Math.round(size[k])} > ${margin[k]}`).concat(ticks);
+            }
+            return out;""")
     assert pushed == {}
-    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 def test_phone_maps_leave_no_empty_band_below_them(browser, live_server):
     """On a phone the maps are shorter than on a desktop, and so are their boxes (no blank band below)."""
-    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                            {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
-    browser.get(live_server + "/")
-    wait_for(lambda: loaded(browser))
-    boxes = browser.execute_script("""
-        return Array.from(document.querySelectorAll('.map-card .graph-box')).map(b => [
-            Math.round(b.getBoundingClientRect().height),
-            Math.round(b.querySelector('.graph').getBoundingClientRect().height)]);""")
+    with viewport(browser, 390):
+        browser.get(live_server + "/")
+        wait_for(lambda: loaded(browser))
+        boxes = browser.execute_script("""
+            return Array.from(document.querySelectorAll('.map-card .graph-box')).map(b => [
+                Math.round(b.getBoundingClientRect().height),
+                Math.round(b.querySelector('.graph').getBoundingClientRect().height)]);""")
     assert len(boxes) == 2 and all(box == graph < 400 for box, graph in boxes), boxes
-    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
