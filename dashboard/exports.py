@@ -475,7 +475,6 @@ class Exporter:
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
-
     # the warm-up -------------------------------------------------------------------------------------------
     def _next_warm_up(self) -> _Job | None:
         """The next French export of the current build missing from the cache, or None when all are there."""

@@ -58,7 +58,7 @@ def _hbar(labels: list[str], amounts: list[float], lang: str, colours=None, mone
         bar["customdata"] = names["customdata"] = customdata
     return figure([bar, names], lang, yaxis={"autorange": "reversed", "showticklabels": False},
                   xaxis={"showgrid": True, "gridcolor": GRID, "zeroline": False},
-                  margin={"r": TICK_OVERHANG + text_width(text[:1], LABEL_SIZE), "b": TICK_ROW})
+                  margin={"r": TICK_OVERHANG + text_width(text, LABEL_SIZE), "b": TICK_ROW})
 
 
 def _lead(label: str, value: float, total: float, lang: str) -> str:
