@@ -104,8 +104,10 @@ def budget_bins(store: Store, f: Filters) -> pd.DataFrame:
     df = store.df(f"""SELECT CASE {cases} ELSE {len(edges) - 1:d} END AS bin, count(*) AS partnerships,
                              sum(p.budget_eur) AS budget
                       {FROM} WHERE {w} AND p.budget_eur IS NOT NULL GROUP BY 1 ORDER BY 1""", params)
-    full = pd.DataFrame({"bin": range(len(edges)), "low": edges, "high": [*edges[1:], None]})
-    return full.merge(df, on="bin", how="left").fillna({"partnerships": 0, "budget": 0.0})
+    found = dict(zip(df["bin"].tolist(), zip(df["partnerships"].tolist(), df["budget"].tolist())))
+    counts = [found.get(i, (0, 0.0)) for i in range(len(edges))]  # every bin, empty ones included
+    return pd.DataFrame({"bin": range(len(edges)), "low": edges, "high": [*edges[1:], None],
+                         "partnerships": [c[0] for c in counts], "budget": [c[1] for c in counts]})
 
 
 def by_zone(store: Store, f: Filters) -> pd.DataFrame:

@@ -26,6 +26,7 @@ from dashboard.figures.common import (
     empty_figure,
     figure,
     measure_value,
+    records,
     text_width,
     tick_labels,
     values,
@@ -67,23 +68,27 @@ def _lead(label: str, value: float, total: float, lang: str) -> str:
                                                                                lang))
 
 
-def ranking(df: pd.DataFrame, label: str, key: str, total: int, lang: str, metric: str = MEASURES[0].value,
+def ranking(df, label: str, key: str, total: int, lang: str, metric: str = MEASURES[0].value,
             colours=None) -> tuple[Figure, str]:
     """Horizontal bars of a measure (partnerships by default), largest first, and who leads: with what share of
     all partnerships, or with what value of the measure (a rate among the keys with at least its ``rank_min``
-    partnerships)."""
+    partnerships). ``df``: a frame, or its :func:`records`."""
     m = MEASURE[metric]
+    rows = records(df) if isinstance(df, pd.DataFrame) else df
     if m.rank_min:
-        df = df[df["partnerships"] >= m.rank_min]
-    if df.empty:
+        keep = [r["partnerships"] >= m.rank_min for r in rows]
+        rows = [r for r, k in zip(rows, keep) if k]
+        colours = [c for c, k in zip(colours, keep) if k] if isinstance(colours, list) else colours
+    if not rows:
         return empty_figure(t("empty", lang), lang), t("empty", lang)
     col = m.column
-    labels = list(df[label])
-    fig = _hbar(labels, values(df[col]), lang, customdata=values(df[key]), metric=metric, colours=colours)
+    labels = [r[label] for r in rows]
+    fig = _hbar(labels, [r[col] for r in rows], lang, customdata=[r[key] for r in rows], metric=metric,
+                colours=colours)
     if metric == MEASURES[0].value:
-        return fig, _lead(labels[0], df["partnerships"].iloc[0], total, lang)
+        return fig, _lead(labels[0], rows[0]["partnerships"], total, lang)
     summary = t("lead_measure", lang, label=labels[0], measure=t(m.label, lang),
-                value=measure_value(metric, df[col].iloc[0], lang))
+                value=measure_value(metric, rows[0][col], lang))
     return fig, summary + (" " + t("rank_min_note", lang, n=m.rank_min) if m.rank_min else "")
 
 
@@ -97,9 +102,10 @@ def odd_chart(df: pd.DataFrame, total: int, lang: str) -> tuple[Figure, str]:
     labels = [lab if len(lab) <= 42 else lab[:40] + "…" for lab in labels]
     fig = _hbar(labels, values(df["partnerships"]), lang, colours=values(df["colour"]),
                 customdata=values(df["number"]))
-    if df["partnerships"].sum() == 0:
+    rows = records(df, "number", "partnerships")
+    top = max(rows, key=lambda r: r["partnerships"], default=None)  # the first of the largest
+    if top is None or not top["partnerships"]:
         return fig, t("empty", lang)
-    top = df.nlargest(1, "partnerships").iloc[0]
     return fig, _lead(t("odd_short", lang, n=top["number"]), top["partnerships"], total, lang)
 
 
@@ -116,8 +122,9 @@ def budget_distribution(bins: pd.DataFrame, known: int, count: int, lang: str) -
                      n=number(count - known, lang))
     if not known:
         return empty_figure(unknown_note, lang), unknown_note
-    labels = [_bin_label(r.low, r.high, lang) for r in bins.itertuples()]
-    counts = values(bins["partnerships"])
+    rows = records(bins, "low", "high", "partnerships")
+    labels = [_bin_label(r["low"], r["high"], lang) for r in rows]
+    counts = [r["partnerships"] for r in rows]
     fig = figure([{"type": "bar", "x": labels, "y": counts, "marker": {"color": BAR}, "textposition": "auto",
                    "text": [number(v, lang) for v in counts], "hoverinfo": "text",
                    "hovertext": [f"{lab} : {number(v, lang)}" for lab, v in zip(labels, counts)]}], lang,
@@ -127,7 +134,7 @@ def budget_distribution(bins: pd.DataFrame, known: int, count: int, lang: str) -
                          "b": round(text_width(labels) * SLANT) + TICK_ROW},
                  annotations=[{"text": unknown_note, "xref": "paper", "yref": "paper", "x": 0, "y": 1.12,
                                "showarrow": False, "xanchor": "left", "font": {"size": 12, "color": "#52606d"}}])
-    top = bins.nlargest(1, "partnerships").iloc[0]
+    top = max(rows, key=lambda r: r["partnerships"])  # the first of the largest
     lead = _bin_label(top["low"], top["high"], lang)
     return fig, f"{t('budget_mode', lang, bin=lead)} {unknown_note}"
 
@@ -136,14 +143,12 @@ def budget_by_zone(df: pd.DataFrame, total_budget: float, lang: str) -> tuple[Fi
     """Known budget per zone. Zones overlap, so the bars are not stacked and need not add up."""
     if not df["budget_known"].sum():
         return empty_figure(t("empty", lang), lang), t("empty", lang)
-    labels = values(df[f"label_{lang}"])
-    fig = _hbar(labels, values(df["budget"]), lang, money=True, customdata=values(df["code"]))
-    shares = {code: (b / total_budget if total_budget else None) for code, b in zip(df["code"], df["budget"])}
-    parts = []
-    for code in ("sahel", "maghreb", "afrique"):
-        if code in shares:
-            label = df.loc[df["code"] == code, f"label_{lang}"].iloc[0]
-            parts.append(f"{label} {percent(shares[code], lang)}")
+    rows = records(df, "code", f"label_{lang}", "budget")
+    labels = [r[f"label_{lang}"] for r in rows]
+    fig = _hbar(labels, [r["budget"] for r in rows], lang, money=True, customdata=[r["code"] for r in rows])
+    zones = {r["code"]: (r[f"label_{lang}"], r["budget"] / total_budget if total_budget else None) for r in rows}
+    parts = [f"{zones[code][0]} {percent(zones[code][1], lang)}" for code in ("sahel", "maghreb", "afrique")
+             if code in zones]
     return fig, t("zone_budget_summary", lang, parts=", ".join(parts))
 
 
@@ -153,33 +158,40 @@ def years_chart(df: pd.DataFrame, value: str, continents: dict[str, str], lang: 
     if df.empty:
         return empty_figure(t("empty", lang), lang), t("empty", lang)
     fmt = (lambda v: euros(v, lang)) if value == "budget" else (lambda v: number(v, lang))
+    rows = records(df, "year", "continent", value)
     traces = []
-    for continent in [c for c in CONTINENT_COLOURS if c in set(df["continent"])]:
-        part = df[df["continent"] == continent]
+    for continent in [c for c in CONTINENT_COLOURS if c in {r["continent"] for r in rows}]:
+        part = [r for r in rows if r["continent"] == continent]
         name = continents.get(continent) or t("other", lang)
-        traces.append({"type": "bar", "name": name, "x": values(part["year"]), "y": values(part[value]),
+        traces.append({"type": "bar", "name": name, "x": [r["year"] for r in part], "y": [r[value] for r in part],
                        "marker": {"color": CONTINENT_COLOURS[continent]}, "hoverinfo": "text",
-                       "hovertext": [f"{name} {y} : {fmt(v)}" for y, v in zip(part["year"], part[value])]})
-    per_year = df.groupby("year")[value].sum()
+                       "hovertext": [f"{name} {r['year']} : {fmt(r[value])}" for r in part]})
+    per_year: dict[int, float] = {}
+    for r in rows:
+        per_year[r["year"]] = per_year.get(r["year"], 0) + r[value]
+    most = max(per_year.values())
     legend_rows = -(-len(traces) // LEGEND_PER_ROW)
     fig = figure(traces, lang, barmode="stack", bargap=0.1, showlegend=True,
                  legend={"orientation": "h", "y": -0.25},
                  yaxis={"gridcolor": GRID, "title": {"text": t("budget_eur" if value == "budget" else "count", lang)}},
                  xaxis={"title": {"text": t("year", lang)}},
-                 margin={"l": text_width(tick_labels(per_year.max())) + TITLE_ROW + TICK_PAD, "t": 14,
+                 margin={"l": text_width(tick_labels(most)) + TITLE_ROW + TICK_PAD, "t": 14,
                          "b": LEGEND_BELOW + LEGEND_ROW * legend_rows})
-    peak = int(per_year.idxmax())
-    amount = euros(per_year.max(), lang) if value == "budget" else number(per_year.max(), lang)
-    first, last = int(per_year.index.min()), int(per_year.index.max())
-    return fig, t("years_summary", lang, first=first, last=last, peak=peak, amount=amount)
+    peak = int(min(y for y, v in per_year.items() if v == most))  # the first year of the largest
+    amount = euros(most, lang) if value == "budget" else number(most, lang)
+    return fig, t("years_summary", lang, first=int(min(per_year)), last=int(max(per_year)), peak=peak,
+                  amount=amount)
 
 
 def top_countries(stats: pd.DataFrame, countries: pd.DataFrame, total: int, lang: str, n: int = 15,
                   metric: str = MEASURES[0].value) -> tuple[Figure, str]:
     """The first ``n`` partner countries by the measure (``stats``: :func:`dashboard.queries.top_countries`, in
     its order)."""
-    data = stats.dropna(subset=[MEASURE[metric].column]).head(n).merge(countries, on="iso3", how="inner")
-    return ranking(data, f"name_{lang}", "iso3", total, lang, metric)
+    col, name = MEASURE[metric].column, f"name_{lang}"
+    names = dict(zip(countries["iso3"].tolist(), countries[name].tolist()))
+    rows = [r for r in records(stats) if r[col] == r[col] and r[col] is not None][:n]  # known values, in order
+    return ranking([{**r, name: names[r["iso3"]]} for r in rows if r["iso3"] in names], name, "iso3", total, lang,
+                   metric)
 
 
 def regions_ranking(stats: pd.DataFrame, regions: pd.DataFrame, total: int, lang: str, selected: str | None = None,
@@ -187,10 +199,12 @@ def regions_ranking(stats: pd.DataFrame, regions: pd.DataFrame, total: int, lang
     """The 18 French regions by the measure, the selected one highlighted (``stats``:
     :func:`dashboard.queries.by_region`, which keeps every region in view whatever the region filter)."""
     col = MEASURE[metric].column
-    data = regions[["code", "name"]].merge(stats, on="code", how="inner")
-    data = data[data[col] > 0].sort_values([col, "name"], ascending=[False, True])
-    colours = [ACCENT if c == selected else BAR for c in data["code"]]
-    return ranking(data, "name", "code", total, lang, metric, colours=colours)
+    names = dict(zip(regions["code"].tolist(), regions["name"].tolist()))
+    rows = sorted(({**r, "name": names[r["code"]]} for r in records(stats)
+                   if r["code"] in names and r[col] is not None and r[col] > 0), key=lambda r: r["name"])
+    rows.sort(key=lambda r: r[col], reverse=True)  # by the measure, then by name
+    return ranking(rows, "name", "code", total, lang, metric,
+                   colours=[ACCENT if r["code"] == selected else BAR for r in rows])
 
 
 def top_authorities(df: pd.DataFrame, total: int, lang: str) -> tuple[Figure, str]:

@@ -98,6 +98,13 @@ def empty_figure(message: str, lang: str) -> Figure:
         "font": {"size": 14, "color": "#52606d"}}])
 
 
+def records(df, *columns: str) -> list[dict]:
+    """A frame's rows as dicts of Python values (``columns``, or all), read column by column: pandas' own row
+    iteration, ``to_dict("records")`` and merges of small frames cost a filter change more than its queries."""
+    columns = columns or tuple(df.columns)
+    return [dict(zip(columns, row)) for row in zip(*(df[c].tolist() for c in columns))]
+
+
 def values(series) -> list:
     """A pandas column as a JSON-ready list (numpy scalars become Python numbers)."""
     return series.tolist() if hasattr(series, "tolist") else list(series)

@@ -18,28 +18,29 @@ from dashboard.figures.common import (
     Figure,
     figure,
     measure_value,
+    records,
     text_width,
     tick_labels,
-    values,
 )
 from dashboard.filters import MEASURE
 from dashboard.i18n import euros, number, t, tn
 
 SMALL_KM2 = 12_000
+ZERO = {"partnerships": 0, "authorities": 0, "budget": 0, "budget_known": 0}  # a key without partnership
 FLOW_LIMIT = 80
 
 
-def _hovers(names, df: pd.DataFrame, lang: str) -> list[str]:
+def _hovers(names, rows: list[dict], lang: str) -> list[str]:
     """Hover texts: name, partnerships, authorities, known budget (and how many budgets are known), and the
-    partnerships per 100,000 inhabitants (or that the population is not known)."""
+    partnerships per 100,000 inhabitants (or that the population is not known). ``rows``: :func:`records` of a
+    per-key statistics frame."""
     part, auth, known = t("kpi_partnerships", lang), t("kpi_authorities", lang), t("kpi_budget", lang)
-    rates = df["partnerships_per_100k"] if "partnerships_per_100k" in df else [None] * len(df)
     return [
-        f"<b>{html.escape(str(name))}</b><br>{number(p, lang)} {part}<br>{number(a, lang)} {auth}"
-        f"<br>{known} : {euros(b, lang) if k else '—'} ({number(k, lang)})"
-        f"<br>{_rate(r, lang)}"
-        for name, p, a, b, k, r in zip(names, df["partnerships"], df["authorities"], df["budget"],
-                                       df["budget_known"], rates)
+        f"<b>{html.escape(str(name))}</b><br>{number(r['partnerships'], lang)} {part}"
+        f"<br>{number(r['authorities'], lang)} {auth}"
+        f"<br>{known} : {euros(r['budget'], lang) if r['budget_known'] else '—'} ({number(r['budget_known'], lang)})"
+        f"<br>{_rate(r.get('partnerships_per_100k'), lang)}"
+        for name, r in zip(names, rows)
     ]
 
 
@@ -49,6 +50,11 @@ def _rate(value, lang: str) -> str:
     return f"{number(value, lang, 1)} {t('per_100k', lang)}"
 
 
+def _known(value) -> bool:
+    """A measure's value that colours a key: more than zero (unknown values, NaN or None, do not)."""
+    return value is not None and value > 0
+
+
 def world_map(countries: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: str, selected: tuple[str, ...],
               geojson_url: str, origin: tuple[float, float] | None = None,
               focus: tuple[float, float, float, float] | None = None) -> Figure:
@@ -56,45 +62,53 @@ def world_map(countries: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: s
     drawn. ``stats``: :func:`dashboard.queries.by_country`. Countries without partnership stay drawn, in grey.
     ``focus``: the box (lon/lat) to zoom to — the chosen countries or zone; else the inhabited world."""
     col = MEASURE[metric].column
-    drawn = countries[countries["drawn"]]
     name_col = f"name_{lang}"
-    linked = stats.merge(countries, on="iso3", how="inner")
-    data = linked[linked[col] > 0]
+    info = {c["iso3"]: c for c in records(countries, "iso3", name_col, "area_km2", "label_lon", "label_lat",
+                                          "drawn")}
+    linked = [r for r in records(stats) if r["iso3"] in info]  # the stats' order
+    data = [r for r in linked if _known(r[col])]
     sel = set(selected)
     # drawn in grey: countries without partnership, and those whose value is unknown (per inhabitant: no population);
     # the others only once, in colour (every shape is drawn once: the world map's drawing is most of its cost)
-    known = dict(zip(linked["iso3"], _hovers(linked[name_col], linked, lang)))  # each country's text, once
-    drawn = drawn[~drawn["iso3"].isin(set(data["iso3"]))]
+    known = dict(zip([r["iso3"] for r in linked], _hovers([info[r["iso3"]][name_col] for r in linked], linked,
+                                                          lang)))  # each country's text, once
+    coloured = {r["iso3"] for r in data}
+    grey = [c for c in info.values() if c["drawn"] and c["iso3"] not in coloured]
+    codes = [r["iso3"] for r in data]
     traces = [{
         "type": "choropleth", "name": "base", "geojson": geojson_url, "featureidkey": "id",
-        "locations": values(drawn["iso3"]), "z": [0] * len(drawn), "showscale": False,
+        "locations": [c["iso3"] for c in grey], "z": [0] * len(grey), "showscale": False,
         "colorscale": [[0, NO_DATA], [1, NO_DATA]], "marker": {"line": {"color": "#ffffff", "width": 0.3}},
-        "customdata": values(drawn["iso3"]), "hoverinfo": "text",
-        "hovertext": [known.get(i) or f"<b>{html.escape(n)}</b><br>{t('no_partnership', lang)}"
-                      for i, n in zip(drawn["iso3"], drawn[name_col])],
+        "customdata": [c["iso3"] for c in grey], "hoverinfo": "text",
+        "hovertext": [known.get(c["iso3"]) or f"<b>{html.escape(c[name_col])}</b><br>{t('no_partnership', lang)}"
+                      for c in grey],
     }, {
         "type": "choropleth", "name": "data", "geojson": geojson_url, "featureidkey": "id",
-        "locations": values(data["iso3"]), "z": values(data[col]), "coloraxis": "coloraxis",
-        "marker": {"line": {"color": ["#d1495b" if i in sel else "#ffffff" for i in data["iso3"]],
-                            "width": [2.5 if i in sel else 0.3 for i in data["iso3"]]}},
-        "customdata": values(data["iso3"]), "hoverinfo": "text",
-        "hovertext": [known[i] for i in data["iso3"]],
+        "locations": codes, "z": [r[col] for r in data], "coloraxis": "coloraxis",
+        "marker": {"line": {"color": ["#d1495b" if i in sel else "#ffffff" for i in codes],
+                            "width": [2.5 if i in sel else 0.3 for i in codes]}},
+        "customdata": codes, "hoverinfo": "text",
+        "hovertext": [known[i] for i in codes],
     }]
-    small = data[(data["area_km2"].fillna(0) < SMALL_KM2) & data["label_lon"].notna()]
-    if len(small):  # island partners (Comores, Cap-Vert…) stay visible and clickable
+    placed = [(r, info[r["iso3"]]) for r in data if info[r["iso3"]]["label_lon"] == info[r["iso3"]]["label_lon"]]
+    small = [(r, c) for r, c in placed if not (c["area_km2"] >= SMALL_KM2)]  # unknown areas count as small
+    if small:  # island partners (Comores, Cap-Vert…) stay visible and clickable
         traces.append({
-            "type": "scattergeo", "name": "small", "mode": "markers", "lon": values(small["label_lon"]),
-            "lat": values(small["label_lat"]), "customdata": values(small["iso3"]), "hoverinfo": "text",
-            "marker": {"size": 9, "color": values(small[col]), "coloraxis": "coloraxis",
+            "type": "scattergeo", "name": "small", "mode": "markers", "lon": [c["label_lon"] for _, c in small],
+            "lat": [c["label_lat"] for _, c in small], "customdata": [c["iso3"] for _, c in small],
+            "hoverinfo": "text",
+            "marker": {"size": 9, "color": [r[col] for r, _ in small], "coloraxis": "coloraxis",
                        "line": {"width": 1, "color": "#333"}},
-            "hovertext": [known[i] for i in small["iso3"]],
+            "hovertext": [known[c["iso3"]] for _, c in small],
         })
-    if origin is not None and len(data):
-        top = data.nlargest(FLOW_LIMIT, "partnerships").dropna(subset=["label_lon"])
+    if origin is not None and data:
+        top = sorted(data, key=lambda r: -r["partnerships"])[:FLOW_LIMIT]  # the largest, ties in the stats' order
         lons, lats = [], []
-        for r in top.itertuples():
-            lons += [origin[0], round(r.label_lon, 2), None]
-            lats += [origin[1], round(r.label_lat, 2), None]
+        for r in top:
+            c = info[r["iso3"]]
+            if c["label_lon"] == c["label_lon"]:
+                lons += [origin[0], round(c["label_lon"], 2), None]
+                lats += [origin[1], round(c["label_lat"], 2), None]
         traces.append({"type": "scattergeo", "name": "flows", "mode": "lines", "lon": lons, "lat": lats,
                        "hoverinfo": "skip", "line": {"width": 0.8, "color": "rgba(209,73,91,0.45)"}})
     lon, lat = [-180, 180], [-58, 84]
@@ -125,14 +139,19 @@ def france_map(regions: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: st
     tinted; their points say ``["departement", code]`` so a click tells them from regions. ``focus``: the box
     (on the map's layout) to zoom to — the selected region, so that its départements are big enough to click."""
     col = MEASURE[metric].column
-    data = regions.merge(stats.drop(columns="population", errors="ignore"), on="code", how="left").fillna(
-        {"partnerships": 0, "authorities": 0, "budget": 0, "budget_known": 0})
-    if "partnerships_per_100k" in data:  # a region without partnership has a rate of 0, not an unknown one
-        data["partnerships_per_100k"] = data["partnerships_per_100k"].where(
-            data["partnerships"] > 0, 0.0).where(data["population"] > 0)
-    names = [f"{n} — {r}" if isinstance(r, str) else n for n, r in zip(data["name"], data["rrma_name"])]
-    top = max(float(data[col].max() or 0), 1.0)
-    ink = ["#ffffff" if v / top > 0.55 else "#1f2933" for v in data[col]]  # the labels' colour on each region
+    stat = {r["code"]: r for r in records(stats.drop(columns="population", errors="ignore"))}
+    absent = {**dict.fromkeys(stats.columns), **ZERO}  # a region without partnership
+    data = []
+    for region in records(regions, "code", "name", "rrma_name", "label_lon", "label_lat", "population"):
+        row = {**absent, **stat.get(region["code"], {}), **region}
+        if "partnerships_per_100k" in row:  # a region without partnership has a rate of 0, not an unknown one
+            rate = row["partnerships_per_100k"] if row["partnerships"] > 0 else 0.0
+            row["partnerships_per_100k"] = rate if row["population"] > 0 else None
+        data.append(row)
+    codes = [r["code"] for r in data]
+    names = [f"{r['name']} — {r['rrma_name']}" if isinstance(r["rrma_name"], str) else r["name"] for r in data]
+    top = max([r[col] for r in data if _known(r[col])] + [1.0])
+    ink = ["#ffffff" if _known(r[col]) and r[col] / top > 0.55 else "#1f2933" for r in data]  # labels' colour
     drawn = departements is not None and not departements.empty
     renamed = drawn and len(departements) > 1  # the selected region's name gives way to its départements'
     lons, lats = [], []
@@ -141,16 +160,16 @@ def france_map(regions: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: st
         lats += [y0, y0, y1, y1, y0, None]
     traces = [{
         "type": "choropleth", "name": "regions", "geojson": geojson_url, "featureidkey": "id",
-        "locations": values(data["code"]), "z": values(data[col]), "coloraxis": "coloraxis",
-        "marker": {"line": {"color": ["#d1495b" if c == selected else "#ffffff" for c in data["code"]],
-                            "width": [3 if c == selected else 0.8 for c in data["code"]]}},
-        "customdata": values(data["code"]), "hoverinfo": "text",
+        "locations": codes, "z": [r[col] for r in data], "coloraxis": "coloraxis",
+        "marker": {"line": {"color": ["#d1495b" if c == selected else "#ffffff" for c in codes],
+                            "width": [3 if c == selected else 0.8 for c in codes]}},
+        "customdata": codes, "hoverinfo": "text",
         "hovertext": _hovers(names, data, lang),
     }, *(_departements(departements, selected_departement, departements_url, lang,
-                       dict(zip(data["code"], ink)).get(selected, "#1f2933")) if drawn else []), {
-        "type": "scattergeo", "name": "labels", "mode": "text", "lon": values(data["label_lon"]),
-        "lat": values(data["label_lat"]),
-        "text": ["" if renamed and c == selected else _short(n) for c, n in zip(data["code"], data["name"])],
+                       dict(zip(codes, ink)).get(selected, "#1f2933")) if drawn else []), {
+        "type": "scattergeo", "name": "labels", "mode": "text", "lon": [r["label_lon"] for r in data],
+        "lat": [r["label_lat"] for r in data],
+        "text": ["" if renamed and r["code"] == selected else _short(r["name"]) for r in data],
         "textfont": {"size": 9, "color": ink},
         "hoverinfo": "skip",
     }, {
@@ -178,9 +197,9 @@ def _zoom(box: tuple[float, float, float, float]) -> dict:
 def _departements(df: pd.DataFrame, selected: str | None, geojson_url: str, lang: str, ink: str) -> list[dict]:
     """The départements of the selected region as one clickable layer: outlines over the region's colour, the
     selected one tinted and outlined in red, their names in ``ink``; the hover gives their figures."""
-    data = df.fillna({"partnerships": 0, "authorities": 0, "budget": 0, "budget_known": 0})
-    codes = list(data["code"])
-    named = data if len(data) > 1 else data.iloc[0:0]
+    data = [{**r, **{k: 0 for k in ZERO if r[k] != r[k] or r[k] is None}} for r in records(df)]
+    codes = [r["code"] for r in data]
+    named = data if len(data) > 1 else []
     return [{
         "type": "choropleth", "name": "departements", "geojson": geojson_url, "featureidkey": "id",
         "locations": codes, "z": [1 if c == selected else 0 for c in codes], "zmin": 0, "zmax": 1,
@@ -188,11 +207,11 @@ def _departements(df: pd.DataFrame, selected: str | None, geojson_url: str, lang
         "marker": {"line": {"color": ["#d1495b" if c == selected else "#334e68" for c in codes],
                             "width": [2.5 if c == selected else 0.8 for c in codes]}},
         "customdata": [["departement", c] for c in codes], "hoverinfo": "text",
-        "hovertext": _hovers([f"{n} ({c})" for n, c in zip(data["name"], codes)], data, lang),
+        "hovertext": _hovers([f"{r['name']} ({r['code']})" for r in data], data, lang),
     }, {  # their names, where a region has several (an overseas one is its region, already named)
         "type": "scattergeo", "name": "departement-labels", "mode": "text", "hoverinfo": "skip",
-        "lon": values(named["label_lon"]), "lat": values(named["label_lat"]),
-        "text": [html.escape(n) for n in named["name"]], "textfont": {"size": 10, "color": ink},
+        "lon": [r["label_lon"] for r in named], "lat": [r["label_lat"] for r in named],
+        "text": [html.escape(r["name"]) for r in named], "textfont": {"size": 10, "color": ink},
     }]
 
 
@@ -205,13 +224,19 @@ def _short(name: str) -> str:
     return text
 
 
+def _first(rows: list[dict], col: str) -> tuple[int, dict | None]:
+    """How many of these keys have a value of the measure, and the first with the largest (None: none has)."""
+    rows = [r for r in rows if _known(r[col])]
+    return len(rows), max(rows, key=lambda r: r[col], default=None)
+
+
 def summary_world(stats: pd.DataFrame, countries: pd.DataFrame, metric: str, lang: str) -> str:
     col = MEASURE[metric].column
-    data = stats[stats[col] > 0]
-    if data.empty:
+    n, top = _first(records(stats), col)
+    if top is None:
         return t("empty", lang)
-    top = data.nlargest(1, col).merge(countries, on="iso3").iloc[0]
-    return tn("world_summary", len(data), lang, name=top[f"name_{lang}"], value=_summary_value(metric, top[col], lang))
+    name = dict(zip(countries["iso3"].tolist(), countries[f"name_{lang}"].tolist()))[top["iso3"]]
+    return tn("world_summary", n, lang, name=name, value=_summary_value(metric, top[col], lang))
 
 
 def _summary_value(metric: str, value, lang: str) -> str:
@@ -222,8 +247,8 @@ def _summary_value(metric: str, value, lang: str) -> str:
 
 def summary_france(regions: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: str) -> str:
     col = MEASURE[metric].column
-    data = stats[stats[col] > 0].merge(regions, on="code")
-    if data.empty:
+    names = dict(zip(regions["code"].tolist(), regions["name"].tolist()))
+    n, top = _first([r for r in records(stats) if r["code"] in names], col)
+    if top is None:
         return t("empty", lang)
-    top = data.nlargest(1, col).iloc[0]
-    return tn("france_summary", len(data), lang, name=top["name"], value=_summary_value(metric, top[col], lang))
+    return tn("france_summary", n, lang, name=names[top["code"]], value=_summary_value(metric, top[col], lang))

@@ -152,6 +152,9 @@ def test_france_map_and_region_ranking_per_inhabitant():
     few = stats.assign(partnerships=[3, 4])
     assert charts.regions_ranking(few, regions, 7, "fr", None, "par_habitant")[1] == \
         "Aucun partenariat ne correspond à ces filtres."
+    # a region left out of a rate's ranking (too few partnerships) takes its colour with it
+    fig, _ = charts.regions_ranking(stats.assign(partnerships=[3, 80]), regions, 83, "fr", "84", "par_habitant")
+    assert fig["data"][0]["customdata"] == ["84"] and fig["data"][0]["marker"]["color"] == [charts.ACCENT]
 
 
 def test_top_countries_follow_the_measure():
