@@ -4,7 +4,8 @@ One connection per build, attaching the file read-only to a private in-memory in
 would share DuckDB's per-process instance of that path, and keep reading the replaced file after a rebuild).
 Each query runs on its own cursor, which DuckDB makes safe to use from the threads of a WSGI server. Results are
 cached per (query, parameters) for the life of the build. A file is accepted only when it holds every table and
-column of the schema contract (``etl/schema.sql``) with its type, and one ``build_info`` row.
+column of the schema contract (``etl/schema.sql``) with its type, one ``build_info`` row, and every partnership's
+partner country in ``countries``.
 """
 
 from __future__ import annotations
@@ -80,6 +81,12 @@ class Store:
                     f"{self.path} ne respecte pas le schéma de coopatlas ({', '.join(problems[:5])}"
                     f"{'…' if len(problems) > 5 else ''}). Reconstruisez-la avec "
                     f"« coopatlas build --input EXPORT.csv --db {self.path} ».")
+            orphans = self.con.execute("SELECT count(*) FROM partnerships p ANTI JOIN countries c "
+                                       "ON c.iso3 = p.partner_country_iso3").fetchone()[0]
+            if orphans:  # the queries leave the countries out when they need none of their columns
+                raise DatabaseMissing(
+                    f"{self.path} : {orphans} partenariat(s) dont le pays manque à la table countries. "
+                    f"Reconstruisez-la avec « coopatlas build --input EXPORT.csv --db {self.path} ».")
             rows = self.con.execute("SELECT checksum, source_kind, built_at, records_loaded, records_rejected, "
                                     "geometry_sources FROM build_info").fetchall()
             if len(rows) != 1:

@@ -182,6 +182,7 @@ def timestamp(value: dt.datetime, lang: str = "fr") -> str:
     return f"{_long_date(value, lang)} {format_time(value, 'HH:mm', locale=LOCALES[lang_of(lang)])} UTC"
 
 
+@cache
 def plotly_separators(lang: str) -> str:
     """Plotly's ``layout.separators``: decimal mark then thousands separator, from the locale."""
     locale = LOCALES[lang_of(lang)]

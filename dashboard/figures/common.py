@@ -53,8 +53,13 @@ def _font(size: int) -> ImageFont.FreeTypeFont:
 
 def text_width(texts: Iterable, size: int = FONT_SIZE) -> int:
     """The width in pixels of the widest of ``texts`` (HTML-escaped labels are measured as they read)."""
-    font = _font(size)
-    return max((round(font.getlength(html.unescape(str(text))) * WIDEST_FONT) for text in texts), default=0)
+    return max((_width(str(text), size) for text in texts), default=0)
+
+
+@lru_cache(maxsize=65_536)
+def _width(text: str, size: int) -> int:
+    """One text's width (labels and formatted values recur from one view to the next)."""
+    return round(_font(size).getlength(html.unescape(text)) * WIDEST_FONT)
 
 
 def tick_labels(value: float) -> list[str]:

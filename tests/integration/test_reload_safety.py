@@ -39,6 +39,16 @@ def test_store_refuses_a_file_that_breaks_the_contract(fixture_db, tmp_path, tab
         Store(broken)
 
 
+def test_store_refuses_a_file_with_a_partnership_whose_country_is_missing(fixture_db, tmp_path):
+    broken = tmp_path / "broken.duckdb"
+    copy_without(fixture_db, broken, "none")
+    con = duckdb.connect(str(broken))
+    con.execute("DELETE FROM countries WHERE iso3 = (SELECT min(partner_country_iso3) FROM partnerships)")
+    con.close()
+    with pytest.raises(DatabaseMissing, match="pays manque à la table countries"):
+        Store(broken)
+
+
 def test_a_broken_database_moved_over_the_served_one(serving, tmp_path, fixture_exports, monkeypatch, caplog):
     app, db = serving
     client = app.server.test_client()
