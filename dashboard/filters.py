@@ -147,7 +147,8 @@ FILTERS: tuple[Filter, ...] = (
            control="multi", example="MLI~BFA", options="""
         SELECT iso3 AS value, name_fr AS label_fr, name_en AS label_en FROM countries
         WHERE iso3 IN (SELECT DISTINCT partner_country_iso3 FROM partnerships)"""),
-    Filter("zone", "f_zone", "list_contains(c.zones, ?)", ordered=True, example="sahel",
+    Filter("zone", "f_zone", "p.partner_country_iso3 IN (SELECT iso3 FROM countries WHERE list_contains(zones, ?))",
+           ordered=True, example="sahel",
            options="SELECT code AS value, label_fr, label_en FROM zones ORDER BY position"),
     Filter("theme", "f_theme", "list_contains(p.themes, ?)", VOCABULARY.format(table="themes"), upper=True,
            example="EAU"),

@@ -40,59 +40,81 @@ def kpis(store: Store, f: Filters) -> dict:
     return {k: (None if pd.isna(v) else v) for k, v in row.items()}
 
 
+def counts_alone(store: Store, f: Filters) -> list[int]:
+    """How many partnerships each active filter of ``f`` gives alone, in its order, from one scan (why a view with
+    several filters is empty)."""
+    counts, params = [], []
+    for i, (spec, value) in enumerate(f.active()):
+        w, values = where(Filters(**{spec.name: value}))
+        counts.append(f"count(*) FILTER (WHERE {w}) AS n{i:d}")
+        params += values
+    if not counts:
+        return []
+    return [int(n) for n in store.df(f"SELECT {', '.join(counts)} {source(*counts)}", params).iloc[0]]
+
+
 # A group's measures; counting distinct authorities is most of a group's cost, so groups that never show it
 # (years, one authority) leave it out.
 COUNT_SQL = "count(*) AS partnerships, coalesce(sum(p.budget_eur), 0) AS budget, count(p.budget_eur) AS budget_known"
 METRIC_SQL = f"{COUNT_SQL}, count(DISTINCT p.fr_authority_key) AS authorities"
-REGION_JOIN = "LEFT JOIN fr_regions r ON r.code = p.fr_region_code"
-DEPARTEMENT_JOIN = "LEFT JOIN fr_departements d ON d.code = p.fr_departement_code"
-# Where a dimension with inhabitants finds its population: the partner country's (Natural Earth's estimate), the
-# French region's and département's (COG, Mayotte from INSEE's census); for the measure "per 100,000 inhabitants".
-POPULATION = {"country": "c.population", "region": "r.population", "departement": "d.population"}
+# The table where a dimension's key finds its names and, for a dimension with inhabitants (the measure "per
+# 100,000 inhabitants"), its population: the partner country's (Natural Earth's estimate), the French region's and
+# département's (COG, Mayotte from INSEE's census). It is joined after the aggregation, on one row per key: joined
+# to every partnership, it cost a per-key query at 100× half its time.
+KEY_TABLES = {"country": ("countries", "iso3", "name_fr", "name_en"), "region": ("fr_regions", "code", "name", "name"),
+              "departement": ("fr_departements", "code", "name", "name"),
+              "type": ("authority_types", "code", "label_fr", "label_en")}
+POPULATION = ("country", "region", "departement")
+PER_CAPITA_SQL = ("k.population AS population, CASE WHEN k.population > 0 THEN 100000.0 * x.partnerships / "
+                  "k.population END AS partnerships_per_100k")
 
 
-def per_capita_sql(dimension: str) -> str:
-    """The population of a group's key and its partnerships per 100,000 inhabitants (NULL when unknown)."""
-    pop = f"any_value({POPULATION[dimension]})"  # our constants
-    return (f"{pop} AS population, "
-            f"CASE WHEN {pop} > 0 THEN 100000.0 * count(*) / {pop} END AS partnerships_per_100k")
+def per_key(store: Store, f: Filters, expr: str, name: str, dimension: str, measures: str = METRIC_SQL,
+            tail: str = "", extra: list | None = None) -> pd.DataFrame:
+    """The measures of the filtered partnerships per key (``expr``, named ``name``), with the key's population
+    and partnerships per 100,000 inhabitants (NULL when unknown); ``tail`` orders and cuts the keys (``x.`` are the
+    measures, ``k.`` the key's table)."""
+    w, params = where(f)
+    table, key = KEY_TABLES[dimension][:2]
+    return store.df(f"""SELECT x.*, {PER_CAPITA_SQL}
+        FROM (SELECT {expr} AS {name}, {measures} {source(w)} WHERE {w} GROUP BY 1) x
+        LEFT JOIN {table} k ON k.{key} = x.{name} {tail}""", params + (extra or []))  # names from our constants
 
 
 def by_country(store: Store, f: Filters) -> pd.DataFrame:
     """Per partner country, ignoring the country filter itself."""
-    return _q(store, f"p.partner_country_iso3 AS iso3, {METRIC_SQL}, {per_capita_sql('country')}", f.without("pays"),
-              "GROUP BY 1 ORDER BY partnerships DESC")
+    return per_key(store, f.without("pays"), "p.partner_country_iso3", "iso3", "country",
+                   tail="ORDER BY partnerships DESC, iso3")
 
 
 def top_countries(store: Store, f: Filters, n: int = 15) -> pd.DataFrame:
     """Per partner country under every filter, the country filter included; the first ``n`` by the view's
     measure (among the countries with at least the measure's ``rank_min`` partnerships)."""
     measure = MEASURE[f.mesure]
-    having = f"HAVING count(*) >= {measure.rank_min:d}" if measure.rank_min else ""
     counts = METRIC_SQL if measure.column == "authorities" else COUNT_SQL  # a ranking shows its measure only
-    return _q(store, f"p.partner_country_iso3 AS iso3, {counts}, {per_capita_sql('country')}", f,
-              f"GROUP BY 1 {having} ORDER BY {measure.column} DESC NULLS LAST, partnerships DESC, iso3 LIMIT ?",
-              [n])  # the column is a measure's, from the catalogue
+    return per_key(store, f, "p.partner_country_iso3", "iso3", "country", counts,
+                   f"WHERE x.partnerships >= {measure.rank_min:d} "
+                   f"ORDER BY {measure.column} DESC NULLS LAST, partnerships DESC, iso3 LIMIT ?",
+                   [n])  # the column is a measure's, from the catalogue
 
 
 def by_region(store: Store, f: Filters) -> pd.DataFrame:
     """Per French region, ignoring the region, département and network filters."""
-    return _q(store, f"p.fr_region_code AS code, {METRIC_SQL}, {per_capita_sql('region')}",
-              f.without("region", "departement", "rrma"), "GROUP BY 1", join=REGION_JOIN)
+    return per_key(store, f.without("region", "departement", "rrma"), "p.fr_region_code", "code", "region")
 
 
 def by_departement(store: Store, f: Filters) -> pd.DataFrame:
     """Per French département (of the selected region, when one is), ignoring the département filter."""
-    return _q(store, f"p.fr_departement_code AS code, {METRIC_SQL}, {per_capita_sql('departement')}",
-              f.without("departement"), "GROUP BY 1", join=DEPARTEMENT_JOIN)
+    return per_key(store, f.without("departement"), "p.fr_departement_code", "code", "departement")
 
 
 def by_theme(store: Store, f: Filters) -> pd.DataFrame:
     w, params = where(f)
     return store.df(f"""
-        SELECT t.code, t.label_fr, t.label_en, count(*) AS partnerships
-        FROM (SELECT unnest(p.themes) AS theme {source(w)} WHERE {w}) x JOIN themes t ON t.code = x.theme
-        GROUP BY ALL ORDER BY partnerships DESC, t.code""", params)
+        SELECT t.code, t.label_fr, t.label_en, x.partnerships
+        FROM (SELECT unnest(p.themes) AS theme, count(*) AS partnerships {source(w)} WHERE {w} GROUP BY 1) x
+        JOIN themes t ON t.code = x.theme
+        ORDER BY partnerships DESC, t.code""", params)
 
 
 def by_odd(store: Store, f: Filters) -> pd.DataFrame:
@@ -119,6 +141,14 @@ def budget_bins(store: Store, f: Filters) -> pd.DataFrame:
                          "partnerships": [c[0] for c in counts], "budget": [c[1] for c in counts]})
 
 
+def _per_country(w: str, keys: str = "") -> str:
+    """The filtered partnerships' counts per partner country (and ``keys``), for groups of countries (zones,
+    continents) joined after it: 250 rows to join instead of every partnership."""
+    return f"""SELECT p.partner_country_iso3 AS iso3{keys}, count(*) AS partnerships, sum(p.budget_eur) AS budget,
+                      count(p.budget_eur) AS budget_known
+               {source(w)} WHERE {w} GROUP BY ALL"""
+
+
 def by_zone(store: Store, f: Filters) -> pd.DataFrame:
     """Per zone (zones overlap: Mauritanie counts in the Sahel and the Maghreb), in the zones' display order."""
     w, params = where(f)
@@ -126,15 +156,21 @@ def by_zone(store: Store, f: Filters) -> pd.DataFrame:
         SELECT z.code, z.label_fr, z.label_en, coalesce(x.partnerships, 0) AS partnerships,
                coalesce(x.budget, 0) AS budget, coalesce(x.budget_known, 0) AS budget_known
         FROM zones z LEFT JOIN (
-            SELECT unnest(c.zones) AS code, count(*) AS partnerships, sum(p.budget_eur) AS budget,
-                   count(p.budget_eur) AS budget_known
-            {FROM} WHERE {w} GROUP BY 1) x USING (code)
+            SELECT unnest(c.zones) AS code, CAST(sum(x.partnerships) AS BIGINT) AS partnerships,
+                   sum(x.budget) AS budget, CAST(sum(x.budget_known) AS BIGINT) AS budget_known
+            FROM ({_per_country(w)}) x JOIN countries c ON c.iso3 = x.iso3
+            GROUP BY 1) x USING (code)
         ORDER BY z.position""", params)
 
 
 def by_year_continent(store: Store, f: Filters) -> pd.DataFrame:
-    return _q(store, f"p.start_year AS year, c.continent AS continent, {COUNT_SQL}", f,
-              "AND p.start_year IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2")
+    w, params = where(f)
+    return store.df(f"""
+        SELECT x.start_year AS year, c.continent AS continent, CAST(sum(x.partnerships) AS BIGINT) AS partnerships,
+               coalesce(sum(x.budget), 0) AS budget, CAST(sum(x.budget_known) AS BIGINT) AS budget_known
+        FROM ({_per_country(w + " AND p.start_year IS NOT NULL", ", p.start_year")}) x
+        JOIN countries c ON c.iso3 = x.iso3
+        GROUP BY 1, 2 ORDER BY 1, 2""", params)
 
 
 def top_authorities(store: Store, f: Filters, n: int = 15) -> pd.DataFrame:
@@ -664,17 +700,11 @@ def api_page(store: Store, f: Filters, offset: int, limit: int) -> tuple[pd.Data
     return rows, total
 
 
-# The dimensions of /api/v1/aggregates (and of the charts that use them): a column of partnerships, with its
-# labels, the join they need and the order of the result…
-AGGREGATES = {
-    "country": ("p.partner_country_iso3", "any_value(c.name_fr)", "any_value(c.name_en)", "", "partnerships"),
-    "region": ("p.fr_region_code", "any_value(r.name)", "any_value(r.name)", REGION_JOIN, "partnerships"),
-    "departement": ("p.fr_departement_code", "any_value(d.name)", "any_value(d.name)", DEPARTEMENT_JOIN,
-                    "partnerships"),
-    "year": ("p.start_year", "NULL", "NULL", "", "key"),
-    "type": ("p.fr_authority_type", "any_value(t.label_fr)", "any_value(t.label_en)",
-             "LEFT JOIN authority_types t ON t.code = p.fr_authority_type", "partnerships"),
-}
+# The dimensions of /api/v1/aggregates (and of the charts that use them): a column of partnerships (its names
+# and population in :data:`KEY_TABLES`, when it has them), and the order of the result…
+AGGREGATES = {"country": ("p.partner_country_iso3", "partnerships"), "region": ("p.fr_region_code", "partnerships"),
+              "departement": ("p.fr_departement_code", "partnerships"), "year": ("p.start_year", "key"),
+              "type": ("p.fr_authority_type", "partnerships")}
 # …or a list column whose items are counted (a partnership with two themes counts in both): (vocabulary table,
 # list column, its key).
 LIST_AGGREGATES = {"theme": ("themes", "themes", "code"), "odd": ("odd", "odds", "number")}
@@ -690,15 +720,22 @@ def aggregate(store: Store, f: Filters, by: str) -> pd.DataFrame:
     if by in LIST_AGGREGATES:
         table, col, key = LIST_AGGREGATES[by]
         return store.df(f"""
-            SELECT CAST(v.{key} AS VARCHAR) AS key, v.label_fr, v.label_en, {measures}
-            FROM (SELECT unnest(p.{col}) AS k, p.* {source(w)} WHERE {w}) p JOIN {table} v ON v.{key} = p.k
-            GROUP BY ALL ORDER BY partnerships DESC, key""", params)  # names from the constants above
-    expr, fr, en, join, order = AGGREGATES[by]
-    if by in POPULATION:
-        measures += f", {per_capita_sql(by)}"
+            SELECT CAST(v.{key} AS VARCHAR) AS key, v.label_fr, v.label_en, x.* EXCLUDE (k)
+            FROM (SELECT p.k, {measures}
+                  FROM (SELECT unnest(p.{col}) AS k, p.fr_authority_key, p.budget_eur {source(w)} WHERE {w}) p
+                  GROUP BY 1) x
+            JOIN {table} v ON v.{key} = x.k
+            ORDER BY partnerships DESC, key""", params)  # names from the constants above
+    expr, order = AGGREGATES[by]
+    keyed = f"SELECT {expr} AS k, {measures} {source(w)} WHERE {w} GROUP BY 1"
+    if by in KEY_TABLES:
+        table, key, fr, en = KEY_TABLES[by]
+        names, join = f"k.{fr} AS label_fr, k.{en} AS label_en", f"LEFT JOIN {table} k ON k.{key} = x.k"
+    else:
+        names, join = "NULL AS label_fr, NULL AS label_en", ""
+    population = f", {PER_CAPITA_SQL}" if by in POPULATION else ""
     return store.df(f"""
-        SELECT CAST({expr} AS VARCHAR) AS key, {fr} AS label_fr, {en} AS label_en, {measures}
-        {source(fr, measures, w)} {join} WHERE {w} GROUP BY {expr}
+        SELECT CAST(x.k AS VARCHAR) AS key, {names}, x.* EXCLUDE (k){population} FROM ({keyed}) x {join}
         ORDER BY {"key" if order == "key" else "partnerships DESC, key"}""",
                     params)  # expressions from the whitelist above
 

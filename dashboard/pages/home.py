@@ -86,9 +86,8 @@ def _why_empty(snap, f: Filters) -> str:
     if len(active) < 2:
         return t("empty", f.lang)
     parts = []
-    for spec, value in active:
+    for (spec, value), count in zip(active, queries.counts_alone(snap.store, f)):
         alone = Filters(**{spec.name: value, "lang": f.lang})
-        count = queries.kpis(snap.store, alone)["partnerships"] or 0
         parts.append(f"{filter_summary(alone, snap.vocab, f.lang)} ({number(count, f.lang)})")
     return t("empty_why", f.lang, parts=" ; ".join(parts))
 

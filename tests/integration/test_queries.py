@@ -102,3 +102,10 @@ def test_missing_or_corrupt_database_says_how_to_fix(tmp_path):
 def test_top_countries_obey_the_country_filter(store):
     df = queries.top_countries(store, Filters(pays=("MAR",)))
     assert list(df["iso3"]) == ["MAR"]
+
+
+def test_counts_alone_are_each_filters_own_count_from_one_query(store):
+    f = Filters(region="53", zone="sahel", theme="EAU", odd=(6, 13), budget="inconnu")
+    assert queries.counts_alone(store, f) == [queries.kpis(store, Filters(**{spec.name: value}))["partnerships"]
+                                              for spec, value in f.active()]
+    assert queries.counts_alone(store, Filters()) == []
