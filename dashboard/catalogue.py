@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextvars
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -65,6 +65,7 @@ class Context:
     f: Filters
     origin_region: str | None = None  # flow lines from this region (default: the region filter)
     top: int | None = None  # rankings keep this many (default 15; themes: all)
+    key_figures: Future | None = None  # the key figures being computed beside the charts (:func:`build_all`)
 
     @property
     def lang(self) -> str:
@@ -72,7 +73,7 @@ class Context:
 
     @cached_property
     def kpis(self) -> dict:
-        return queries.kpis(self.store, self.f)
+        return self.key_figures.result() if self.key_figures is not None else queries.kpis(self.store, self.f)
 
     @property
     def count(self) -> int:
@@ -170,8 +171,10 @@ _POOL = ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1), thread_name_
 
 
 def build_all(charts: Iterable[Chart], v: Context) -> list[tuple[dict, str]]:
-    """Each chart's (figure, summary), in the charts' order; the key figures are computed first (most charts
-    use them), and each chart is made in the caller's context (the pinned edition of its links)."""
-    v.kpis  # noqa: B018 (computed once, before the charts that read it)
+    """Each chart's (figure, summary), in the charts' order, each made in the caller's context (the pinned edition
+    of its links). The key figures are one more job, queued first: a chart that reads them waits for a job already
+    taken (the pool takes its jobs in order), the others do not."""
+    if v.key_figures is None and "kpis" not in v.__dict__:
+        v.key_figures = _POOL.submit(queries.kpis, v.store, v.f)
     jobs = [_POOL.submit(contextvars.copy_context().run, chart.build, v) for chart in charts]
     return [job.result() for job in jobs]

@@ -54,6 +54,7 @@ OUTPUTS: dict[str, tuple[str, str]] = {
 def view(snap, f: Filters) -> dict:
     """Every output of the main view for a set of filters (queries composed with figure builders)."""
     v = Context(snap.store, snap.reference, f)
+    figures = build_all(CHARTS, v)  # the key figures with them
     lang, n = f.lang, v.count
     out = {
         f"{Ids.KPI_PARTNERSHIPS}.children": number(n, lang),
@@ -68,7 +69,7 @@ def view(snap, f: Filters) -> dict:
         f"{Ids.KPI_AUTHORITIES}-label.children": tn("unit_authorities", int(v.kpis["authorities"] or 0), lang),
         f"{Ids.KPI_COUNTRIES}-label.children": tn("unit_countries", int(v.kpis["countries"] or 0), lang),
     }
-    for chart, (figure, summary) in zip(CHARTS, build_all(CHARTS, v)):
+    for chart, (figure, summary) in zip(CHARTS, figures):
         out[f"{chart.id}.figure"], out[f"{chart.id}-summary.children"] = figure, summary
     query = f.to_query()
     out[f"{Ids.CSV_LINK}.href"] = links.csv(query)
