@@ -34,9 +34,15 @@ def _q(store: Store, select: str, f: Filters, tail: str = "", extra: list | None
 
 
 def kpis(store: Store, f: Filters) -> dict:
-    row = _q(store, """count(*) AS partnerships, count(DISTINCT p.fr_authority_key) AS authorities,
-                       count(DISTINCT p.partner_country_iso3) AS countries, sum(p.budget_eur) AS budget,
-                       count(p.budget_eur) AS budget_known""", f).iloc[0]
+    """The key figures of the filtered partnerships. The authorities are counted as the groups of a first
+    aggregation by authority: DuckDB's distinct count beside other aggregates took twice as long at 100×."""
+    w, params = where(f)
+    row = store.df(f"""
+        SELECT CAST(coalesce(sum(a.n), 0) AS BIGINT) AS partnerships, count(*) AS authorities,
+               (SELECT count(DISTINCT p.partner_country_iso3) {source(w)} WHERE {w}) AS countries,
+               sum(a.budget) AS budget, CAST(coalesce(sum(a.known), 0) AS BIGINT) AS budget_known
+        FROM (SELECT p.fr_authority_key, count(*) AS n, sum(p.budget_eur) AS budget, count(p.budget_eur) AS known
+              {source(w)} WHERE {w} GROUP BY 1) a""", params + params).iloc[0]
     return {k: (None if pd.isna(v) else v) for k, v in row.items()}
 
 
