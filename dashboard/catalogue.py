@@ -158,8 +158,9 @@ CHARTS: tuple[Chart, ...] = (
           lambda v: charts.top_countries(queries.top_countries(v.store, v.f, v.rank), v.ref.countries, v.count,
                                          v.lang, v.rank, v.f.mesure)),
     Chart("ch-regions", "ch_regions", 580, _regions),
-    Chart("ch-types", "ch_types", 300, lambda v: charts.ranking(queries.aggregate(v.store, v.f, "type"),
-                                                               f"label_{v.lang}", "key", v.count, v.lang)),
+    Chart("ch-types", "ch_types", 300,
+          lambda v: charts.ranking(queries.aggregate(v.store, v.f, "type", authorities=False), f"label_{v.lang}",
+                                   "key", v.count, v.lang)),
     Chart("ch-top-authorities", "ch_top_authorities", 500,
           lambda v: charts.top_authorities(queries.top_authorities(v.store, v.f, v.rank), v.count, v.lang)),
 )

@@ -41,8 +41,7 @@ def kpis(store: Store, f: Filters) -> dict:
         SELECT CAST(coalesce(sum(a.n), 0) AS BIGINT) AS partnerships, count(*) AS authorities,
                (SELECT count(DISTINCT p.partner_country_iso3) {source(w)} WHERE {w}) AS countries,
                sum(a.budget) AS budget, CAST(coalesce(sum(a.known), 0) AS BIGINT) AS budget_known
-        FROM (SELECT p.fr_authority_key, count(*) AS n, sum(p.budget_eur) AS budget, count(p.budget_eur) AS known
-              {source(w)} WHERE {w} GROUP BY 1) a""", params + params).iloc[0]
+        FROM ({_by_authority(w)}) a""", params + params).iloc[0]
     return {k: (None if pd.isna(v) else v) for k, v in row.items()}
 
 
@@ -57,6 +56,15 @@ def counts_alone(store: Store, f: Filters) -> list[int]:
     if not counts:
         return []
     return [int(n) for n in store.df(f"SELECT {', '.join(counts)} {source(*counts)}", params).iloc[0]]
+
+
+def _by_authority(w: str, key: str = "") -> str:
+    """The filtered partnerships' counts per French authority (and per ``key``, an expression then named ``k``):
+    the distinct authorities are counted as its groups, in about half the time at 100× of DuckDB's distinct count
+    beside other aggregates."""
+    return f"""SELECT {f"{key} AS k, " if key else ""}p.fr_authority_key, count(*) AS n,
+                      sum(p.budget_eur) AS budget, count(p.budget_eur) AS known
+               {source(w)} WHERE {w} GROUP BY ALL"""
 
 
 # A group's measures; counting distinct authorities is most of a group's cost, so groups that never show it
@@ -82,8 +90,13 @@ def per_key(store: Store, f: Filters, expr: str, name: str, dimension: str, meas
     measures, ``k.`` the key's table)."""
     w, params = where(f)
     table, key = KEY_TABLES[dimension][:2]
+    keyed = f"SELECT {expr} AS {name}, {measures} {source(w)} WHERE {w} GROUP BY 1"
+    if measures == METRIC_SQL:  # the same measures, the authorities counted as groups (:func:`_by_authority`)
+        keyed = f"""SELECT k AS {name}, CAST(sum(n) AS BIGINT) AS partnerships, coalesce(sum(budget), 0) AS budget,
+                           CAST(sum(known) AS BIGINT) AS budget_known, count(*) AS authorities
+                    FROM ({_by_authority(w, expr)}) GROUP BY 1"""
     return store.df(f"""SELECT x.*, {PER_CAPITA_SQL}
-        FROM (SELECT {expr} AS {name}, {measures} {source(w)} WHERE {w} GROUP BY 1) x
+        FROM ({keyed}) x
         LEFT JOIN {table} k ON k.{key} = x.{name} {tail}""", params + (extra or []))  # names from our constants
 
 
@@ -717,11 +730,14 @@ LIST_AGGREGATES = {"theme": ("themes", "themes", "code"), "odd": ("odd", "odds",
 AGGREGATE_BY = (*AGGREGATES, *LIST_AGGREGATES)
 
 
-def aggregate(store: Store, f: Filters, by: str) -> pd.DataFrame:
-    """Partnerships, distinct French authorities and known budget per ``by`` (one of :data:`AGGREGATE_BY`); for a
-    dimension with inhabitants (:data:`POPULATION`), the population and the partnerships per 100,000."""
+def aggregate(store: Store, f: Filters, by: str, authorities: bool = True) -> pd.DataFrame:
+    """Partnerships, distinct French authorities (unless ``authorities`` is false: a chart that never shows them
+    spares their distinct count, most of the query's time) and known budget per ``by`` (one of
+    :data:`AGGREGATE_BY`); for a dimension with inhabitants (:data:`POPULATION`), the population and the
+    partnerships per 100,000."""
     w, params = where(f)
-    measures = """count(*) AS partnerships, count(DISTINCT p.fr_authority_key) AS authorities,
+    distinct = "count(DISTINCT p.fr_authority_key) AS authorities, " if authorities else ""
+    measures = f"""count(*) AS partnerships, {distinct}
                   coalesce(sum(p.budget_eur), 0) AS budget_known_eur, count(p.budget_eur) AS budget_known_count"""
     if by in LIST_AGGREGATES:
         table, col, key = LIST_AGGREGATES[by]
