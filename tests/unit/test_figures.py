@@ -204,3 +204,13 @@ def test_france_map_draws_the_selected_regions_departements_over_it_zoomed():
     plain = maps.france_map(regions, stats, "partenariats", "fr", None, "/r.geojson", [])
     assert [tr["name"] for tr in plain["data"]] == ["regions", "labels", "frames"]
     assert plain["layout"]["geo"]["fitbounds"] == "locations"
+
+
+def test_records_are_a_frames_rows_in_python_values():
+    from dashboard.figures.common import records
+
+    rows = records(STATS)
+    assert rows[0] == {"iso3": "MLI", "partnerships": 10, "authorities": 8, "budget": 150000.0, "budget_known": 3}
+    assert type(rows[0]["partnerships"]) is int and type(rows[0]["iso3"]) is str  # JSON-ready, no numpy scalar
+    assert records(STATS, "budget", "iso3")[1] == {"budget": 0.0, "iso3": "COM"}
+    assert records(STATS.iloc[0:0]) == []
