@@ -100,7 +100,8 @@ def ordinal(n: int, lang: str = "fr") -> str:
     return (forms.get(locale_of(lang).ordinal_form(n)) or forms["other"]).format(n=n)
 
 
-def _missing(value) -> bool:
+def missing(value) -> bool:
+    """An unknown value, as a frame or a query gives one: None, pandas' NA or NaN."""
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
@@ -116,7 +117,7 @@ def _cached(fn):
     memo = lru_cache(maxsize=65_536)(fn)
 
     def format_(value, lang: str = "fr", *args):
-        if _missing(value):
+        if missing(value):
             return DASH
         return memo(value.item() if hasattr(value, "item") else value, lang_of(lang), *args)
     format_.__doc__, format_.__name__, format_.cache_info = fn.__doc__, fn.__name__, memo.cache_info

@@ -90,11 +90,12 @@ def per_key(store: Store, f: Filters, expr: str, name: str, dimension: str, meas
     measures, ``k.`` the key's table)."""
     w, params = where(f)
     table, key = KEY_TABLES[dimension][:2]
-    keyed = f"SELECT {expr} AS {name}, {measures} {source(w)} WHERE {w} GROUP BY 1"
     if measures == METRIC_SQL:  # the same measures, the authorities counted as groups (:func:`_by_authority`)
         keyed = f"""SELECT k AS {name}, CAST(sum(n) AS BIGINT) AS partnerships, coalesce(sum(budget), 0) AS budget,
                            CAST(sum(known) AS BIGINT) AS budget_known, count(*) AS authorities
                     FROM ({_by_authority(w, expr)}) GROUP BY 1"""
+    else:
+        keyed = f"SELECT {expr} AS {name}, {measures} {source(w)} WHERE {w} GROUP BY 1"
     return store.df(f"""SELECT x.*, {PER_CAPITA_SQL}
         FROM ({keyed}) x
         LEFT JOIN {table} k ON k.{key} = x.{name} {tail}""", params + (extra or []))  # names from our constants

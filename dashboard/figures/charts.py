@@ -32,7 +32,7 @@ from dashboard.figures.common import (
     values,
 )
 from dashboard.filters import MEASURE, MEASURES
-from dashboard.i18n import euros, number, percent, t
+from dashboard.i18n import euros, missing, number, percent, t
 
 ACCENT = "#D55E00"  # the selected key among the others
 LABEL_SIZE = 12
@@ -110,7 +110,7 @@ def odd_chart(df: pd.DataFrame, total: int, lang: str) -> tuple[Figure, str]:
 
 
 def _bin_label(low: float, high: float | None, lang: str) -> str:
-    if high is None or pd.isna(high):
+    if missing(high):
         return f"≥ {euros(low, lang)}"
     if low == 0:
         return f"< {euros(high, lang)}"
@@ -189,7 +189,7 @@ def top_countries(stats: pd.DataFrame, countries: pd.DataFrame, total: int, lang
     its order)."""
     col, name = MEASURE[metric].column, f"name_{lang}"
     names = dict(zip(countries["iso3"].tolist(), countries[name].tolist()))
-    rows = [r for r in records(stats) if r[col] == r[col] and r[col] is not None][:n]  # known values, in order
+    rows = [r for r in records(stats) if not missing(r[col])][:n]  # known values, in order
     return ranking([{**r, name: names[r["iso3"]]} for r in rows if r["iso3"] in names], name, "iso3", total, lang,
                    metric)
 
@@ -201,7 +201,7 @@ def regions_ranking(stats: pd.DataFrame, regions: pd.DataFrame, total: int, lang
     col = MEASURE[metric].column
     names = dict(zip(regions["code"].tolist(), regions["name"].tolist()))
     rows = sorted(({**r, "name": names[r["code"]]} for r in records(stats)
-                   if r["code"] in names and r[col] is not None and r[col] > 0), key=lambda r: r["name"])
+                   if r["code"] in names and not missing(r[col]) and r[col] > 0), key=lambda r: r["name"])
     rows.sort(key=lambda r: r[col], reverse=True)  # by the measure, then by name
     return ranking(rows, "name", "code", total, lang, metric,
                    colours=[ACCENT if r["code"] == selected else BAR for r in rows])

@@ -23,7 +23,7 @@ from dashboard.figures.common import (
     tick_labels,
 )
 from dashboard.filters import MEASURE
-from dashboard.i18n import euros, number, t, tn
+from dashboard.i18n import euros, missing, number, t, tn
 
 SMALL_KM2 = 12_000
 ZERO = {"partnerships": 0, "authorities": 0, "budget": 0, "budget_known": 0}  # a key without partnership
@@ -45,14 +45,14 @@ def _hovers(names, rows: list[dict], lang: str) -> list[str]:
 
 
 def _rate(value, lang: str) -> str:
-    if value is None or value != value:
+    if missing(value):
         return t("population_unknown", lang)
     return f"{number(value, lang, 1)} {t('per_100k', lang)}"
 
 
 def _known(value) -> bool:
     """A measure's value that colours a key: more than zero (unknown values, NaN or None, do not)."""
-    return value is not None and value > 0
+    return not missing(value) and value > 0
 
 
 def world_map(countries: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: str, selected: tuple[str, ...],
@@ -90,8 +90,8 @@ def world_map(countries: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: s
         "customdata": codes, "hoverinfo": "text",
         "hovertext": [known[i] for i in codes],
     }]
-    placed = [(r, info[r["iso3"]]) for r in data if info[r["iso3"]]["label_lon"] == info[r["iso3"]]["label_lon"]]
-    small = [(r, c) for r, c in placed if not (c["area_km2"] >= SMALL_KM2)]  # unknown areas count as small
+    placed = [(r, info[r["iso3"]]) for r in data if not missing(info[r["iso3"]]["label_lon"])]
+    small = [(r, c) for r, c in placed if missing(c["area_km2"]) or c["area_km2"] < SMALL_KM2]
     if small:  # island partners (Comores, Cap-Vert…) stay visible and clickable
         traces.append({
             "type": "scattergeo", "name": "small", "mode": "markers", "lon": [c["label_lon"] for _, c in small],
@@ -106,7 +106,7 @@ def world_map(countries: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: s
         lons, lats = [], []
         for r in top:
             c = info[r["iso3"]]
-            if c["label_lon"] == c["label_lon"]:
+            if not missing(c["label_lon"]):
                 lons += [origin[0], round(c["label_lon"], 2), None]
                 lats += [origin[1], round(c["label_lat"], 2), None]
         traces.append({"type": "scattergeo", "name": "flows", "mode": "lines", "lon": lons, "lat": lats,
@@ -197,7 +197,7 @@ def _zoom(box: tuple[float, float, float, float]) -> dict:
 def _departements(df: pd.DataFrame, selected: str | None, geojson_url: str, lang: str, ink: str) -> list[dict]:
     """The départements of the selected region as one clickable layer: outlines over the region's colour, the
     selected one tinted and outlined in red, their names in ``ink``; the hover gives their figures."""
-    data = [{**r, **{k: 0 for k in ZERO if r[k] != r[k] or r[k] is None}} for r in records(df)]
+    data = [{**r, **{k: 0 for k in ZERO if missing(r[k])}} for r in records(df)]
     codes = [r["code"] for r in data]
     named = data if len(data) > 1 else []
     return [{
