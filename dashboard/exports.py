@@ -7,6 +7,9 @@ Exports never take the serving threads from the pages:
   same app, in a process of its own at the idle priority: :class:`_Pages`), never through the public server's
   threads and never at an address taken from the request (a ``Host`` header cannot steer it, nor the cache,
   keyed by build, region, format and language).
+- Chromium is **kept running** between renders (:mod:`dashboard.chromium`, one per process, closed after a minute
+  without a render): starting one per render cost far more than the render and slowed the pages down even at the
+  idle priority. A render whose print view does not draw (:data:`PRINT_DRAWN`) fails: nothing is cached.
 - Renders run **one at a time** (per export folder: all the workers of ``serve --workers`` share one folder and
   one lock), at the lowest CPU priority (``SCHED_IDLE``), from a **bounded queue**: when it is full, or when
   every slot of the process is taken, the answer is an immediate ``503`` with ``Retry-After``; a request waits
@@ -28,8 +31,6 @@ import json
 import logging
 import os
 import select
-import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -43,6 +44,7 @@ from pathlib import Path
 from flask import Flask, Response, abort, send_file
 
 from dashboard import links
+from dashboard.chromium import Browser, ExportUnavailable, kill_group, lowest_priority
 from dashboard.i18n import lang_of
 from etl.editions import UnknownEdition
 from etl.settings import Settings
@@ -56,12 +58,7 @@ WARM_DELAY_S = 10.0        # the warm-up of a build starts this long after the w
 PRUNE_AFTER_S = 600        # exports of another build are deleted once this old
 CHROMIUM_TIMEOUT_S = 60
 PAGES_START_S = 60         # the page server's start (at the idle priority), or its catching up with a rebuild
-NICE = 19                  # Chromium's nice value where chrt is missing (else SCHED_IDLE: it waits for idle CPU)
 WAITERS = 1                # serving threads of a process that may wait for a render (the others: 503 at once)
-
-
-class ExportUnavailable(RuntimeError):
-    """No Chromium on this machine; the message says how to install it."""
 
 
 class _Superseded(RuntimeError):
@@ -125,62 +122,24 @@ def bounded(make: Callable[[], Response]) -> Response:
 
 # --- Chromium ---------------------------------------------------------------------------------------------------
 
-def chromium() -> str:
-    found = Settings.from_env().chromium or shutil.which("chromium") or shutil.which("chromium-browser")
-    if not found:
-        raise ExportUnavailable("exports need Chromium: apt-get install chromium (or set COOPATLAS_CHROMIUM)")
-    return found
-
-
-_RUNNING: set[subprocess.Popen] = set()  # Chromiums of this process, killed if it exits mid-render
-
-
-def _kill(proc: subprocess.Popen) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
+_RUNNING: set[subprocess.Popen] = set()  # page servers of this process, killed if it exits
+_BROWSER = Browser()  # this process's kept Chromium (started at the first render, closed when idle)
+# The print view is drawn: its root is there and every graph has its SVG (a page that failed is not exported).
+PRINT_DRAWN = """document.getElementById('print-ready') !== null
+    && [...document.querySelectorAll('.print-graph')].every(g => g.querySelector('.main-svg') !== null)"""
 
 
 @atexit.register
 def _kill_running() -> None:
     for proc in list(_RUNNING):
-        _kill(proc)
+        kill_group(proc)
+    _BROWSER.close_now()
 
 
 def run_chromium(url: str, out: Path, fmt: str, width: int, height: int, timeout: float) -> None:
-    """One headless Chromium writing ``url`` to ``out``, killed with all its processes after ``timeout``."""
-    with tempfile.TemporaryDirectory(prefix="coopatlas-chromium-", ignore_cleanup_errors=True) as profile:
-        target = [f"--screenshot={out}"] if fmt == "png" else [f"--print-to-pdf={out}", "--no-pdf-header-footer"]
-        cmd = [chromium(), "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-               "--hide-scrollbars", "--no-first-run", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--disable-quic", f"--user-data-dir={profile}",
-               "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1, EXCLUDE localhost",
-               f"--window-size={width},{height}", "--virtual-time-budget=30000", "--run-all-compositor-stages"
-               "-before-draw", *target, url]
-        cmd = lowest_priority(cmd)
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        _RUNNING.add(proc)
-        try:
-            code = proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            _kill(proc)
-            raise
-        finally:
-            _RUNNING.discard(proc)
-        if code != 0:
-            raise subprocess.CalledProcessError(code, cmd[0])
-
-
-def lowest_priority(cmd: list[str]) -> list[str]:
-    """``cmd`` run at the lowest CPU priority there is: the ``SCHED_IDLE`` policy (``chrt --idle``), which its
-    threads keep whatever nice values they set themselves (Chromium, run as root, sets -8 to 5 on its own threads,
-    undoing ``nice``), and ``nice 19`` where ``chrt`` is missing."""
-    chrt, nice = shutil.which("chrt"), shutil.which("nice")
-    if chrt:
-        cmd = [chrt, "--idle", "0", *cmd]
-    if nice:
-        cmd = [nice, "-n", str(NICE), *cmd]
-    return cmd
+    """The print view at ``url`` written to ``out`` by this process's kept Chromium (:mod:`dashboard.chromium`);
+    RenderError when it is not drawn within ``timeout`` seconds."""
+    out.write_bytes(_BROWSER.render(url, fmt, width, height, timeout, ready=PRINT_DRAWN))
 
 
 # --- the private server Chromium reads the print views from -----------------------------------------------------
@@ -256,7 +215,7 @@ class _Pages:
     @staticmethod
     def _stop(proc: subprocess.Popen) -> None:
         _RUNNING.discard(proc)
-        _kill(proc)
+        kill_group(proc)
 
     def close(self) -> None:
         if self._proc is not None:
@@ -513,3 +472,4 @@ class Exporter:
             self._closed = True
             self._cond.notify_all()
         self._pages.close()
+        _BROWSER.close()
