@@ -12,7 +12,6 @@ from flask import Flask, Response, jsonify, request
 
 from dashboard import queries
 from dashboard.downloads import csv_response, table_response
-from dashboard.exports import bounded
 from dashboard.filters import PARAMETERS, Filters
 from dashboard.i18n import lang_of, t
 from dashboard.openapi import document
@@ -92,7 +91,8 @@ def register(server: Flask, atlas) -> None:
         if fmt not in ("json", "csv"):
             raise BadRequest("« format » vaut json ou csv")
         if fmt == "csv":
-            return bounded(lambda: _cached(csv_response(snap.store, f), snap.version))
+            response = csv_response(snap, f)
+            return _cached(response, snap.version) if response.status_code == 200 else response  # a 503 is not
         limit = _int("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
         offset = _int("offset", 0, 0, 100_000_000)
         rows, total = queries.api_page(snap.store, f, offset, limit)

@@ -461,7 +461,8 @@ class Exporter:
 
     def _prune(self, build: str) -> None:
         old = time.time() - PRUNE_AFTER_S
-        for path in self.folder.glob("*.p[dn][fg]"):  # the dot files are renders a process left unfinished
+        # the dot files are renders (or CSV files, in csv/) a process left unfinished
+        for path in [*self.folder.glob("*.p[dn][fg]"), *self.folder.glob("csv/*.gz"), *self.folder.glob("csv/.*")]:
             with contextlib.suppress(OSError):
                 if (path.name.startswith(".") or not path.name.startswith(f"{build}-")) and path.stat().st_mtime < old:
                     path.unlink()

@@ -33,6 +33,8 @@ class Settings:
     export_wait: float = field(default=20.0, metadata={"env": "COOPATLAS_EXPORT_WAIT", "min": 0.1})
     export_warm: bool = field(default=False, metadata={"env": "COOPATLAS_EXPORT_WARM"})
     export_dir: str = field(default="", metadata={"env": "COOPATLAS_EXPORT_DIR"})
+    # The views' CSV kept there (dashboard/downloads.py), in megabytes at most, the oldest deleted first.
+    csv_cache_mb: int = field(default=2000, metadata={"env": "COOPATLAS_CSV_CACHE_MB", "min": 0})
     # Editions (etl/editions.py): how many dated databases ``coopatlas build`` keeps beside the served one.
     editions_keep: int = field(default=12, metadata={"env": "COOPATLAS_EDITIONS_KEEP", "min": 0})
 

@@ -3,6 +3,7 @@ slots per process; past that the answer is an immediate 503 with Retry-After, an
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 
@@ -89,3 +90,38 @@ def test_a_busy_answer_is_never_cached(two_slots, monkeypatch):
     finally:
         limiter.release()
         limiter.release()
+
+
+def test_a_views_csv_is_written_once_per_build_then_sent_from_the_disk(two_slots, monkeypatch):
+    import gzip
+
+    app = two_slots
+    calls = []
+    real = dashboard.downloads.to_csv
+    monkeypatch.setattr(dashboard.downloads, "to_csv", lambda store, f: calls.append(f.to_query()) or real(store, f))
+    client = app.server.test_client()
+    first = client.get("/telecharger.csv?region=84", headers={"Accept-Encoding": "gzip, br"})
+    again = client.get("/telecharger.csv?region=84", headers={"Accept-Encoding": "gzip"})
+    api = client.get("/api/v1/partnerships?format=csv&region=84", headers={"Accept-Encoding": "gzip"})
+    plain = client.get("/telecharger.csv?region=84", headers={"Accept-Encoding": "identity"})
+    assert calls == ["region=84"]  # one file for the four downloads of the same view
+    assert first.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in first.headers["Vary"]
+    body = gzip.decompress(first.data)
+    assert body.startswith(dashboard.downloads.BOM) and body == gzip.decompress(again.data)
+    assert gzip.decompress(api.data) == body and api.headers["ETag"]
+    assert "Content-Encoding" not in plain.headers and plain.data == body  # decompressed on the way
+    assert 'attachment; filename="coopatlas-partenariats-' in plain.headers["Content-Disposition"]
+    client.get("/telecharger.csv?region=84&lang=en", headers={"Accept-Encoding": "gzip"})
+    assert calls == ["region=84", "region=84&lang=en"]  # another language, another file
+
+
+def test_the_kept_csv_files_are_trimmed_to_their_limit_oldest_first(two_slots, monkeypatch):
+    app = two_slots
+    exporter = app.server.extensions["coopatlas.exports"]
+    monkeypatch.setattr(exporter, "settings", dataclasses.replace(exporter.settings, csv_cache_mb=0))
+    client = app.server.test_client()
+    for code in ("84", "53", "11"):
+        assert client.get(f"/telecharger.csv?region={code}").status_code == 200
+    kept = list((exporter.folder / dashboard.downloads.CSV_FOLDER).glob("*.csv.gz"))
+    assert len(kept) == 1  # at 0 MB only the last file written stays
+    assert client.get("/telecharger.csv?region=11").status_code == 200
