@@ -1,11 +1,13 @@
 """Queries on the fixture database, cross-checked against plain SQL."""
 
+import shutil
+
 import duckdb
 import pytest
 
 from dashboard import queries
 from dashboard.db import DatabaseMissing, Store
-from dashboard.filters import Filters
+from dashboard.filters import Filters, where
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +52,45 @@ def test_every_filter_narrows_like_sql(store, con, f, sql):
     rows, total = queries.partnerships_page(store, f, 0, 100)
     assert total == expected == len(rows)
     assert len(queries.partnerships_export(store, f)) == expected
+
+
+def test_theme_and_odd_masks_select_the_rows_of_the_lists(con):
+    """Every theme, every goal and pairs of goals: the filters' bit tests keep the rows ``list_contains`` keeps."""
+    def ids(sql, params=()):
+        return {r[0] for r in con.execute(f"SELECT partnership_id FROM partnerships p WHERE {sql}", params).fetchall()}
+
+    for (code,) in con.execute("SELECT code FROM themes").fetchall():
+        assert ids(*where(Filters(theme=code))) == ids("list_contains(themes, ?)", [code]), code
+    for odds in [(n,) for n in range(1, 18)] + [(6, 13), (1, 17), (4, 5, 16)]:
+        expected = ids(" OR ".join(["list_contains(odds, ?)"] * len(odds)), list(odds))
+        assert ids(*where(Filters(odd=odds))) == expected, odds
+    assert ids(*where(Filters(odd=(6,)))) and ids(*where(Filters(theme="EAU")))
+
+
+def test_a_database_built_without_the_masks_is_refused(tmp_path, fixture_db):
+    old = tmp_path / "old.duckdb"
+    shutil.copyfile(fixture_db, old)
+    with duckdb.connect(str(old)) as c:
+        c.execute("ALTER TABLE partnerships DROP COLUMN odd_bits")
+        c.execute("ALTER TABLE partnerships DROP COLUMN theme_bits")
+        c.execute("CREATE TABLE t AS SELECT * EXCLUDE (bit) FROM themes")
+        c.execute("DROP TABLE themes")
+        c.execute("ALTER TABLE t RENAME TO themes")
+    with pytest.raises(DatabaseMissing, match=r"colonne partnerships\.theme_bits absente.*coopatlas build"):
+        Store(old)
+
+
+def test_a_database_whose_themes_have_other_bits_is_refused(tmp_path, fixture_db):
+    """The theme filter tests the bit data/themes.csv gives a theme: a file built with other bits would select
+    the partnerships of another theme."""
+    other = tmp_path / "other.duckdb"
+    shutil.copyfile(fixture_db, other)
+    with duckdb.connect(str(other)) as c:
+        c.execute("CREATE TABLE t AS SELECT * REPLACE (CASE code WHEN 'EAU' THEN 62 ELSE bit END AS bit) FROM themes")
+        c.execute("DROP TABLE themes")
+        c.execute("ALTER TABLE t RENAME TO themes")
+    with pytest.raises(DatabaseMissing, match=r"thème\(s\) EAU sans le bit que leur donne data/themes.csv"):
+        Store(other)
 
 
 def test_maps_drop_their_own_dimension(store):
