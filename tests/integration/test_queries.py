@@ -67,30 +67,29 @@ def test_theme_and_odd_masks_select_the_rows_of_the_lists(con):
     assert ids(*where(Filters(odd=(6,)))) and ids(*where(Filters(theme="EAU")))
 
 
-def test_a_database_built_without_the_masks_is_refused(tmp_path, fixture_db):
-    old = tmp_path / "old.duckdb"
-    shutil.copyfile(fixture_db, old)
-    with duckdb.connect(str(old)) as c:
-        c.execute("ALTER TABLE partnerships DROP COLUMN odd_bits")
-        c.execute("ALTER TABLE partnerships DROP COLUMN theme_bits")
-        c.execute("CREATE TABLE t AS SELECT * EXCLUDE (bit) FROM themes")
-        c.execute("DROP TABLE themes")
-        c.execute("ALTER TABLE t RENAME TO themes")
-    with pytest.raises(DatabaseMissing, match=r"colonne partnerships\.theme_bits absente.*coopatlas build"):
-        Store(old)
+def _themes_rewritten(tmp_path, fixture_db, select: str, *statements: str):
+    """A copy of the fixture database whose ``themes`` table is ``SELECT {select} FROM themes``."""
+    copy = tmp_path / "copy.duckdb"
+    shutil.copyfile(fixture_db, copy)
+    with duckdb.connect(str(copy)) as c:
+        for sql in (*statements, f"CREATE TABLE t AS SELECT {select} FROM themes", "DROP TABLE themes",
+                    "ALTER TABLE t RENAME TO themes"):
+            c.execute(sql)
+    return copy
 
 
-def test_a_database_whose_themes_have_other_bits_is_refused(tmp_path, fixture_db):
-    """The theme filter tests the bit data/themes.csv gives a theme: a file built with other bits would select
-    the partnerships of another theme."""
-    other = tmp_path / "other.duckdb"
-    shutil.copyfile(fixture_db, other)
-    with duckdb.connect(str(other)) as c:
-        c.execute("CREATE TABLE t AS SELECT * REPLACE (CASE code WHEN 'EAU' THEN 62 ELSE bit END AS bit) FROM themes")
-        c.execute("DROP TABLE themes")
-        c.execute("ALTER TABLE t RENAME TO themes")
-    with pytest.raises(DatabaseMissing, match=r"thème\(s\) EAU sans le bit que leur donne data/themes.csv"):
-        Store(other)
+@pytest.mark.parametrize("select, statements, message", [
+    # as built before the masks existed
+    ("* EXCLUDE (bit)", ("ALTER TABLE partnerships DROP COLUMN odd_bits",
+                         "ALTER TABLE partnerships DROP COLUMN theme_bits"),
+     r"colonne partnerships\.theme_bits absente.*coopatlas build"),
+    # the theme filter tests the bit data/themes.csv gives a theme: other bits would select another theme
+    ("* REPLACE (CASE code WHEN 'EAU' THEN 62 ELSE bit END AS bit)", (),
+     r"thème\(s\) EAU sans le bit que leur donne data/themes.csv.*coopatlas build"),
+])
+def test_a_database_without_the_masks_of_this_code_is_refused(tmp_path, fixture_db, select, statements, message):
+    with pytest.raises(DatabaseMissing, match=message):
+        Store(_themes_rewritten(tmp_path, fixture_db, select, *statements))
 
 
 def test_maps_drop_their_own_dimension(store):
