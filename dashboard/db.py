@@ -4,8 +4,8 @@ One connection per build, attaching the file read-only to a private in-memory in
 would share DuckDB's per-process instance of that path, and keep reading the replaced file after a rebuild).
 Each query runs on its own cursor, which DuckDB makes safe to use from the threads of a WSGI server. Results are
 cached per (query, parameters) for the life of the build. A file is accepted only when it holds every table and
-column of the schema contract (``etl/schema.sql``) with its type, one ``build_info`` row, and every partnership's
-partner country in ``countries``.
+column of the schema contract (``etl/schema.sql``) with its type, its themes with the bits ``data/themes.csv``
+gives them, one ``build_info`` row, and every partnership's partner country in ``countries``.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+
+from etl.vocab import theme_bits
 
 
 class DatabaseMissing(RuntimeError):
@@ -81,6 +83,14 @@ class Store:
                     f"{self.path} ne respecte pas le schéma de coopatlas ({', '.join(problems[:5])}"
                     f"{'…' if len(problems) > 5 else ''}). Reconstruisez-la avec "
                     f"« coopatlas build --input EXPORT.csv --db {self.path} ».")
+            # The theme filter tests the bits of data/themes.csv (etl.vocab.theme_mask).
+            bits = theme_bits()
+            other = [code for code, bit in self.con.execute("SELECT code, bit FROM themes ORDER BY code").fetchall()
+                     if bits.get(code) != bit]
+            if other:
+                raise DatabaseMissing(
+                    f"{self.path} : thème(s) {', '.join(other[:5])} sans le bit que leur donne data/themes.csv. "
+                    f"Reconstruisez-la avec « coopatlas build --input EXPORT.csv --db {self.path} ».")
             orphans = self.con.execute("SELECT count(*) FROM partnerships p ANTI JOIN countries c "
                                        "ON c.iso3 = p.partner_country_iso3").fetchone()[0]
             if orphans:  # the queries leave the countries out when they need none of their columns

@@ -37,6 +37,7 @@ from etl.vocab import (
     population_supplements,
     rrma_rows,
     statuses,
+    theme_bits,
     theme_odds,
     themes,
     zones,
@@ -156,10 +157,10 @@ def _write_reference(con: duckdb.DuckDBPyConnection, layers: Layers) -> None:
         [(code, z["label_fr"], z["label_en"], i) for i, (code, z) in enumerate(zones().items())],
         columns=["code", "label_fr", "label_en", "position"]))
     _insert(con, "rrma", pd.DataFrame(rrma_rows()).replace({"": None}))
-    odds = theme_odds()
+    odds, bits = theme_odds(), theme_bits()
     _insert(con, "themes", pd.DataFrame(
-        [(t.code, t.label_fr, t.label_en, list(odds[t.code])) for t in themes()],
-        columns=["code", "label_fr", "label_en", "odds"]))
+        [(t.code, t.label_fr, t.label_en, list(odds[t.code]), bits[t.code]) for t in themes()],
+        columns=["code", "label_fr", "label_en", "odds", "bit"]))
     _insert(con, "odd", pd.DataFrame(odd_rows()).astype({"number": int}))
     for name, terms in (("action_types", action_types()), ("statuses", statuses()),
                         ("authority_types", authority_types())):

@@ -17,8 +17,10 @@ CREATE TABLE partnerships (
     partner_country_iso3   VARCHAR NOT NULL,      -- ISO 3166-1 alpha-3 (Kosovo: XKX)
     partner_authority_name VARCHAR,
     themes                 VARCHAR[] NOT NULL,    -- codes of themes.code, sorted
+    theme_bits             BIGINT NOT NULL,       -- the same as a mask: bit themes.bit set for each theme
     themes_raw             VARCHAR,
     odds                   INTEGER[] NOT NULL,    -- ODD numbers 1–17, sorted
+    odd_bits               INTEGER NOT NULL,      -- the same as a mask: bit n set for ODD n (the filters test it)
     action_type            VARCHAR,               -- action_types.code, NULL when absent or not recognised
     action_type_raw        VARCHAR,
     start_year             INTEGER,
@@ -124,7 +126,8 @@ CREATE TABLE fr_departements (
 );
 
 CREATE TABLE themes (code VARCHAR PRIMARY KEY, label_fr VARCHAR NOT NULL, label_en VARCHAR NOT NULL,
-                     odds INTEGER[] NOT NULL);
+                     odds INTEGER[] NOT NULL,
+                     bit INTEGER NOT NULL UNIQUE);            -- 0–62: its bit in partnerships.theme_bits
 CREATE TABLE odd (number INTEGER PRIMARY KEY, label_fr VARCHAR NOT NULL, label_en VARCHAR NOT NULL,
                   colour VARCHAR NOT NULL);
 CREATE TABLE action_types (code VARCHAR PRIMARY KEY, label_fr VARCHAR NOT NULL, label_en VARCHAR NOT NULL);

@@ -31,13 +31,14 @@ from etl.normalise.themes import normalise_themes
 from etl.normalise.years import normalise_year
 from etl.read import RawTable, UnreadableInput
 from etl.stage import MAYBE_UNCLEAN, Staged, raw_json, stage
-from etl.vocab import Matcher, action_types, rrma_for, statuses
+from etl.vocab import Matcher, action_types, bit_mask, rrma_for, statuses, theme_bits
 
 PARTNERSHIP_COLUMNS = (
     "partnership_id", "source_file", "source_row", "title", "fr_authority_name", "fr_authority_key",
     "fr_authority_type", "fr_commune_code", "fr_departement_code", "fr_region_code", "rrma",
-    "partner_country_iso3", "partner_authority_name", "themes", "themes_raw", "odds", "action_type",
-    "action_type_raw", "start_year", "end_year", "budget_eur", "funding", "status", "status_raw", "extra",
+    "partner_country_iso3", "partner_authority_name", "themes", "theme_bits", "themes_raw", "odds", "odd_bits",
+    "action_type", "action_type_raw", "start_year", "end_year", "budget_eur", "funding", "status", "status_raw",
+    "extra",
 )
 REJECTED_COLUMNS = ("source_file", "source_row", "reason", "raw")
 # The fields of data/columns.toml a record is read for (the others are extra).
@@ -131,7 +132,13 @@ def _authority(*raw: str) -> tuple:
 
 def _themes(raw: str) -> tuple:
     codes, unmatched = normalise_themes(raw)
-    return json.dumps(codes), json.dumps(unmatched, ensure_ascii=False)
+    bits = theme_bits()
+    return json.dumps(codes), bit_mask(bits[c] for c in codes), json.dumps(unmatched, ensure_ascii=False)
+
+
+def _odds(raw: str) -> tuple:
+    odds = normalise_odds(raw)
+    return json.dumps(odds), bit_mask(odds)
 
 
 # The texts kept as written, trimmed: column of partnerships ← field.
@@ -147,13 +154,14 @@ def mappings() -> tuple[Mapping, ...]:
                 (("name", "VARCHAR"), ("key", "VARCHAR"), ("type", "VARCHAR"), ("commune", "VARCHAR"),
                  ("departement", "VARCHAR"), ("region", "VARCHAR"), ("rrma", "VARCHAR")), _authority),
         Mapping("country", ("partner_country",), (("iso3", "VARCHAR"),), lambda v: (normalise_country(v),)),
-        Mapping("odds", ("odds",), (("odds", "INTEGER[]"),), lambda v: (json.dumps(normalise_odds(v)),)),
+        Mapping("odds", ("odds",), (("odds", "INTEGER[]"), ("bits", "INTEGER")), _odds),
         Mapping("budget", ("budget",), (("eur", "DOUBLE"),), lambda v: (normalise_budget(v),)),
         Mapping("start_year", ("start_year",), (("year", "INTEGER"),),
                 lambda v: (normalise_year(v, field="année de début"),)),
         Mapping("end_year", ("end_year",), (("year", "INTEGER"),),
                 lambda v: (normalise_year(v, field="année de fin"),)),
-        Mapping("themes", ("themes",), (("codes", "VARCHAR[]"), ("unmatched", "VARCHAR")), _themes),
+        Mapping("themes", ("themes",), (("codes", "VARCHAR[]"), ("bits", "BIGINT"), ("unmatched", "VARCHAR")),
+                _themes),
         Mapping("action_type", ("action_type",), (("code", "VARCHAR"),), lambda v: (actions.get(v),)),
         Mapping("status", ("status",), (("code", "VARCHAR"),), lambda v: (status.get(v),)),
         # Identifiers and titles are nearly all distinct: only those that may change go to clean().
@@ -331,7 +339,8 @@ class Transformer:
                    authority.departement AS fr_departement_code, authority.region AS fr_region_code,
                    authority.rrma AS rrma, country.iso3 AS partner_country_iso3,
                    {texts['partner_authority_name']} AS partner_authority_name, themes.codes AS themes,
-                   {texts['themes_raw']} AS themes_raw, odds.odds AS odds, action_type.code AS action_type,
+                   themes.bits AS theme_bits, {texts['themes_raw']} AS themes_raw, odds.odds AS odds,
+                   odds.bits AS odd_bits, action_type.code AS action_type,
                    {texts['action_type_raw']} AS action_type_raw, start_year.year AS start_year,
                    end_year.year AS end_year, budget.eur AS budget_eur, {texts['funding']} AS funding,
                    status.code AS status, {texts['status_raw']} AS status_raw, r.extra

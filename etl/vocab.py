@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -44,6 +45,34 @@ def themes() -> tuple[Term, ...]:
 @cache
 def theme_odds() -> dict[str, tuple[int, ...]]:
     return {r["code"]: tuple(int(x) for x in r["odds"].split("|") if x) for r in read_csv("themes.csv")}
+
+
+# The highest bit of a theme in ``partnerships.theme_bits`` (a BIGINT: bit 63 is its sign).
+MAX_THEME_BIT = 62
+
+
+@cache
+def theme_bits() -> dict[str, int]:
+    """``code → bit`` of each theme in ``partnerships.theme_bits`` (``data/themes.csv``'s ``bit``): unique, 0–62."""
+    bits: dict[str, int] = {}
+    for row in read_csv("themes.csv"):
+        raw = row.get("bit", "")
+        bit = int(raw) if raw.isascii() and raw.isdigit() else -1
+        if not 0 <= bit <= MAX_THEME_BIT or bit in bits.values():
+            raise ValueError(f"data/themes.csv, thème {row['code']} : bit « {raw} » invalide (un entier de 0 à "
+                             f"{MAX_THEME_BIT} qu'aucun autre thème n'a)")
+        bits[row["code"]] = bit
+    return bits
+
+
+def bit_mask(bits: Iterable[int]) -> int:
+    """The integer with these bits set: a partnership's ``odd_bits`` (bit n for ODD n) or ``theme_bits``."""
+    return sum(1 << b for b in set(bits))
+
+
+def theme_mask(code: str) -> int:
+    """The bit of a theme in ``partnerships.theme_bits``, as a mask."""
+    return 1 << theme_bits()[code]
 
 
 @cache

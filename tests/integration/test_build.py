@@ -104,11 +104,24 @@ def test_xlsx_input_gives_the_same_partnerships(tmp_path, fixture_exports):
     from_csv, from_xlsx = Collector(), Collector()
     transform_files([fixture_exports[0]], from_csv)
     transform_files([tmp_path / "atlas.xlsx"], from_xlsx)
-    for col in ("partnership_id", "partner_country_iso3", "fr_authority_key", "budget_eur", "odds", "themes"):
+    for col in ("partnership_id", "partner_country_iso3", "fr_authority_key", "budget_eur", "odds", "odd_bits",
+                "themes", "theme_bits"):
         assert from_csv.partnerships[col] == from_xlsx.partnerships[col]
     assert [r.replace("atlas_small.csv", "atlas.xlsx") for r in from_csv.rejected["reason"]] == \
         from_xlsx.rejected["reason"]
     assert from_csv.rejected["source_row"] == from_xlsx.rejected["source_row"]
+
+
+def test_python_sink_gets_the_rows_of_the_database(con, fixture_exports):
+    """The two outputs of the transformation (the database being built, a Python sink) hold the same rows."""
+    from etl.load import transform_files
+    from etl.transform import PARTNERSHIP_COLUMNS, Collector
+
+    sink = Collector()
+    transform_files(fixture_exports, sink)
+    rows = con.execute(f"SELECT {', '.join(PARTNERSHIP_COLUMNS)} FROM partnerships").fetchall()
+    assert sorted(zip(*(sink.partnerships[c] for c in PARTNERSHIP_COLUMNS)), key=str) == sorted(rows, key=str)
+    assert any(sink.partnerships["odd_bits"]) and any(sink.partnerships["theme_bits"])
 
 
 def test_same_input_same_content(tmp_path, fixture_exports):

@@ -1,11 +1,13 @@
 """Queries on the fixture database, cross-checked against plain SQL."""
 
+import shutil
+
 import duckdb
 import pytest
 
 from dashboard import queries
 from dashboard.db import DatabaseMissing, Store
-from dashboard.filters import Filters
+from dashboard.filters import Filters, where
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +52,44 @@ def test_every_filter_narrows_like_sql(store, con, f, sql):
     rows, total = queries.partnerships_page(store, f, 0, 100)
     assert total == expected == len(rows)
     assert len(queries.partnerships_export(store, f)) == expected
+
+
+def test_theme_and_odd_masks_select_the_rows_of_the_lists(con):
+    """Every theme, every goal and pairs of goals: the filters' bit tests keep the rows ``list_contains`` keeps."""
+    def ids(sql, params=()):
+        return {r[0] for r in con.execute(f"SELECT partnership_id FROM partnerships p WHERE {sql}", params).fetchall()}
+
+    for (code,) in con.execute("SELECT code FROM themes").fetchall():
+        assert ids(*where(Filters(theme=code))) == ids("list_contains(themes, ?)", [code]), code
+    for odds in [(n,) for n in range(1, 18)] + [(6, 13), (1, 17), (4, 5, 16)]:
+        expected = ids(" OR ".join(["list_contains(odds, ?)"] * len(odds)), list(odds))
+        assert ids(*where(Filters(odd=odds))) == expected, odds
+    assert ids(*where(Filters(odd=(6,)))) and ids(*where(Filters(theme="EAU")))
+
+
+def _themes_rewritten(tmp_path, fixture_db, select: str, *statements: str):
+    """A copy of the fixture database whose ``themes`` table is ``SELECT {select} FROM themes``."""
+    copy = tmp_path / "copy.duckdb"
+    shutil.copyfile(fixture_db, copy)
+    with duckdb.connect(str(copy)) as c:
+        for sql in (*statements, f"CREATE TABLE t AS SELECT {select} FROM themes", "DROP TABLE themes",
+                    "ALTER TABLE t RENAME TO themes"):
+            c.execute(sql)
+    return copy
+
+
+@pytest.mark.parametrize("select, statements, message", [
+    # as built before the masks existed
+    ("* EXCLUDE (bit)", ("ALTER TABLE partnerships DROP COLUMN odd_bits",
+                         "ALTER TABLE partnerships DROP COLUMN theme_bits"),
+     r"colonne partnerships\.theme_bits absente.*coopatlas build"),
+    # the theme filter tests the bit data/themes.csv gives a theme: other bits would select another theme
+    ("* REPLACE (CASE code WHEN 'EAU' THEN 62 ELSE bit END AS bit)", (),
+     r"thème\(s\) EAU sans le bit que leur donne data/themes.csv.*coopatlas build"),
+])
+def test_a_database_without_the_masks_of_this_code_is_refused(tmp_path, fixture_db, select, statements, message):
+    with pytest.raises(DatabaseMissing, match=message):
+        Store(_themes_rewritten(tmp_path, fixture_db, select, *statements))
 
 
 def test_maps_drop_their_own_dimension(store):

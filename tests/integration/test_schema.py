@@ -34,6 +34,22 @@ def test_codes_are_known(con):
     assert values(con, "SELECT unnest(zones) FROM countries") <= values(con, "SELECT code FROM zones")
 
 
+def test_bit_masks_agree_with_the_lists(con):
+    """``odd_bits`` has bit n for each ODD n of ``odds``; ``theme_bits`` the bit of each theme of ``themes``: the
+    filters test the masks, the charts and the exports read the lists."""
+    from etl.vocab import theme_bits
+
+    assert dict(con.execute("SELECT code, bit FROM themes").fetchall()) == theme_bits()
+    bad = con.execute("""
+        SELECT partnership_id, odds, odd_bits, themes, theme_bits FROM partnerships p
+        WHERE odd_bits IS DISTINCT FROM (SELECT coalesce(bit_or(1 << o.number), 0) FROM odd o
+                                         WHERE list_contains(p.odds, o.number))
+           OR theme_bits IS DISTINCT FROM (SELECT coalesce(bit_or(1::BIGINT << t.bit), 0) FROM themes t
+                                           WHERE list_contains(p.themes, t.code))""").fetchall()
+    assert bad == []
+    assert con.execute("SELECT count(*) FROM partnerships WHERE odd_bits <> 0 AND theme_bits <> 0").fetchone()[0] > 0
+
+
 def test_partnership_rows_are_consistent(con):
     assert con.execute("SELECT count(*) - count(DISTINCT partnership_id) FROM partnerships").fetchone() == (0,)
     bad = con.execute("""

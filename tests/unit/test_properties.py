@@ -21,6 +21,7 @@ from etl.normalise.themes import normalise_themes
 from etl.normalise.years import normalise_year
 from etl.read import read_csv_bytes, sniff_delimiter
 from etl.transform import Collector, Transformer
+from etl.vocab import bit_mask, theme_bits
 
 # Text as exports carry it: any unicode, plus the characters that matter to the parsers, more often.
 cells = st.one_of(
@@ -114,6 +115,9 @@ def test_every_record_is_loaded_or_rejected(rows, delimiter, encoding):
     assert len(sink.partnerships["partnership_id"]) == result.loaded
     assert len(sink.rejected["source_row"]) == result.rejected_count
     assert len(set(sink.partnerships["partnership_id"])) == result.loaded
+    p = sink.partnerships  # the Python sink gets the masks as the database does
+    assert p["odd_bits"] == [bit_mask(odds) for odds in p["odds"]]
+    assert p["theme_bits"] == [bit_mask(theme_bits()[c] for c in codes) for codes in p["themes"]]
     assert sorted(sink.partnerships["source_row"] + sink.rejected["source_row"]) == sorted(
         i for i, r in enumerate(table.rows, start=1) if any(c.strip() for c in r))
 
