@@ -40,6 +40,7 @@ from urllib.parse import urlparse
 
 from dashboard.callback_client import main_inputs, payload, router_payload
 from dashboard.ids import Ids
+from dashboard.production import RECYCLING_LOG
 
 REGIONS = ["84", "53", "11", "75", "76", "44", "32", "52", "93", "27", "24", "28"]
 COUNTRIES = ["MLI", "BFA", "SEN", "MAR", "MDG", "BEN", "TUN", "NER", "HTI", "DEU", "VNM", "CMR", "TGO", "LBN"]
@@ -275,7 +276,7 @@ def attack(args) -> dict:
     report = {"scenario": "attack", "users": args.users, "seconds": round(elapsed, 1), "workers": args.workers,
               "max_requests": args.max_requests, "warm_up": args.warm,
               "rebuild_moved_in_at_s": round(rebuilt_at, 1), "build_served_at_the_end": served_build,
-              "workers_recycled": text.count("Autorestarting worker"),
+              "workers_recycled": text.count(RECYCLING_LOG.split("%d ")[1]),
               "worker_boots": text.count("Booting worker"),
               "cheap_requests_before_the_rebuild": latencies(steady),
               "burst": {"exports": args.burst, "seconds": round(burst_end - burst_start, 1),

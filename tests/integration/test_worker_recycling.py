@@ -7,6 +7,7 @@ import http.client
 import threading
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -78,3 +79,39 @@ def test_a_worker_recycling_while_an_export_waits_exits_promptly(tmp_path, fixtu
         assert answer["status"] == 503 and int(answer["retry"]) > 0 and answer["seconds"] < 10
     finally:
         stop(proc)
+
+
+def test_a_recycled_worker_is_stopped_only_once_its_successor_is_up(tmp_path, fixture_db):
+    """Recycling never leaves the server with a worker fewer: the successor starts first (SIGTTIN), then the
+    master stops the oldest worker (SIGTTOU). Gunicorn's own max_requests stopped it first, then started the next
+    one once it had exited: seconds on one worker fewer."""
+    log = tmp_path / "gunicorn.log"
+    proc, base = start(fixture_db, log, workers=2, threads=2, max_requests=15, max_requests_jitter=0,
+                       env={"COOPATLAS_EXPORT_WARM": "0"})
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    first = set(children.read_text().split())
+    seen, fewest, done = set(), [len(first)], threading.Event()
+
+    def watch():
+        while not done.is_set():
+            now = children.read_text().split()
+            seen.update(now)
+            fewest[0] = min(fewest[0], len(now))
+            time.sleep(0.01)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        deadline = time.time() + 90
+        while time.time() < deadline and (first & set(children.read_text().split()) or len(seen) < 5):
+            with urllib.request.urlopen(base + "/api/v1/aggregates?by=odd", timeout=30) as r:
+                assert r.status == 200
+    finally:
+        done.set()
+        watcher.join()
+        stop(proc)
+    text = log.read_text()
+    assert len(first) == 2 and not first & set(children.read_text().split() if children.exists() else [])
+    assert len(seen) >= 5, text[-2000:]  # both first workers replaced, and a successor replaced too
+    assert fewest[0] >= 2, f"the server ran on {fewest[0]} worker(s) while recycling"
+    assert text.count("un nouveau worker prendra la place") >= 3
