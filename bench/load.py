@@ -226,7 +226,7 @@ def attack(args) -> dict:
     env = {**os.environ, "COOPATLAS_EXPORT_WARM": "1" if args.warm else "0", "COOPATLAS_CACHE_DIR": str(work / "cache")}
     code = ("import logging; logging.basicConfig(level=logging.INFO, format='%(asctime)s %(name)s: %(message)s'); "
             f"from dashboard import production; production.run({str(served)!r}, '127.0.0.1', {port}, "
-            f"{args.workers}, 4, max_requests={args.max_requests}, max_requests_jitter={args.max_requests // 2})")
+            f"{args.workers}, {args.threads}, max_requests={args.max_requests}, max_requests_jitter={args.max_requests // 2})")
     log = work / "server.log"
     server = subprocess.Popen([sys.executable, "-c", code], stdout=log.open("wb"), stderr=subprocess.STDOUT,
                               env=env)
@@ -273,7 +273,7 @@ def attack(args) -> dict:
         except subprocess.TimeoutExpired:
             server.kill()
     text = log.read_text(errors="replace")
-    report = {"scenario": "attack", "users": args.users, "seconds": round(elapsed, 1), "workers": args.workers,
+    report = {"scenario": "attack", "users": args.users, "seconds": round(elapsed, 1), "workers": args.workers, "threads": args.threads,
               "max_requests": args.max_requests, "warm_up": args.warm,
               "rebuild_moved_in_at_s": round(rebuilt_at, 1), "build_served_at_the_end": served_build,
               "workers_recycled": text.count(RECYCLING_LOG.split("%d ")[1]),
@@ -305,6 +305,7 @@ def main() -> None:
                     help="attack: own server, readers + rebuild + worker recycling + a burst of 8 exports")
     ap.add_argument("--db", help="attack: the database to serve (copied)")
     ap.add_argument("--workers", type=int, default=2, help="attack: gunicorn workers")
+    ap.add_argument("--threads", type=int, default=4, help="attack: threads per worker")
     ap.add_argument("--max-requests", type=int, default=300, help="attack: gunicorn max_requests (recycling)")
     ap.add_argument("--burst", type=int, default=len(BURST), choices=range(len(BURST) + 1),
                     help="attack: exports in the burst (0: the same window without exports, to compare)")

@@ -8,7 +8,8 @@ of that cost. The browser:
 
 - is driven over ``--remote-debugging-pipe`` (its file descriptors 3 and 4): no port, so no other local process
   can drive it; every host but the loopback is unresolvable for it;
-- runs at the lowest CPU priority there is (:func:`lowest_priority`);
+- runs at the lowest CPU priority there is (:func:`lowest_priority`), in a process group of its own but in the
+  session of the process that starts it (:data:`OWN_GROUP`);
 - opens each render in a new tab, closed afterwards; waits as ``--virtual-time-budget`` does (virtual time runs
   while no fetch is pending, up to a budget), checks that the page is drawn, then prints or takes the screenshot;
 - is closed after :data:`IDLE_S` seconds without a render, when a render fails (the next one starts another),
@@ -68,8 +69,15 @@ def lowest_priority(cmd: list[str]) -> list[str]:
     return cmd
 
 
+# Popen's arguments for a helper process (Chromium, the exports' page server): a process group of its own, so that
+# it can be killed with all its children, and not a session of its own. Linux gives each session its own CPU
+# share (the "autogroup" of sched(7)) and SCHED_IDLE only yields within a share: started with setsid, Chromium at
+# the idle priority took half of a 2-core machine from the serving workers during a burst of exports.
+OWN_GROUP = {"process_group": 0}
+
+
 def kill_group(proc: subprocess.Popen) -> None:
-    """``proc`` and every process of its session killed, and waited for."""
+    """``proc`` and every process of its process group killed, and waited for."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
@@ -107,7 +115,7 @@ class Browser:
                                f"--user-data-dir={self._profile}", "about:blank"])
         try:
             self._proc = subprocess.Popen(cmd, stdin=commands_r, stdout=answers_w, stderr=subprocess.DEVNULL,
-                                          start_new_session=True)
+                                          **OWN_GROUP)
         finally:
             os.close(commands_r)
             os.close(answers_w)

@@ -44,7 +44,7 @@ from pathlib import Path
 from flask import Flask, Response, abort, send_file
 
 from dashboard import links
-from dashboard.chromium import Browser, ExportUnavailable, kill_group, lowest_priority
+from dashboard.chromium import OWN_GROUP, Browser, ExportUnavailable, kill_group, lowest_priority
 from dashboard.i18n import lang_of
 from etl.editions import UnknownEdition
 from etl.settings import Settings
@@ -188,7 +188,7 @@ class _Pages:
             return
         env = {**os.environ, **self.settings.to_env(), "COOPATLAS_EXPORT_WARM": "0"}
         cmd = lowest_priority([sys.executable, "-c", "from dashboard.exports import serve_pages; serve_pages()"])
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, start_new_session=True)
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, **OWN_GROUP)
         _RUNNING.add(proc)
         deadline = time.monotonic() + PAGES_START_S
         line = b""

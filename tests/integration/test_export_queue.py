@@ -102,6 +102,8 @@ def test_the_print_views_are_served_by_a_process_of_their_own_at_the_idle_priori
     assert proc.pid != os.getpid()
     if shutil.which("chrt"):
         assert os.sched_getscheduler(proc.pid) == os.SCHED_IDLE
+    # in the worker's session, where SCHED_IDLE yields to it (a session of its own has its own CPU share)
+    assert os.getsid(proc.pid) == os.getsid(0) and os.getpgid(proc.pid) == proc.pid
     proc.stdin.close()  # as when the worker exits, however it exits
     assert proc.wait(timeout=30) == 0
 

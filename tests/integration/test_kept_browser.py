@@ -108,11 +108,11 @@ def test_chromium_runs_at_the_idle_priority_whatever_nice_values_it_sets(browser
     under the ``SCHED_IDLE`` policy, which its processes and threads inherit, so a render only takes idle CPU."""
     need(shutil.which("chrt") is not None, "chrt (util-linux) is not installed")
     browser.render(page_url, "png", 640, 360, timeout=60, ready=DRAWN)
-    session = os.getsid(browser.pid)
+    group = os.getpgid(browser.pid)
     policies = {}
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
-            if os.getsid(int(pid)) != session:
+            if os.getpgid(int(pid)) != group:
                 continue
             for tid in os.listdir(f"/proc/{pid}/task"):
                 policies[(pid, tid)] = os.sched_getscheduler(int(tid))
@@ -120,6 +120,8 @@ def test_chromium_runs_at_the_idle_priority_whatever_nice_values_it_sets(browser
             continue
     assert len({pid for pid, _ in policies}) >= 2  # the browser and its helpers
     assert set(policies.values()) == {os.SCHED_IDLE}
+    # ...and in this process's session: a session of its own would have a CPU share of its own (autogroup)
+    assert {os.getsid(int(pid)) for pid, _ in policies} == {os.getsid(0)}
 
 
 def test_chromium_quits_when_the_process_that_started_it_dies(page_url):
