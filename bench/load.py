@@ -226,7 +226,8 @@ def attack(args) -> dict:
     env = {**os.environ, "COOPATLAS_EXPORT_WARM": "1" if args.warm else "0", "COOPATLAS_CACHE_DIR": str(work / "cache")}
     code = ("import logging; logging.basicConfig(level=logging.INFO, format='%(asctime)s %(name)s: %(message)s'); "
             f"from dashboard import production; production.run({str(served)!r}, '127.0.0.1', {port}, "
-            f"{args.workers}, {args.threads}, max_requests={args.max_requests}, max_requests_jitter={args.max_requests // 2})")
+            f"{args.workers}, {args.threads}, max_requests={args.max_requests}, "
+            f"max_requests_jitter={args.max_requests // 2})")
     log = work / "server.log"
     server = subprocess.Popen([sys.executable, "-c", code], stdout=log.open("wb"), stderr=subprocess.STDOUT,
                               env=env)
@@ -273,8 +274,8 @@ def attack(args) -> dict:
         except subprocess.TimeoutExpired:
             server.kill()
     text = log.read_text(errors="replace")
-    report = {"scenario": "attack", "users": args.users, "seconds": round(elapsed, 1), "workers": args.workers, "threads": args.threads,
-              "max_requests": args.max_requests, "warm_up": args.warm,
+    report = {"scenario": "attack", "users": args.users, "seconds": round(elapsed, 1), "workers": args.workers,
+              "threads": args.threads, "max_requests": args.max_requests, "warm_up": args.warm,
               "rebuild_moved_in_at_s": round(rebuilt_at, 1), "build_served_at_the_end": served_build,
               "workers_recycled": text.count(RECYCLING_LOG.split("%d ")[1]),
               "worker_boots": text.count("Booting worker"),
