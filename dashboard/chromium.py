@@ -198,6 +198,7 @@ class Browser:
             return False
 
     def _tab(self, url: str, fmt: str, width: int, height: int, ready: str, deadline: float) -> bytes:
+        self._events.clear()  # one tab at a time: what earlier tabs and the browser said is of no use
         target = self.call("Target.createTarget", {"url": "about:blank"}, deadline=deadline)["targetId"]
         session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True},
                             deadline=deadline)["sessionId"]
@@ -222,7 +223,6 @@ class Browser:
             data = tab("Page.printToPDF", {"printBackground": True, "preferCSSPageSize": True,
                                            "displayHeaderFooter": False})["data"]
         self.call("Target.closeTarget", {"targetId": target}, deadline=deadline)
-        self._events = [e for e in self._events if e.get("sessionId") != session]
         return base64.b64decode(data)
 
     # the browser's end ---------------------------------------------------------------------------------------
