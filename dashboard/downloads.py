@@ -91,7 +91,12 @@ def _written(store: Store, f: Filters, path: Path, keep_mb: int) -> Path:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-    kept = sorted((p.stat().st_mtime, p.stat().st_size, p) for p in path.parent.glob("*.csv.gz"))
+    kept = []
+    for other in path.parent.glob("*.csv.gz"):
+        with contextlib.suppress(OSError):  # another worker may be trimming too
+            status = other.stat()
+            kept.append((status.st_mtime, status.st_size, other))
+    kept.sort()
     total = sum(size for _, size, _ in kept)
     for _, size, old in kept:
         if total <= keep_mb * 1_000_000 or old == path:

@@ -125,3 +125,12 @@ def test_the_kept_csv_files_are_trimmed_to_their_limit_oldest_first(two_slots, m
     kept = list((exporter.folder / dashboard.downloads.CSV_FOLDER).glob("*.csv.gz"))
     assert len(kept) == 1  # at 0 MB only the last file written stays
     assert client.get("/telecharger.csv?region=11").status_code == 200
+
+
+def test_a_kept_csv_file_gone_while_the_folder_is_trimmed_fails_no_download(two_slots):
+    """Workers trim the folder they share: a file another one deleted meanwhile (a dangling link here) is skipped."""
+    app = two_slots
+    folder = app.server.extensions["coopatlas.exports"].folder / dashboard.downloads.CSV_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "gone-meanwhile.csv.gz").symlink_to(folder / "nothing-there")
+    assert app.server.test_client().get("/telecharger.csv?region=84").status_code == 200
