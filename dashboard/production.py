@@ -65,13 +65,18 @@ def _post_worker_init(worker) -> None:
     once; it takes a ticket if there is one."""
     from dashboard.exports import drain
 
-    stop = signal.getsignal(signal.SIGTERM)
-
-    def draining(signum, frame) -> None:
+    def stopping(signum, frame) -> None:
+        # The master repeats its SIGTERM about once a second until the worker is gone, and a handler interrupted
+        # while it holds a lock deadlocks on it when it runs again: nothing is taken before ``alive`` says the
+        # stop is under way, and the repeats return at once (seen: a worker hung in Event.set until killed).
+        # Gunicorn's own handler also wakes its loop through a queue, whose lock the loop itself may hold; the
+        # loop looks at ``alive`` at least once a second.
+        if not worker.alive:
+            return
+        worker.alive = False
         drain()
-        stop(signum, frame)
 
-    signal.signal(signal.SIGTERM, draining)
+    signal.signal(signal.SIGTERM, stopping)
     for ticket in sorted(Path(RECYCLE["tickets"]).glob("*")) if RECYCLE["tickets"] else ():
         try:
             ticket.unlink()  # this worker's: no other can take it
