@@ -77,7 +77,7 @@ def csv_response(snap, f: Filters) -> Response:
     path = exporter.folder / CSV_FOLDER / f"{snap.version}-{key}.csv.gz"
     if path.exists():
         return _send_csv(path)
-    return bounded(lambda: _send_csv(_written(snap.store, f, path, exporter.settings.csv_cache_mb)))
+    return bounded(lambda: _send_csv(_written(snap.store, f, path, exporter.settings.csv_cache_mb)), f.lang)
 
 
 def _written(store: Store, f: Filters, path: Path, keep_mb: int) -> Path:

@@ -41,11 +41,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from flask import Flask, Response, abort, send_file
+from flask import Flask, Response, abort, request, send_file
+from markupsafe import escape
 
 from dashboard import links
 from dashboard.chromium import OWN_GROUP, Browser, ExportUnavailable, kill_group, lowest_priority
-from dashboard.i18n import lang_of
+from dashboard.i18n import lang_of, t
 from etl.editions import UnknownEdition
 from etl.settings import Settings
 
@@ -103,17 +104,27 @@ def limiter() -> Limiter:
         return _LIMITER
 
 
-def busy(retry_after: int) -> Response:
-    """503 with Retry-After, never cached."""
-    return Response(f"Trop de téléchargements en cours : réessayez dans {retry_after} s.\n", status=503,
-                    mimetype="text/plain", headers={"Retry-After": str(retry_after), "Cache-Control": "no-store"})
+def busy(retry_after: int, lang: str, text_key: str = "busy_text") -> Response:
+    """503 with Retry-After, never cached. A browser following a download link gets a page in its language that
+    reloads itself after that delay (``Refresh``), so that the download starts once the file is ready; another
+    client gets the sentence as plain text."""
+    text = t(text_key, lang, seconds=retry_after)
+    headers = {"Retry-After": str(retry_after), "Cache-Control": "no-store"}
+    if request.accept_mimetypes.best_match(["text/plain", "text/html"]) != "text/html":
+        return Response(text + "\n", status=503, mimetype="text/plain", headers=headers)
+    page = (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<title>{escape(t("busy_title", lang))}</title><link rel="stylesheet" href="/assets/style.css"></head>'
+            f'<body><main class="busy-page"><h1>{escape(t("busy_title", lang))}</h1><p>{escape(text)}</p>'
+            f'<p>{escape(t("busy_refresh", lang))}</p></main></body></html>')
+    return Response(page, status=503, mimetype="text/html", headers={**headers, "Refresh": str(retry_after)})
 
 
-def bounded(make: Callable[[], Response]) -> Response:
+def bounded(make: Callable[[], Response], lang: str) -> Response:
     """``make()`` in one of this process's heavy-download slots, or an immediate 503 + Retry-After."""
     slots = limiter()
     if not slots.try_acquire():
-        return busy(CSV_RETRY_AFTER_S)
+        return busy(CSV_RETRY_AFTER_S, lang)
     try:
         return make()
     finally:
@@ -283,33 +294,33 @@ class Exporter:
             return sent
         job = self.submit(snap.version, code, fmt, lang, snap.facts.edition or "")  # queued even if not awaited
         if job is None:
-            return busy(self.retry_after())
+            return busy(self.retry_after(), lang)
         # One serving thread at most waits, and only for a render that has nothing ahead of it: a thread held
         # longer would be missing for the pages (and would hold up a worker recycled by max_requests).
         if self._place(job) > 0 or not self._waiter.acquire(blocking=False):
-            return busy(self.retry_after(job))
+            return busy(self.retry_after(job), lang)
         try:
             slots = limiter()
             if not slots.try_acquire():
-                return busy(self.retry_after(job))
+                return busy(self.retry_after(job), lang)
             try:
                 deadline = time.monotonic() + self.settings.export_wait
                 while not job.done.wait(0.2):
                     if DRAINING.is_set() or time.monotonic() > deadline:
-                        return busy(self.retry_after(job))
+                        return busy(self.retry_after(job), lang)
             finally:
                 slots.release()
         finally:
             self._waiter.release()
         if isinstance(job.error, _Superseded):
-            return busy(self.retry_after())
+            return busy(self.retry_after(), lang)
         if isinstance(job.error, ExportUnavailable):
-            return Response(str(job.error), status=503, mimetype="text/plain")
+            log.warning("%s", job.error)
+            return Response(t("export_unavailable", lang) + "\n", status=503, mimetype="text/plain")
         if job.error is not None:
             log.warning("export impossible : %s", job.error)
-            return Response("export impossible pour le moment", status=503, mimetype="text/plain",
-                            headers={"Retry-After": str(self.retry_after())})
-        return self._send(job.out, fmt, name) or busy(self.retry_after())
+            return busy(self.retry_after(), lang, "export_failed")
+        return self._send(job.out, fmt, name) or busy(self.retry_after(), lang)
 
     @staticmethod
     def _send(path: Path, fmt: str, name: str) -> Response | None:

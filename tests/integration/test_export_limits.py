@@ -134,3 +134,25 @@ def test_a_kept_csv_file_gone_while_the_folder_is_trimmed_fails_no_download(two_
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "gone-meanwhile.csv.gz").symlink_to(folder / "nothing-there")
     assert app.server.test_client().get("/telecharger.csv?region=84").status_code == 200
+
+
+def test_a_browser_told_to_wait_gets_a_page_in_its_language_that_reloads_itself(two_slots):
+    limiter = dashboard.exports.limiter()
+    assert limiter.try_acquire() and limiter.try_acquire()
+    try:
+        client = app_client = two_slots.server.test_client()
+        browser = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+        french = client.get("/telecharger.csv?region=84", headers=browser)
+        english = app_client.get("/telecharger.csv?region=84&lang=en", headers=browser)
+        plain = client.get("/telecharger.csv?region=84", headers={"Accept": "*/*"})
+    finally:
+        limiter.release()
+        limiter.release()
+    for answer in (french, english):
+        assert answer.status_code == 503 and answer.mimetype == "text/html"
+        assert answer.headers["Refresh"] == answer.headers["Retry-After"]
+    assert '<html lang="fr">' in french.text and "Téléchargement en préparation" in french.text
+    assert '<html lang="en">' in english.text and "Download being prepared" in english.text
+    assert "préparation" not in english.text
+    assert plain.mimetype == "text/plain" and "Refresh" not in plain.headers
+    assert plain.text.startswith("Le fichier est en préparation") and "\u00a0s." in plain.text
