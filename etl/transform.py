@@ -15,6 +15,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import duckdb
@@ -164,9 +165,9 @@ def mappings() -> tuple[Mapping, ...]:
                 _themes),
         Mapping("action_type", ("action_type",), (("code", "VARCHAR"),), lambda v: (actions.get(v),)),
         Mapping("status", ("status",), (("code", "VARCHAR"),), lambda v: (status.get(v),)),
-        # Identifiers and titles are nearly all distinct: only those that may change go to clean().
+        # Only the texts that clean() may change go to it: nearly all are clean already.
         *(Mapping(f"text_{column}", (raw,), (("text", "VARCHAR"),), lambda v: (clean(v),), sparse=True,
-                  only=MAYBE_UNCLEAN if column in ("partnership_id", "title") else "") for column, raw in TEXTS),
+                  only=MAYBE_UNCLEAN) for column, raw in TEXTS),
     )
 
 
@@ -283,8 +284,8 @@ class Transformer:
             found[g].append(tuple(values))
         out = []
         for s, mask in zip(sets, masks):
-            keys = [tuple(v[i] for i in s) for v in found[mask]]
-            out.append([k for k in keys if None not in k])  # NULL: a value ``only`` left out
+            key = itemgetter(*s) if len(s) > 1 else (lambda v, i=s[0]: (v[i],))
+            out.append([k for k in map(key, found[mask]) if None not in k])  # NULL: a value ``only`` left out
         return out
 
     def _map(self, m: Mapping, distinct: list[tuple]) -> None:
