@@ -92,7 +92,7 @@ class Browser:
         self._proc: subprocess.Popen | None = None
         self._profile: str | None = None
         self._send_fd = self._recv_fd = -1
-        self._buffer = b""
+        self._buffer, self._scanned = bytearray(), 0  # what Chromium sent, and how far it holds no message end
         self._events: list[dict] = []
         self._next_id = 0
         self._used = 0.0
@@ -120,7 +120,7 @@ class Browser:
             os.close(commands_r)
             os.close(answers_w)
         self._send_fd, self._recv_fd = commands_w, answers_r
-        self._buffer, self._events = b"", []
+        self._buffer, self._scanned, self._events = bytearray(), 0, []
         self.call("Browser.getVersion", deadline=min(deadline, time.monotonic() + START_S))
 
     def call(self, method: str, params: dict | None = None, *, session: str | None = None,
@@ -153,7 +153,9 @@ class Browser:
 
     def _read(self, deadline: float) -> dict:
         """The next message from Chromium; RenderError when it closes its pipe or says nothing in time."""
-        while b"\0" not in self._buffer:
+        # A PDF's answer is megabytes long: each chunk is added in place and searched once for the message's end.
+        while (end := self._buffer.find(b"\0", self._scanned)) < 0:
+            self._scanned = len(self._buffer)
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([self._recv_fd], [], [], left)[0]:
                 raise RenderError("Chromium did not answer in time")
@@ -161,7 +163,9 @@ class Browser:
             if not chunk:
                 raise RenderError("Chromium closed its pipe")
             self._buffer += chunk
-        message, self._buffer = self._buffer.split(b"\0", 1)
+        message = bytes(self._buffer[:end])
+        del self._buffer[:end + 1]
+        self._scanned = 0
         return json.loads(message)
 
     # renders -------------------------------------------------------------------------------------------------
