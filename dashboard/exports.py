@@ -337,6 +337,10 @@ class Exporter:
             ahead = pending.index(job) if job in pending else len(pending) if job is None else 0
             return ahead + (self._running is not None and self._running is not job)
 
+    def queued(self) -> int:
+        """Renders of this process queued or running."""
+        return self._place(None)
+
     def retry_after(self, job: _Job | None = None) -> int:
         """Seconds until ``job`` (else a new job) is likely rendered."""
         return min(120, SECONDS_PER_RENDER * (self._place(job) + 1))

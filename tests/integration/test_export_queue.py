@@ -128,20 +128,16 @@ def test_renders_run_one_at_a_time_and_a_full_queue_answers_503(make_app):
         t.join(timeout=60)
     exporter = app.server.extensions["coopatlas.exports"]
     deadline = time.time() + 30  # the queue drains (a loaded machine takes longer than the renders' 1.2 s)
-
-    def draining() -> bool:
-        with exporter._cond:
-            return bool(exporter._pending) or exporter._running is not None
-
-    while draining() and time.time() < deadline:
+    while exporter.queued() and time.time() < deadline:
         time.sleep(0.05)
     statuses = [s for s, _ in answers.values()]
-    assert set(statuses) <= {200, 503} and statuses.count(200) >= 1 and statuses.count(503) >= 1
-    assert all(int(retry) > 0 for s, retry in answers.values() if s == 503)
-    assert fake.peak == 1
+    seen = f"answers {answers}, renders {fake.urls}, still queued {exporter.queued()}"  # what a failure shows
+    assert set(statuses) <= {200, 503} and statuses.count(200) >= 1 and statuses.count(503) >= 1, seen
+    assert all(int(retry) > 0 for s, retry in answers.values() if s == 503), seen
+    assert fake.peak == 1, seen
     client = app.server.test_client()
     rendered_before_retries = len(fake.urls)
-    assert rendered_before_retries >= 3  # the one waited for, and the queue's two, rendered without a waiter
+    assert rendered_before_retries >= 3, seen  # the one waited for, and the queue's two, rendered without a waiter
     for code, (status, _) in answers.items():  # what was refused is served once asked again
         if status == 503:
             assert client.get(f"/export/region/{code}.pdf").status_code == 200
