@@ -61,8 +61,9 @@ def counts_alone(store: Store, f: Filters) -> list[int]:
 def _by_authority(w: str, key: str = "") -> str:
     """The filtered partnerships' counts per French authority (and per ``key``, an expression then named ``k``):
     the distinct authorities are counted as its groups, in about half the time at 100× of DuckDB's distinct count
-    beside other aggregates."""
-    return f"""SELECT {f"{key} AS k, " if key else ""}p.fr_authority_key, count(*) AS n,
+    beside other aggregates; grouped by the authority's number (``fr_authority_id``), in about half the time of its
+    key's text (per country at 100×: 84 → 47 ms)."""
+    return f"""SELECT {f"{key} AS k, " if key else ""}p.fr_authority_id, count(*) AS n,
                       sum(p.budget_eur) AS budget, count(p.budget_eur) AS known
                {source(w)} WHERE {w} GROUP BY ALL"""
 
@@ -128,22 +129,29 @@ def by_departement(store: Store, f: Filters) -> pd.DataFrame:
     return per_key(store, f.without("departement"), "p.fr_departement_code", "code", "departement")
 
 
+def _masks(column: str, w: str) -> str:
+    """The filtered partnerships counted per bit mask (``n``): a few hundred masks, each then counted in the themes
+    or goals it holds. At 100×, 8 times faster unfiltered than counting the unnested lists (78.6 → 10.3 ms)."""
+    return f"SELECT p.{column} AS bits, count(*) AS n {source(w)} WHERE {w} GROUP BY 1"
+
+
 def by_theme(store: Store, f: Filters) -> pd.DataFrame:
+    """The themes that have partnerships (one with two themes counts in both), the most first."""
     w, params = where(f)
     return store.df(f"""
-        SELECT t.code, t.label_fr, t.label_en, x.partnerships
-        FROM (SELECT unnest(p.themes) AS theme, count(*) AS partnerships {source(w)} WHERE {w} GROUP BY 1) x
-        JOIN themes t ON t.code = x.theme
+        SELECT t.code, t.label_fr, t.label_en, CAST(sum(m.n) AS BIGINT) AS partnerships
+        FROM ({_masks("theme_bits", w)}) m JOIN themes t ON (m.bits & (CAST(1 AS BIGINT) << t.bit)) <> 0
+        GROUP BY t.code, t.label_fr, t.label_en
         ORDER BY partnerships DESC, t.code""", params)
 
 
 def by_odd(store: Store, f: Filters) -> pd.DataFrame:
-    """All 17 goals, zero included, in order."""
+    """All 17 goals, zero included, in order (bit n of ``odd_bits`` is goal n)."""
     w, params = where(f)
     return store.df(f"""
-        SELECT o.number, o.label_fr, o.label_en, o.colour, coalesce(x.partnerships, 0) AS partnerships
-        FROM odd o LEFT JOIN (SELECT unnest(p.odds) AS number, count(*) AS partnerships {source(w)} WHERE {w}
-                              GROUP BY 1) x USING (number)
+        SELECT o.number, o.label_fr, o.label_en, o.colour, CAST(coalesce(sum(m.n), 0) AS BIGINT) AS partnerships
+        FROM odd o LEFT JOIN ({_masks("odd_bits", w)}) m ON (m.bits & (1 << o.number)) <> 0
+        GROUP BY o.number, o.label_fr, o.label_en, o.colour
         ORDER BY o.number""", params)
 
 
@@ -194,9 +202,12 @@ def by_year_continent(store: Store, f: Filters) -> pd.DataFrame:
 
 
 def top_authorities(store: Store, f: Filters, n: int = 15) -> pd.DataFrame:
-    return _q(store, f"""p.fr_authority_key AS key, any_value(p.fr_authority_name) AS name,
-                          any_value(p.fr_authority_type) AS type, {COUNT_SQL}""", f,
-              "GROUP BY 1 ORDER BY partnerships DESC, key LIMIT ?", [n])
+    """The French authorities with the most filtered partnerships (grouped by their number, :func:`_by_authority`)."""
+    w, params = where(f)
+    return store.df(f"""
+        SELECT any_value(p.fr_authority_key) AS key, any_value(p.fr_authority_name) AS name,
+               any_value(p.fr_authority_type) AS type, {COUNT_SQL}
+        {source(w)} WHERE {w} GROUP BY p.fr_authority_id ORDER BY partnerships DESC, key LIMIT ?""", params + [n])
 
 
 SORTABLE = {"partnership_id": "p.partnership_id", "title": "p.title", "fr_authority_name": "p.fr_authority_name",

@@ -9,6 +9,7 @@ CREATE TABLE partnerships (
     title                  VARCHAR,
     fr_authority_name      VARCHAR NOT NULL,      -- as written in the export (trimmed)
     fr_authority_key       VARCHAR NOT NULL,      -- COM:<insee>, DEP:<code>, REG:<code>, EPCI:<siren> or NOM:<dep|reg>:<name>
+    fr_authority_id        INTEGER NOT NULL,      -- the key as a number of this build (one per key): the dashboard groups by it
     fr_authority_type      VARCHAR NOT NULL,      -- commune, departement, region, epci, metropole, syndicat_mixte, autre
     fr_commune_code        VARCHAR,               -- INSEE code of the commune (communes only)
     fr_departement_code    VARCHAR,               -- INSEE code of the département (NULL for a region)

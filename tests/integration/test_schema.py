@@ -34,9 +34,17 @@ def test_codes_are_known(con):
     assert values(con, "SELECT unnest(zones) FROM countries") <= values(con, "SELECT code FROM zones")
 
 
+def test_each_authority_key_has_one_number_and_each_number_one_key(con):
+    """``fr_authority_id`` numbers the keys of the build: the dashboard counts and ranks authorities by it."""
+    keys, ids, pairs = con.execute("""
+        SELECT count(DISTINCT fr_authority_key), count(DISTINCT fr_authority_id),
+               count(DISTINCT (fr_authority_key, fr_authority_id)) FROM partnerships""").fetchone()
+    assert keys == ids == pairs > 10
+
+
 def test_bit_masks_agree_with_the_lists(con):
     """``odd_bits`` has bit n for each ODD n of ``odds``; ``theme_bits`` the bit of each theme of ``themes``: the
-    filters test the masks, the charts and the exports read the lists."""
+    filters and the theme and ODD charts read the masks, the table and the exports the lists."""
     from etl.vocab import theme_bits
 
     assert dict(con.execute("SELECT code, bit FROM themes").fetchall()) == theme_bits()
