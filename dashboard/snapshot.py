@@ -12,6 +12,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 
 import pandas as pd
@@ -49,10 +50,12 @@ MAP_LAYERS = {"countries": {"tolerance": 0.15, "decimals": 2, "coverage": False}
 
 class Memo:
     """A bounded, thread-safe memo of computed views for one build: the default view and popular links are
-    computed once per worker, not once per reader."""
+    computed once per worker, not once per reader, even when readers ask for one at the same moment (a server
+    that starts, or a link shared widely): the first computes it, the others wait for it."""
 
     def __init__(self, size: int = MEMO_SIZE):
         self._items: OrderedDict = OrderedDict()
+        self._running: dict[object, Future] = {}  # views being computed, for the readers asking for them too
         self._size = size
         self._lock = threading.Lock()
 
@@ -61,11 +64,24 @@ class Memo:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
-        value = compute()
+            running = self._running.get(key)
+            if running is None:
+                self._running[key] = mine = Future()
+        if running is not None:
+            return running.result()
+        try:
+            value = compute()
+        except BaseException as exc:  # each waiter gets the error; the next reader tries again
+            with self._lock:
+                del self._running[key]
+            mine.set_exception(exc)
+            raise
         with self._lock:
+            del self._running[key]
             self._items[key] = value
             if len(self._items) > self._size:
                 self._items.popitem(last=False)
+        mine.set_result(value)
         return value
 
 
