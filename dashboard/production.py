@@ -62,7 +62,9 @@ def _post_fork(server, worker) -> None:
 
 def _post_worker_init(worker) -> None:
     """A worker whose app is loaded: the master's SIGTERM (stop, gracefully) lets go of its export waiters at
-    once; it takes a ticket if there is one."""
+    once; it computes the pages' most asked-for views (:func:`dashboard.pages.warm`) before its first request,
+    then takes a ticket if there is one (the worker it replaces stops once this one is ready)."""
+    from dashboard import pages
     from dashboard.exports import drain
 
     def stopping(signum, frame) -> None:
@@ -77,6 +79,7 @@ def _post_worker_init(worker) -> None:
         drain()
 
     signal.signal(signal.SIGTERM, stopping)
+    pages.warm(worker.wsgi.config["coopatlas"].current())
     for ticket in sorted(Path(RECYCLE["tickets"]).glob("*")) if RECYCLE["tickets"] else ():
         try:
             ticket.unlink()  # this worker's: no other can take it

@@ -14,3 +14,11 @@ def known(snap, path: str) -> bool:
         if variables is not None and page is not not_found.PAGE:
             return page.known(snap, **variables) if page.known else True
     return False
+
+
+def warm(snap) -> None:
+    """Every page's most asked-for views of the build, computed into its memo (a worker does it before it takes
+    its first request: the readers of its first seconds are then served from the memo, not each computing)."""
+    for page in PAGES:
+        if page.warm:
+            page.warm(snap)

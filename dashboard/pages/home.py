@@ -181,6 +181,16 @@ def layout(snap, **query) -> html.Div:
                               snap.memo(("home", f), lambda: view(snap, f)))
 
 
+def popular(snap) -> list[Filters]:
+    """The views readers ask for most: the default one and each region's (the links regional councils share)."""
+    return [Filters(), *(Filters(region=code) for code in sorted(snap.vocab.codes("region")))]
+
+
+def warm(snap) -> None:
+    for f in popular(snap):
+        snap.memo(("home", f), lambda f=f: view(snap, f))
+
+
 def _clicked(click, kind: str | None = None) -> str | None:
     """The code a map click names: a point's plain code, or with ``kind`` the code of a point of that kind
     (``["departement", "29"]``: the départements drawn over the France map)."""
@@ -358,4 +368,4 @@ def _register_dependent(app: Dash, atlas, spec) -> None:
         return options, keep
 
 
-PAGE = Page("accueil", "title", layout, path="/", order=0, register=register)
+PAGE = Page("accueil", "title", layout, path="/", order=0, register=register, warm=warm)

@@ -20,6 +20,7 @@ class Page:
     register: Callable | None = None  # (app, atlas) -> None: the page's callbacks
     known: Callable | None = None  # (snapshot, **path variables) -> bool: False answers 404 (unknown code)
     name_of: Callable | None = None  # (snapshot, lang, **path variables) -> str | None: the tab's title
+    warm: Callable | None = None  # (snapshot) -> None: computes the page's most asked-for views into its memo
 
     def match(self, path: str) -> dict | None:
         """The path variables when ``path`` is this page's (``{}`` for a page without variables), else None."""
