@@ -7,7 +7,9 @@ data downloads, on loopback only, bounded in time and in requests.
 Each reader loops: open a page (HTML, layout, dependencies, then the page's content through Dash's router, as
 the browser does: the dashboard's layout comes with its first view, so no main callback runs on a page load),
 change filters 1–4 times (callback posts), now and then open a permalink or download the CSV, with think times
-of 0.5–2 s. Reports throughput, p50/p95/p99 per kind of request and the error count.
+of 0.5–2 s. Reports throughput, p50/p95/p99 per kind of request and the error count. Readers draw their filters
+from seeded random sequences (``--seed``): a second run with the same seed against the same server asks again for
+the views the first run left in the server's memo; a warm server's steady state is a run with another seed.
 
 The ``attack`` scenario starts its own server (``serve --workers 2`` with a small ``max_requests``, so that
 workers recycle during the run) on a copy of ``--db``, runs the readers, moves a rebuilt database over the
@@ -300,6 +302,9 @@ def main() -> None:
     ap.add_argument("--users", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--think", type=float, default=1.0, help="think-time factor (0: back-to-back requests)")
+    ap.add_argument("--seed", type=int, default=0,
+                    help="the readers' first random seed: a run with the seed of an earlier run against the same "
+                         "server replays its requests, whose views the server keeps (another seed: fresh ones)")
     ap.add_argument("--pages-only", action="store_true",
                     help="page views only (HTML, layout, dependencies, main callback), to measure capacity")
     ap.add_argument("--scenario", choices=["readers", "attack"], default="readers",
@@ -324,7 +329,7 @@ def main() -> None:
     callbacks = discover(args.url)
     stats: dict[str, list] = defaultdict(list)
     start = time.time()
-    readers = [Reader(args.url, start + args.seconds, stats, i, callbacks, args.think, args.pages_only)
+    readers = [Reader(args.url, start + args.seconds, stats, args.seed + i, callbacks, args.think, args.pages_only)
                for i in range(args.users)]
     for r in readers:
         r.start()
@@ -332,7 +337,7 @@ def main() -> None:
     for r in readers:
         r.join(timeout=args.seconds + 60)
     elapsed = time.time() - start
-    report = {"users": args.users, "seconds": round(elapsed, 1), **summary(stats, elapsed)}
+    report = {"users": args.users, "seed": args.seed, "seconds": round(elapsed, 1), **summary(stats, elapsed)}
     print(json.dumps(report, indent=1))
 
 
