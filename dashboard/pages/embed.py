@@ -21,7 +21,7 @@ def known(_snap, chart: str = "") -> bool:
 
 def _dashboard(snap, chart: str, query: dict) -> tuple[str, str, dict, str]:
     f = Filters.from_query(query, snap.vocab)
-    out = snap.memo(("home", f), lambda: home.view(snap, f))  # the dashboard's own view of these filters
+    out = home.kept_view(snap, f)  # the dashboard's own view of these filters
     return f.lang, filter_summary(f, snap.vocab, f.lang), out, links.home(f.to_query())
 
 

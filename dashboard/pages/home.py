@@ -178,7 +178,7 @@ def layout(snap, **query) -> html.Div:
     body = html.Div([html.Div(id="grid-sync", hidden=True),
                      html.Div([components.filters_toggle(lang), panel, main], className="body")])
     return components.prefill(frame(lang, snap.facts, f.to_query(), body, "/"),
-                              snap.memo(("home", f), lambda: view(snap, f)))
+                              kept_view(snap, f))
 
 
 def popular(snap) -> list[Filters]:
@@ -186,9 +186,14 @@ def popular(snap) -> list[Filters]:
     return [Filters(), *(Filters(region=code) for code in sorted(snap.vocab.codes("region")))]
 
 
+def kept_view(snap, f: Filters) -> dict:
+    """:func:`view`, from the build's memo (made once per worker, however many readers ask at once)."""
+    return snap.memo(("home", f), lambda: view(snap, f))
+
+
 def warm(snap) -> None:
     for f in popular(snap):
-        snap.memo(("home", f), lambda f=f: view(snap, f))
+        kept_view(snap, f)
 
 
 def _clicked(click, kind: str | None = None) -> str | None:
@@ -224,7 +229,7 @@ def register(app: Dash, atlas) -> None:
         f = Filters.from_query(controls_to_query(values, metric, lang_of(lang), snap.facts.edition or ""),
                                snap.vocab)
         with links.pinned(snap.facts.edition):
-            return snap.memo(("home", f), lambda: view(snap, f))
+            return kept_view(snap, f)
 
     @app.callback(Output(Ids.PAYS, "value"), Input(Ids.WORLD, "clickData"), Input(Ids.CLEAR_COUNTRY, "n_clicks"),
                   State(Ids.PAYS, "value"), prevent_initial_call=True)
