@@ -137,7 +137,9 @@ def test_renders_run_one_at_a_time_and_a_full_queue_answers_503(make_app):
     assert fake.peak == 1, seen
     client = app.server.test_client()
     rendered_before_retries = len(fake.urls)
-    assert rendered_before_retries >= 3, seen  # the one waited for, and the queue's two, rendered without a waiter
+    # Every accepted render ran without a waiter: the queue's two, and the first one's when the render thread had
+    # already taken it off the queue before the others arrived (else it was one of the two).
+    assert 2 <= rendered_before_retries <= 3, seen
     for code, (status, _) in answers.items():  # what was refused is served once asked again
         if status == 503:
             assert client.get(f"/export/region/{code}.pdf").status_code == 200
