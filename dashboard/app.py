@@ -83,6 +83,7 @@ def create_app(settings: Settings) -> Dash:
     atlas = Atlas(settings.db, threads=settings.query_threads, cache_dir=settings.cache_dir)
     scripts.defer_ag_grid()
     scripts.drop_data_table()
+    scripts.drop_babel_polyfill()
     app = Dash(
         __name__, use_pages=True, pages_folder="", assets_folder=str(ASSETS), serve_locally=True,
         title=t("title"), update_title=None, suppress_callback_exceptions=True,

@@ -293,13 +293,17 @@ def test_phone_pages_do_not_scroll_sideways(browser, live_server, path):
 
 
 def test_pages_load_only_the_scripts_they_need(browser, live_server):
-    """The partial plotly bundle, never Dash's full plotly.min.js; AG Grid's bundle only once the dashboard's
-    table comes near the viewport, fingerprinted (cached for a year)."""
+    """The partial plotly bundle, never Dash's full plotly.min.js nor its @babel/polyfill (the bundle brings the
+    regenerator runtime Dash's scripts call, and the browser's own functions stay); AG Grid's bundle only once the
+    dashboard's table comes near the viewport, fingerprinted (cached for a year)."""
     browser.get(live_server + "/embed/ch-odd")
     wait_for(lambda: browser.execute_script("return document.querySelectorAll('#embed-graph .bars path').length > 0"))
     urls = requested_urls(browser)
     assert any("/assets/vendor/plotly-coopatlas.min.js?m=" in u for u in urls), urls
-    assert not [u for u in urls if "package_data/plotly" in u or "dash_ag_grid" in u or "dash_table" in u]
+    assert not [u for u in urls if "package_data/plotly" in u or "dash_ag_grid" in u or "dash_table" in u
+                or "polyfill" in u]
+    assert browser.execute_script("return typeof regeneratorRuntime.mark === 'function'"
+                                  " && String.prototype.trim.toString().includes('[native code]')")
     browser.get(live_server + "/")
     wait_for(lambda: loaded(browser))
     time.sleep(0.5)

@@ -43,6 +43,18 @@ def test_bundle_is_the_plotly_js_of_the_installed_plotly():
     assert BUNDLE.read_text(encoding="utf-8").startswith(f"/*! plotly.js v{version} ")
 
 
+def test_pages_leave_out_babel_polyfill_and_the_bundle_defines_the_runtime_before_dashs_renderer(client):
+    scripts = [part.split('"')[0] for part in client.get("/").data.decode().split('<script src="')[1:]]
+    assert scripts and not [s for s in scripts if "polyfill" in s]
+    bundle = next(i for i, s in enumerate(scripts) if "/plotly-coopatlas.min.js" in s)
+    renderer = next(i for i, s in enumerate(scripts) if "/dash_renderer." in s)
+    dcc = next(i for i, s in enumerate(scripts) if "/dash_core_components." in s)
+    assert bundle < renderer < dcc
+    text = BUNDLE.read_text(encoding="utf-8")
+    assert f"regenerator-runtime v{manifest()['regenerator-runtime']} " in text[:1000]
+    assert "window.regeneratorRuntime=" in text.replace(" ", "")
+
+
 def _figures(component) -> list[dict]:
     """Every figure of a layout (the ``figure`` of its graphs)."""
     found = []
