@@ -15,6 +15,7 @@ from dashboard.figures.common import (
     COLORBAR_BESIDE,
     NO_DATA,
     SEQUENTIAL,
+    TICKS,
     Figure,
     figure,
     measure_value,
@@ -120,7 +121,7 @@ def world_map(countries: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: s
         traces, lang,
         coloraxis={"colorscale": SEQUENTIAL, "colorbar": {
             "title": {"text": t(MEASURE[metric].label, lang), "side": "top"}, "orientation": "h", "thickness": 10,
-            "len": 0.5, "x": 0.5, "xanchor": "center", "y": 0, "yanchor": "top"}},
+            "len": 0.5, "x": 0.5, "xanchor": "center", "y": 0, "yanchor": "top", **TICKS}},
         margin={"l": 0, "r": 0, "t": 0, "b": COLORBAR_BELOW},
         geo={"visible": False, "showframe": False, "projection": {"type": "natural earth"},
              "lonaxis": {"range": lon}, "lataxis": {"range": lat}, "bgcolor": "rgba(0,0,0,0)",
@@ -178,7 +179,7 @@ def france_map(regions: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: st
     }]
     return figure(
         traces, lang,
-        coloraxis={"colorscale": SEQUENTIAL, "colorbar": {"thickness": 10, "len": 0.6, "title": {"text": ""}}},
+        coloraxis={"colorscale": SEQUENTIAL, "colorbar": {"thickness": 10, "len": 0.6, "title": {"text": ""}, **TICKS}},
         margin={"r": text_width(tick_labels(top)) + COLORBAR_BESIDE},
         geo={"visible": False, "projection": {"type": "mercator"}, "bgcolor": "rgba(0,0,0,0)",
              **({"fitbounds": "locations"} if focus is None else _zoom(focus))},
