@@ -157,11 +157,21 @@ def euros(value: float | None, lang: str = "fr") -> str:
 
 @_cached
 def percent(share: float | None, lang: str = "fr", decimals: int = 0) -> str:
+    """``62 %`` / ``62%``. A share that is not nil never reads as nil: one more decimal (``0,4 %``), and below
+    that the smallest it can show (``< 0,1 %``)."""
     locale = locale_of(lang)
     pattern = locale.percent_formats[None].pattern  # "#,##0 %" in French, "#,##0%" in English
-    if decimals:
-        pattern = pattern.replace("#,##0", "#,##0." + "0" * decimals, 1)
-    return format_percent(share, format=_pattern(pattern), locale=locale)
+
+    def written(value: float, digits: int) -> str:
+        body = "#,##0." + "0" * digits if digits else "#,##0"
+        return format_percent(value, format=_pattern(pattern.replace("#,##0", body, 1)), locale=locale)
+
+    smallest = 10 ** -decimals / 200  # half of the last digit shown: below it the share is written as 0
+    if share == 0 or abs(share) > smallest:
+        return written(share, decimals)
+    if abs(share) > smallest / 10:
+        return written(share, decimals + 1)
+    return "<\u00a0" + written(10 ** -(decimals + 1) / 100, decimals + 1)
 
 
 def _long_date(value: dt.date | dt.datetime, lang: str) -> str:

@@ -174,7 +174,9 @@ def years_chart(df: pd.DataFrame, value: str, continents: dict[str, str], lang: 
     fig = figure(traces, lang, barmode="stack", bargap=0.1, showlegend=True,
                  legend={"orientation": "h", "y": -0.25},
                  yaxis={"gridcolor": GRID, "title": {"text": t("budget_eur" if value == "budget" else "count", lang)}},
-                 xaxis={"title": {"text": t("year", lang)}},
+                 # the last year's label, centred on its bar, may pass the graph's edge: plotly hides it then (its
+                 # default) rather than narrowing the plot, which would slant the labels of a desktop card
+                 xaxis={"title": {"text": t("year", lang)}, "ticklabeloverflow": "hide past div"},
                  margin={"l": text_width(tick_labels(most)) + TITLE_ROW + TICK_PAD, "t": 14,
                          "b": LEGEND_BELOW + LEGEND_ROW * legend_rows})
     peak = int(min(y for y, v in per_year.items() if v == most))  # the first year of the largest
