@@ -138,8 +138,11 @@ def number(value: float | int | None, lang: str = "fr", decimals: int = 0) -> st
 
 @_cached
 def signed(value: float | None, lang: str = "fr", decimals: int = 1) -> str:
-    """A change with its sign: ``+2,1`` / ``-0,5`` (``+2.1`` in English)."""
+    """A change with its sign: ``+2,1`` / ``-0,5`` (``+2.1`` in English); one too small to show is written as
+    nil, ``+0,0`` (never ``-0,0``)."""
     body = "#,##0" + ("." + "0" * decimals if decimals else "")
+    if round(value, decimals) == 0:
+        value = 0
     return format_decimal(value, format=_pattern(f"+{body};-{body}"), locale=locale_of(lang))
 
 

@@ -9,11 +9,27 @@ from collections.abc import Collection
 
 import pandas as pd
 
-from dashboard.figures.common import BAR, GRID, Figure, empty_figure, figure, values
+from dashboard.figures.common import (
+    BAR,
+    GRID,
+    TICK_OVERHANG,
+    TICK_PAD,
+    TICK_ROW,
+    TITLE_ROW,
+    Figure,
+    empty_figure,
+    figure,
+    legend_margin,
+    legend_rows,
+    text_width,
+    tick_labels,
+    values,
+)
 from dashboard.i18n import date, euros, number, percent, signed, t, tn
 
 ACCENT = "#D55E00"
 EVENT_COLOUR = "#3e4c59"
+LABEL_LINE = 18  # characters on a line of a zone's name beside its bar
 EVENT_BAND = 175  # px above the plot where the events' labels stand, each over its line
 
 
@@ -58,6 +74,24 @@ def _with_events(fig: Figure, shown: pd.DataFrame, lang: str) -> Figure:
     return fig
 
 
+def _room(fig: Figure, left: list[str], right: list[str] | None, height: int | None) -> Figure:
+    """Margins that hold the figure's labels (plotly's ``automargin`` would draw it twice to find them): the left
+    axis's widest ticks ``left`` and its title, the right axis's ``right`` and its title (None: no right axis, the
+    last year's label passing the plot's end), and the legend under the plot in a graph ``height`` px high (none
+    given: the legend's room is left to ``automargin``)."""
+    layout = fig["layout"]
+
+    def axis(ticks: list[str], name: str) -> int:
+        return text_width(ticks) + (TITLE_ROW if layout[name].get("title") else 0) + TICK_PAD
+
+    margin = {"l": axis(left, "yaxis"), "r": TICK_OVERHANG if right is None else axis(right, "yaxis2")}
+    if height:
+        names = [trace["name"] for trace in fig["data"]]
+        margin["b"] = legend_margin(height, layout["margin"]["t"], legend_rows(names), layout["legend"]["y"])
+    layout["margin"] = {**layout["margin"], **margin}
+    return fig
+
+
 def _events_note(shown: pd.DataFrame, lang: str) -> str:
     """The summary's words for the lines (the chart's text alternative names them)."""
     if shown.empty:
@@ -67,9 +101,10 @@ def _events_note(shown: pd.DataFrame, lang: str) -> str:
 
 
 def share_chart(years: pd.DataFrame, zone_label: str, lang: str, events: pd.DataFrame | None = None,
-                in_view: Collection[str] = ()) -> tuple[Figure, str]:
+                in_view: Collection[str] = (), height: int | None = None) -> tuple[Figure, str]:
     """Active partnerships in the zone (bars) and the zone's share of all active partnerships (line); the events
-    of the years shown whose countries are in view (``in_view``) as dotted lines with short labels."""
+    of the years shown whose countries are in view (``in_view``) as dotted lines with short labels. ``height``:
+    the graph's, for the legend's room."""
     if years.empty or not years["all_active"].sum():
         return empty_figure(t("empty", lang), lang), t("empty", lang)
     definition = t("def_active", lang)
@@ -86,7 +121,8 @@ def share_chart(years: pd.DataFrame, zone_label: str, lang: str, events: pd.Data
         yaxis2={"title": {"text": "%"}, "overlaying": "y", "side": "right", "rangemode": "tozero",
                 "showgrid": False, "automargin": True, "tickformat": ".0f"})
     shown = events_in_view(events, in_view, int(years["year"].min()), int(years["year"].max()))
-    fig = _with_events(fig, shown, lang)
+    fig = _room(_with_events(fig, shown, lang), tick_labels(years["zone_active"].max()),
+                tick_labels(max(filter(None, share), default=0)), height)
     valid = years[years["all_active"] > 0]
     first, last = valid.iloc[0], valid.iloc[-1]
     first_year, last_year = int(first["year"]), int(last["year"])
@@ -102,7 +138,7 @@ def share_chart(years: pd.DataFrame, zone_label: str, lang: str, events: pd.Data
 
 
 def budget_share_chart(years: pd.DataFrame, zone_label: str, lang: str, events: pd.DataFrame | None = None,
-                       in_view: Collection[str] = ()) -> tuple[Figure, str]:
+                       in_view: Collection[str] = (), height: int | None = None) -> tuple[Figure, str]:
     """Known budget of the active partnerships in the zone (bars) and its share of all known budget (line), with
     the events in view as :func:`share_chart` draws them."""
     if years.empty or not years["all_budget"].sum():
@@ -120,14 +156,15 @@ def budget_share_chart(years: pd.DataFrame, zone_label: str, lang: str, events: 
         yaxis2={"title": {"text": "%"}, "overlaying": "y", "side": "right", "rangemode": "tozero",
                 "showgrid": False, "automargin": True, "tickformat": ".0f"})
     shown = events_in_view(events, in_view, int(years["year"].min()), int(years["year"].max()))
-    fig = _with_events(fig, shown, lang)
+    fig = _room(_with_events(fig, shown, lang), tick_labels(years["zone_budget"].max()),
+                tick_labels(max(filter(None, share), default=0)), height)
     last = years[years["all_budget"] > 0].iloc[-1]
     year = int(last["year"])
     return fig, t("mon_budget_summary", lang, year=year, zone=zone_label, share=percent(last["budget_share"], lang),
                   amount=euros(last["zone_budget"], lang)) + _events_note(shown, lang)
 
 
-def flows_chart(years: pd.DataFrame, lang: str) -> tuple[Figure, str]:
+def flows_chart(years: pd.DataFrame, lang: str, height: int | None = None) -> tuple[Figure, str]:
     """Partnerships entering (start year) and leaving (last active year) the zone each year."""
     if years.empty:
         return empty_figure(t("empty", lang), lang), t("empty", lang)
@@ -142,6 +179,8 @@ def flows_chart(years: pd.DataFrame, lang: str) -> tuple[Figure, str]:
                           "<extra></extra>"},
     ], lang, barmode="relative", showlegend=True, legend={"orientation": "h", "y": -0.2},
         yaxis={"gridcolor": GRID, "zeroline": True, "zerolinecolor": "#52606d"})
+    fig = _room(fig, [f"\u2212{x}" for x in tick_labels(max(years["entries"].max(), years["exits"].max()))], None,
+                height)  # the exits' ticks are negative (plotly writes a minus sign)
     entries, exits = int(years["entries"].sum()), int(years["exits"].sum())
     return fig, t("mon_flows_summary", lang, entries=number(entries, lang), exits=number(exits, lang))
 
@@ -152,15 +191,22 @@ def periods_chart(periods: pd.DataFrame, p1: tuple[int, int], p2: tuple[int, int
     if periods.empty or periods["p1_share"].isna().all():
         return empty_figure(t("empty", lang), lang), t("empty", lang)
     labels = [html.escape(x) for x in periods[f"label_{lang}"]]
+    # the zones' names on two lines when long, so that the bars keep room on a phone
+    lines = [textwrap.wrap(str(x), LABEL_LINE) or [""] for x in periods[f"label_{lang}"]]
+    ticks = ["<br>".join(html.escape(line) for line in parts) for parts in lines]
     delta = [round(100 * ((b if b == b else 0) - (a if a == a else 0)), 2)
              for a, b in zip(periods["p1_share"], periods["p2_share"])]
     hover = [f"{lab} : {percent(a, lang)} ({p1[0]}–{p1[1]}) → {percent(b, lang)} ({p2[0]}–{p2[1]})"
              for lab, a, b in zip(labels, periods["p1_share"], periods["p2_share"])]
-    fig = figure([{"type": "bar", "orientation": "h", "x": delta, "y": labels, "hovertext": hover,
+    text = [signed(d, lang) for d in delta]
+    fig = figure([{"type": "bar", "orientation": "h", "x": delta, "y": ticks, "hovertext": hover,
                    "hoverinfo": "text", "marker": {"color": [BAR if d >= 0 else ACCENT for d in delta]},
-                   "text": [signed(d, lang) for d in delta], "textposition": "auto"}], lang,
+                   "text": text, "textposition": "auto", "cliponaxis": False}], lang,
                  yaxis={"autorange": "reversed", "automargin": True},
-                 xaxis={"title": {"text": t("mon_points", lang)}, "gridcolor": GRID, "zeroline": True})
+                 xaxis={"title": {"text": t("mon_points", lang)}, "gridcolor": GRID, "zeroline": True},
+                 # the values written past the bars' ends stand in the side margins
+                 margin={"l": text_width(line for parts in lines for line in parts) + TICK_PAD,
+                         "r": max(TICK_OVERHANG, text_width(text) + TICK_PAD), "b": TICK_ROW + TITLE_ROW})
     i = max(range(len(delta)), key=lambda k: abs(delta[k]))
     return fig, t("mon_periods_summary", lang, zone=labels[i], delta=signed(delta[i], lang),
                   p1=f"{p1[0]}–{p1[1]}", p2=f"{p2[0]}–{p2[1]}")

@@ -135,6 +135,21 @@ def show_table(driver) -> None:
         " && document.getElementById('table-count').textContent !== ''"))
 
 
+def pushed_margins(driver) -> dict[str, list[str]]:
+    """The graphs whose margins plotly's ``automargin`` had to widen (it then draws them twice), with the sides
+    and the ticks: each figure should come with margins that hold its labels, legend and colour bar."""
+    return driver.execute_script("""
+        const out = {};
+        for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+            const size = gd._fullLayout._size, margin = gd._fullLayout.margin;
+            const more = ['l', 'r', 't', 'b'].filter(k => Math.round(size[k]) > margin[k]);
+            const ticks = [...gd.querySelectorAll('.ytick text, .cbaxis text')].map(t => t.textContent);
+            if (more.length) out[gd.parentElement.id || gd.id] = more.map(
+                k => `${k}: ${Math.round(size[k])} > ${margin[k]}`).concat(ticks);
+        }
+        return out;""")
+
+
 def requested_urls(driver) -> list[str]:
     """Every URL the page requested so far (reading the performance log empties it)."""
     urls = []

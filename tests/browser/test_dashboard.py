@@ -11,7 +11,15 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from tests.browser.conftest import console_errors, requested_hosts, requested_urls, show_table, viewport, wait_for
+from tests.browser.conftest import (
+    console_errors,
+    pushed_margins,
+    requested_hosts,
+    requested_urls,
+    show_table,
+    viewport,
+    wait_for,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -443,17 +451,7 @@ def test_desktop_charts_come_with_room_for_their_labels(browser, live_server, pa
         browser.get(live_server + path)
         wait_for(lambda: loaded(browser) and browser.execute_script(
             "return document.querySelectorAll('.js-plotly-plot .main-svg').length >= 24"))
-        pushed = browser.execute_script("""
-            const out = {};
-            for (const gd of document.querySelectorAll('.js-plotly-plot')) {
-                const size = gd._fullLayout._size, margin = gd._fullLayout.margin;
-                const more = ['l', 'r', 't', 'b'].filter(k => Math.round(size[k]) > margin[k]);
-                const ticks = [...gd.querySelectorAll('.ytick text, .cbaxis text')].map(t => t.textContent);
-                if (more.length) out[gd.parentElement.id || gd.id] = more.map(
-                    k => `${k}: ${Math.round(size[k])} > ${margin[k]}`).concat(ticks);
-            }
-            return out;""")
-    assert pushed == {}
+        assert pushed_margins(browser) == {}
 
 
 def test_phone_maps_leave_no_empty_band_below_them(browser, live_server):

@@ -1,13 +1,14 @@
 """The monitor in a real browser: a wrong period says so next to its boxes, on a phone too (in the filters'
-drawer, without sideways scrolling)."""
+drawer, without sideways scrolling); its charts come with the room their labels and legends take."""
 
 from __future__ import annotations
 
+import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from dashboard.pages.monitor import this_year
-from tests.browser.conftest import console_errors, wait_for
+from tests.browser.conftest import console_errors, pushed_margins, viewport, wait_for
 
 
 def test_a_wrong_period_shows_its_message_and_a_phone_does_not_scroll_sideways(browser, live_server):
@@ -38,4 +39,19 @@ def test_a_wrong_period_shows_its_message_and_a_phone_does_not_scroll_sideways(b
     browser.find_element(By.ID, "copy-link").click()  # "Copier le lien": copied, or the address shown
     wait_for(lambda: browser.find_element(By.ID, "copy-status").get_attribute("textContent"))
     browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert console_errors(browser) == []
+
+
+@pytest.mark.parametrize(("path", "width"), [("/suivi", 1440), ("/suivi?zone=maghreb&lang=en", 1440),
+                                             ("/suivi", 390), ("/suivi?pays=MLI&lang=en", 390)])
+def test_charts_come_with_room_for_their_labels_and_legends(browser, live_server, path, width):
+    """No monitor chart is drawn twice by plotly's ``automargin`` (its margins, legend below included, are
+    computed with it), on a desktop and on a phone, with and without the events' band above the plot."""
+    with viewport(browser, width):
+        browser.get(live_server + path)
+        wait_for(lambda: browser.execute_script(
+            "return ['mon-share', 'mon-budget', 'mon-flows', 'mon-periods'].every(id => {"
+            " const g = document.querySelector('#' + id + ' .js-plotly-plot');"
+            " return g && g._fullLayout && g.querySelectorAll('.bars path').length > 0; })"))
+        assert pushed_margins(browser) == {}
     assert console_errors(browser) == []

@@ -67,7 +67,8 @@ def test_in_the_monitor_zone_list_series_and_periods(client, app, snap, sql):
     assert "prioritaires" in periods.index and periods.loc["prioritaires", "p2_active"] > 0
     fig, _summary = monitor_page.CHARTS[3].build(monitor_page._Data(
         years.reset_index(), periods.reset_index(), "x", monitor_page.Monitor.default()))
-    assert "Pays prioritaires (CICID 2018)" in fig["data"][0]["y"]
+    assert "Pays prioritaires<br>(CICID 2018)" in fig["data"][0]["y"]  # its name on two lines beside its bar
+    assert any(h.startswith("Pays prioritaires (CICID 2018) : ") for h in fig["data"][0]["hovertext"])
     values = {"m-zone": "prioritaires", "m-pays": [], "m-region": None, "m-debut": 2000, "m-fin": 2024,
               "m-p1a": 2012, "m-p1b": 2016, "m-p2a": 2019, "m-p2b": 2023}
     body = payload(app, "mon-share", {f"{i}.value": values[i] for i in monitor_page.INPUTS}, {"lang-store.data": "fr"})

@@ -29,6 +29,7 @@ def test_euros(value, fr, en):
 def test_percent_signed_dates_and_plurals():
     assert percent(0.618, "fr") == "62\u00a0%" and percent(0.618, "en") == "62%"
     assert percent(0.6183, "fr", 1) == "61,8\u00a0%"
+    assert signed(-0.02, "fr") == "+0,0" and signed(0.04, "en") == "+0.0" and signed(-0.06, "fr") == "-0,1"
     # a share that is not nil never reads as nil (50 partnerships of 12,016 were "0 %")
     assert percent(50 / 12_016, "fr") == "0,4\u00a0%" and percent(50 / 12_016, "en") == "0.4%"
     assert percent(0.0004, "fr") == "<\u00a00,1\u00a0%" and percent(0.0004, "en") == "<\u00a00.1%"
