@@ -16,7 +16,6 @@ from dashboard.figures.common import (
     GRID,
     LEGEND_BELOW,
     LEGEND_PER_ROW,
-    LEGEND_ROW,
     SLANT,
     TICK_OVERHANG,
     TICK_PAD,
@@ -25,6 +24,7 @@ from dashboard.figures.common import (
     Figure,
     empty_figure,
     figure,
+    legend_height,
     measure_value,
     records,
     text_width,
@@ -178,7 +178,7 @@ def years_chart(df: pd.DataFrame, value: str, continents: dict[str, str], lang: 
                  # default) rather than narrowing the plot, which would slant the labels of a desktop card
                  xaxis={"title": {"text": t("year", lang)}, "ticklabeloverflow": "hide past div"},
                  margin={"l": text_width(tick_labels(most)) + TITLE_ROW + TICK_PAD, "t": 14,
-                         "b": LEGEND_BELOW + LEGEND_ROW * legend_rows})
+                         "b": LEGEND_BELOW + legend_height(legend_rows)})
     peak = int(min(y for y, v in per_year.items() if v == most))  # the first year of the largest
     amount = euros(most, lang) if value == "budget" else number(most, lang)
     return fig, t("years_summary", lang, first=int(min(per_year)), last=int(max(per_year)), peak=peak,

@@ -39,14 +39,14 @@ TICK_PAD = 14  # between a label and the plot, and before the graph's edge
 TICK_ROW = 25  # the height of a row of horizontal tick labels, with the graph's edge
 TITLE_ROW = 17  # an axis title's line
 TICK_OVERHANG = 28  # the last tick label of an axis, centred on its end, passes it by half its width
-LEGEND_BELOW = 89  # from the plot's bottom to the first row of a horizontal legend below it (ticks, title)
-LEGEND_ROW = 16
-LEGEND_PER_ROW = 4  # continents side by side in a legend on a desktop card
 # A horizontal legend as plotly places it (measured in Chromium): 30 px of margin for one row, 24 px more for each
-# further row, each entry its symbol (40 px) and its name; past the plot's width the entries wrap. A phone's card
-# (390 px) leaves a plot of about NARROW_PLOT px, so a legend wider than that is given two rows wherever it is.
+# further row (:func:`legend_height`), each entry its symbol (40 px) and its name; past the plot's width the
+# entries wrap. A phone's card (390 px) leaves a plot of about NARROW_PLOT px: a legend wider than that is given
+# two rows wherever it is.
 LEGEND_HEIGHT, LEGEND_NEXT_ROW, LEGEND_SYMBOL = 30, 24, 40
 NARROW_PLOT = 220
+LEGEND_BELOW = 75  # from the plot's bottom to a horizontal legend at y = -0.25 in a 380 px graph (ticks, title)
+LEGEND_PER_ROW = 4  # continents side by side in a legend on a desktop card
 COLORBAR_BELOW = 65  # a horizontal colour bar under a map, its title above it and its labels below
 COLORBAR_BESIDE = 47  # a vertical colour bar beside a map, before its labels
 # Plotly hides the tick labels that pass the graph's edge by default, measuring every label again for each label
@@ -78,13 +78,17 @@ def legend_rows(names: Iterable[str]) -> int:
     return 1 if sum(_width(str(n), FONT_SIZE) + LEGEND_SYMBOL for n in names) <= NARROW_PLOT else 2
 
 
+def legend_height(rows: int) -> int:
+    """The margin a horizontal legend of ``rows`` rows takes."""
+    return LEGEND_HEIGHT + LEGEND_NEXT_ROW * (rows - 1)
+
+
 def legend_margin(height: int, top: int, rows: int, y: float = -0.2) -> int:
     """The bottom margin that holds a horizontal legend of ``rows`` rows whose top stands ``-y`` of the plot's
     height under the plot (where ``legend.y`` puts it), in a graph ``height`` px high with a ``top`` margin.
     Plotly places the legend by a fraction of the plot, which the margin shortens: ``b = -y (height - top - b)
     + legend + 8``, solved for ``b``."""
-    legend = LEGEND_HEIGHT + LEGEND_NEXT_ROW * (rows - 1) + 8
-    return math.ceil((-y * (height - top) + legend) / (1 - y))
+    return math.ceil((-y * (height - top) + legend_height(rows) + 8) / (1 - y))
 
 
 def tick_labels(value: float) -> list[str]:
