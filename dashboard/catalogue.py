@@ -9,7 +9,7 @@ import contextvars
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import pandas as pd
@@ -66,6 +66,7 @@ class Context:
     origin_region: str | None = None  # flow lines from this region (default: the region filter)
     top: int | None = None  # rankings keep this many (default 15; themes: all)
     key_figures: Future | None = None  # the key figures being computed beside the charts (:func:`build_all`)
+    height: int | None = None  # the graph's in its page: a chart whose legend stands under it keeps room for it
 
     @property
     def lang(self) -> str:
@@ -138,7 +139,7 @@ def _years(value: str):
         df = queries.by_year_continent(v.store, v.f)
         if value == "budget":
             df = df[df["budget_known"] > 0]
-        return charts.years_chart(df, value, v.ref.continents[v.lang], v.lang)
+        return charts.years_chart(df, value, v.ref.continents[v.lang], v.lang, v.height)
     return build
 
 
@@ -171,11 +172,18 @@ CHART: dict[str, Chart] = {c.id: c for c in CHARTS}
 _POOL = ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1), thread_name_prefix="coopatlas-chart")
 
 
-def build_all(charts: Iterable[Chart], v: Context) -> list[tuple[dict, str]]:
+def build_all(charts: Iterable[Chart], v: Context, heights: Iterable[int | None] = ()) -> list[tuple[dict, str]]:
     """Each chart's (figure, summary), in the charts' order, each made in the caller's context (the pinned edition
-    of its links). The key figures are one more job, queued first: a chart that reads them waits for a job already
-    taken (the pool takes its jobs in order), the others do not."""
-    if v.key_figures is None and "kpis" not in v.__dict__:
+    of its links) for its graph's height in the page (``heights``, else the chart's own). The key figures are one
+    more job, queued first: a chart that reads them waits for a job already taken (the pool takes its jobs in
+    order), the others do not."""
+    charts, heights = list(charts), list(heights)
+    if v.key_figures is None and "kpis" in v.__dict__:  # already known: each chart's copy of the context reads them
+        v.key_figures = Future()
+        v.key_figures.set_result(v.kpis)
+    elif v.key_figures is None:
         v.key_figures = _POOL.submit(queries.kpis, v.store, v.f)
-    jobs = [_POOL.submit(contextvars.copy_context().run, chart.build, v) for chart in charts]
+    sized = [replace(v, height=(heights[i] if i < len(heights) else None) or chart.height)
+             for i, chart in enumerate(charts)]
+    jobs = [_POOL.submit(contextvars.copy_context().run, chart.build, c) for chart, c in zip(charts, sized)]
     return [job.result() for job in jobs]

@@ -141,9 +141,10 @@ def signed(value: float | None, lang: str = "fr", decimals: int = 1) -> str:
     """A change with its sign: ``+2,1`` / ``-0,5`` (``+2.1`` in English); one too small to show is written as
     nil, ``+0,0`` (never ``-0,0``)."""
     body = "#,##0" + ("." + "0" * decimals if decimals else "")
-    if round(value, decimals) == 0:
-        value = 0
-    return format_decimal(value, format=_pattern(f"+{body};-{body}"), locale=locale_of(lang))
+    written = format_decimal(value, format=_pattern(f"+{body};-{body}"), locale=locale_of(lang))
+    if not any(c in "123456789" for c in written):  # as Babel rounds it (half to even), nil
+        written = format_decimal(0, format=_pattern(f"+{body};-{body}"), locale=locale_of(lang))
+    return written
 
 
 @_cached
@@ -170,9 +171,11 @@ def percent(share: float | None, lang: str = "fr", decimals: int = 0) -> str:
         return format_percent(value, format=_pattern(pattern.replace("#,##0", body, 1)), locale=locale)
 
     smallest = 10 ** -decimals / 200  # half of the last digit shown: below it the share is written as 0
-    if share == 0 or abs(share) > smallest:
+    if share == 0:
+        return written(0.0, decimals)  # not "-0 %"
+    if share < 0 or share > smallest:  # (a negative share is a change: written as it rounds)
         return written(share, decimals)
-    if abs(share) > smallest / 10:
+    if share > smallest / 10:
         return written(share, decimals + 1)
     return "<\u00a0" + written(10 ** -(decimals + 1) / 100, decimals + 1)
 

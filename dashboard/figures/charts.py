@@ -14,7 +14,6 @@ from dashboard.figures.common import (
     BAR,
     CONTINENT_COLOURS,
     GRID,
-    LEGEND_BELOW,
     LEGEND_PER_ROW,
     SLANT,
     TICK_OVERHANG,
@@ -24,7 +23,7 @@ from dashboard.figures.common import (
     Figure,
     empty_figure,
     figure,
-    legend_height,
+    legend_margin,
     measure_value,
     records,
     text_width,
@@ -39,6 +38,8 @@ LABEL_SIZE = 12
 # A bar fills the lower half of its row (the y axis is reversed: the offset goes down from the row's middle),
 # its label the upper half.
 BAR_WIDTH, BAR_OFFSET = 0.42, 0.08
+# The year charts' legend stands under their ticks and axis title, a quarter of the plot's height below it.
+YEARS_LEGEND_Y, YEARS_TOP = -0.25, 14
 
 
 def _hbar(labels: list[str], amounts: list[float], lang: str, colours=None, money: bool = False,
@@ -152,9 +153,10 @@ def budget_by_zone(df: pd.DataFrame, total_budget: float, lang: str) -> tuple[Fi
     return fig, t("zone_budget_summary", lang, parts=", ".join(parts))
 
 
-def years_chart(df: pd.DataFrame, value: str, continents: dict[str, str], lang: str) -> tuple[Figure, str]:
+def years_chart(df: pd.DataFrame, value: str, continents: dict[str, str], lang: str,
+                height: int | None = None) -> tuple[Figure, str]:
     """Stacked bars by start year and continent; ``value`` is ``partnerships`` or ``budget``; ``continents``:
-    code → name in ``lang`` (from the zones table)."""
+    code → name in ``lang`` (from the zones table); ``height``: the graph's, for its legend's room."""
     if df.empty:
         return empty_figure(t("empty", lang), lang), t("empty", lang)
     fmt = (lambda v: euros(v, lang)) if value == "budget" else (lambda v: number(v, lang))
@@ -170,15 +172,15 @@ def years_chart(df: pd.DataFrame, value: str, continents: dict[str, str], lang: 
     for r in rows:
         per_year[r["year"]] = per_year.get(r["year"], 0) + r[value]
     most = max(per_year.values())
-    legend_rows = -(-len(traces) // LEGEND_PER_ROW)
+    rows = -(-len(traces) // LEGEND_PER_ROW)
     fig = figure(traces, lang, barmode="stack", bargap=0.1, showlegend=True,
-                 legend={"orientation": "h", "y": -0.25},
+                 legend={"orientation": "h", "y": YEARS_LEGEND_Y},
                  yaxis={"gridcolor": GRID, "title": {"text": t("budget_eur" if value == "budget" else "count", lang)}},
                  # the last year's label, centred on its bar, may pass the graph's edge: plotly hides it then (its
                  # default) rather than narrowing the plot, which would slant the labels of a desktop card
                  xaxis={"title": {"text": t("year", lang)}, "ticklabeloverflow": "hide past div"},
-                 margin={"l": text_width(tick_labels(most)) + TITLE_ROW + TICK_PAD, "t": 14,
-                         "b": LEGEND_BELOW + legend_height(legend_rows)})
+                 margin={"l": text_width(tick_labels(most)) + TITLE_ROW + TICK_PAD, "t": YEARS_TOP,
+                         **({"b": legend_margin(height, YEARS_TOP, rows, YEARS_LEGEND_Y)} if height else {})})
     peak = int(min(y for y, v in per_year.items() if v == most))  # the first year of the largest
     amount = euros(most, lang) if value == "budget" else number(most, lang)
     return fig, t("years_summary", lang, first=int(min(per_year)), last=int(max(per_year)), peak=peak,

@@ -44,8 +44,8 @@ TICK_OVERHANG = 28  # the last tick label of an axis, centred on its end, passes
 # entries wrap. A phone's card (390 px) leaves a plot of about NARROW_PLOT px: a legend wider than that is given
 # two rows wherever it is.
 LEGEND_HEIGHT, LEGEND_NEXT_ROW, LEGEND_SYMBOL = 30, 24, 40
+LEGEND_GAP = 8  # what plotly keeps under a legend that widens the bottom margin
 NARROW_PLOT = 220
-LEGEND_BELOW = 75  # from the plot's bottom to a horizontal legend at y = -0.25 in a 380 px graph (ticks, title)
 LEGEND_PER_ROW = 4  # continents side by side in a legend on a desktop card
 COLORBAR_BELOW = 65  # a horizontal colour bar under a map, its title above it and its labels below
 COLORBAR_BESIDE = 47  # a vertical colour bar beside a map, before its labels
@@ -83,12 +83,12 @@ def legend_height(rows: int) -> int:
     return LEGEND_HEIGHT + LEGEND_NEXT_ROW * (rows - 1)
 
 
-def legend_margin(height: int, top: int, rows: int, y: float = -0.2) -> int:
+def legend_margin(height: int, top: int, rows: int, y: float) -> int:
     """The bottom margin that holds a horizontal legend of ``rows`` rows whose top stands ``-y`` of the plot's
     height under the plot (where ``legend.y`` puts it), in a graph ``height`` px high with a ``top`` margin.
     Plotly places the legend by a fraction of the plot, which the margin shortens: ``b = -y (height - top - b)
-    + legend + 8``, solved for ``b``."""
-    return math.ceil((-y * (height - top) + legend_height(rows) + 8) / (1 - y))
+    + legend + gap``, solved for ``b``."""
+    return math.ceil((-y * (height - top) + legend_height(rows) + LEGEND_GAP) / (1 - y))
 
 
 def tick_labels(value: float) -> list[str]:

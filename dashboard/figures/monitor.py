@@ -15,6 +15,7 @@ from dashboard.figures.common import (
     TICK_OVERHANG,
     TICK_PAD,
     TICK_ROW,
+    TICKS,
     TITLE_ROW,
     Figure,
     empty_figure,
@@ -30,6 +31,7 @@ from dashboard.i18n import date, euros, number, percent, signed, t, tn
 ACCENT = "#D55E00"
 EVENT_COLOUR = "#3e4c59"
 LABEL_LINE = 18  # characters on a line of a zone's name beside its bar
+LEGEND_Y = -0.2  # a legend's top under the plot, as a fraction of the plot's height
 EVENT_BAND = 175  # px above the plot where the events' labels stand, each over its line
 
 
@@ -116,10 +118,10 @@ def share_chart(years: pd.DataFrame, zone_label: str, lang: str, events: pd.Data
         {"type": "scatter", "mode": "lines+markers", "name": t("mon_share", lang), "x": values(years["year"]),
          "y": share, "yaxis": "y2", "line": {"color": ACCENT, "width": 2.5},
          "hovertemplate": f"%{{x}} : %{{y:.1f}} % {t('mon_share_hover', lang)}<extra></extra>"},
-    ], lang, showlegend=True, legend={"orientation": "h", "y": -0.2},
+    ], lang, showlegend=True, legend={"orientation": "h", "y": LEGEND_Y},
         yaxis={"title": {"text": t("mon_active", lang)}, "gridcolor": GRID},
         yaxis2={"title": {"text": "%"}, "overlaying": "y", "side": "right", "rangemode": "tozero",
-                "showgrid": False, "automargin": True, "tickformat": ".0f"})
+                "showgrid": False, "automargin": True, "tickformat": ".0f", **TICKS})
     shown = events_in_view(events, in_view, int(years["year"].min()), int(years["year"].max()))
     fig = _room(_with_events(fig, shown, lang), tick_labels(years["zone_active"].max()),
                 tick_labels(max(filter(None, share), default=0)), height)
@@ -151,10 +153,10 @@ def budget_share_chart(years: pd.DataFrame, zone_label: str, lang: str, events: 
         {"type": "scatter", "mode": "lines+markers", "name": t("mon_budget_share", lang), "x": values(years["year"]),
          "y": share, "yaxis": "y2", "line": {"color": ACCENT, "width": 2.5},
          "hovertemplate": f"%{{x}} : %{{y:.1f}} % {t('mon_budget_share_hover', lang)}<extra></extra>"},
-    ], lang, showlegend=True, legend={"orientation": "h", "y": -0.2},
+    ], lang, showlegend=True, legend={"orientation": "h", "y": LEGEND_Y},
         yaxis={"title": {"text": "€"}, "gridcolor": GRID},
         yaxis2={"title": {"text": "%"}, "overlaying": "y", "side": "right", "rangemode": "tozero",
-                "showgrid": False, "automargin": True, "tickformat": ".0f"})
+                "showgrid": False, "automargin": True, "tickformat": ".0f", **TICKS})
     shown = events_in_view(events, in_view, int(years["year"].min()), int(years["year"].max()))
     fig = _room(_with_events(fig, shown, lang), tick_labels(years["zone_budget"].max()),
                 tick_labels(max(filter(None, share), default=0)), height)
@@ -177,7 +179,7 @@ def flows_chart(years: pd.DataFrame, lang: str, height: int | None = None) -> tu
          "customdata": values(years["exits"]),
          "hovertemplate": f"%{{x}} : %{{customdata}} {t('mon_exits', lang)}<br>{t('def_exits', lang)}"
                           "<extra></extra>"},
-    ], lang, barmode="relative", showlegend=True, legend={"orientation": "h", "y": -0.2},
+    ], lang, barmode="relative", showlegend=True, legend={"orientation": "h", "y": LEGEND_Y},
         yaxis={"gridcolor": GRID, "zeroline": True, "zerolinecolor": "#52606d"})
     fig = _room(fig, [f"\u2212{x}" for x in tick_labels(max(years["entries"].max(), years["exits"].max()))], None,
                 height)  # the exits' ticks are negative (plotly writes a minus sign)
@@ -199,8 +201,9 @@ def periods_chart(periods: pd.DataFrame, p1: tuple[int, int], p2: tuple[int, int
     hover = [f"{lab} : {percent(a, lang)} ({p1[0]}–{p1[1]}) → {percent(b, lang)} ({p2[0]}–{p2[1]})"
              for lab, a, b in zip(labels, periods["p1_share"], periods["p2_share"])]
     text = [signed(d, lang) for d in delta]
+    colours = [ACCENT if x.startswith("-") else BAR for x in text]  # as labelled: "+0,0" is no fall
     fig = figure([{"type": "bar", "orientation": "h", "x": delta, "y": ticks, "hovertext": hover,
-                   "hoverinfo": "text", "marker": {"color": [BAR if d >= 0 else ACCENT for d in delta]},
+                   "hoverinfo": "text", "marker": {"color": colours},
                    "text": text, "textposition": "auto", "cliponaxis": False}], lang,
                  yaxis={"autorange": "reversed", "automargin": True},
                  xaxis={"title": {"text": t("mon_points", lang)}, "gridcolor": GRID, "zeroline": True},

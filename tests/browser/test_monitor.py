@@ -42,9 +42,10 @@ def test_a_wrong_period_shows_its_message_and_a_phone_does_not_scroll_sideways(b
     assert console_errors(browser) == []
 
 
-@pytest.mark.parametrize(("path", "width"), [("/suivi", 1440), ("/suivi?zone=maghreb&lang=en", 1440),
-                                             ("/suivi", 390), ("/suivi?pays=MLI&lang=en", 390)])
-def test_charts_come_with_room_for_their_labels_and_legends(browser, live_server, path, width):
+@pytest.mark.parametrize(("path", "width", "events"), [
+    ("/suivi", 1440, True), ("/suivi?zone=maghreb&lang=en", 1440, True), ("/suivi?zone=europe", 1440, False),
+    ("/suivi", 390, True), ("/suivi?pays=MLI&lang=en", 390, True), ("/suivi?zone=europe&lang=en", 390, False)])
+def test_charts_come_with_room_for_their_labels_and_legends(browser, live_server, path, width, events):
     """No monitor chart is drawn twice by plotly's ``automargin`` (its margins, legend below included, are
     computed with it), on a desktop and on a phone, with and without the events' band above the plot."""
     with viewport(browser, width):
@@ -53,5 +54,8 @@ def test_charts_come_with_room_for_their_labels_and_legends(browser, live_server
             "return ['mon-share', 'mon-budget', 'mon-flows', 'mon-periods'].every(id => {"
             " const g = document.querySelector('#' + id + ' .js-plotly-plot');"
             " return g && g._fullLayout && g.querySelectorAll('.bars path').length > 0; })"))
+        band = browser.execute_script(
+            "return document.querySelector('#mon-share .js-plotly-plot')._fullLayout.annotations.length > 0")
+        assert band is events  # the case this path stands for
         assert pushed_margins(browser) == {}
     assert console_errors(browser) == []

@@ -30,11 +30,13 @@ def test_percent_signed_dates_and_plurals():
     assert percent(0.618, "fr") == "62\u00a0%" and percent(0.618, "en") == "62%"
     assert percent(0.6183, "fr", 1) == "61,8\u00a0%"
     assert signed(-0.02, "fr") == "+0,0" and signed(0.04, "en") == "+0.0" and signed(-0.06, "fr") == "-0,1"
+    assert signed(-0.05, "fr") == "+0,0" and signed(-0.4, "fr", 0) == "+0"  # Babel rounds half to even
     # a share that is not nil never reads as nil (50 partnerships of 12,016 were "0 %")
     assert percent(50 / 12_016, "fr") == "0,4\u00a0%" and percent(50 / 12_016, "en") == "0.4%"
     assert percent(0.0004, "fr") == "<\u00a00,1\u00a0%" and percent(0.0004, "en") == "<\u00a00.1%"
     assert percent(0.0, "fr") == "0\u00a0%" and percent(0.0049, "fr") == "0,5\u00a0%"
-    assert percent(0.00004, "fr", 1) == "<\u00a00,01\u00a0%" and percent(-0.003, "fr") == "-0,3\u00a0%"
+    assert percent(0.00004, "fr", 1) == "<\u00a00,01\u00a0%" and percent(-0.0, "fr") == "0\u00a0%"
+    assert percent(-0.3, "fr") == "-30\u00a0%"
     assert signed(-2.1, "fr") == "-2,1" and signed(0, "en") == "+0.0"
     when = dt.datetime(2026, 3, 5, 14, 3)
     assert date(when, "fr") == "5 mars 2026" and date(when, "en") == "March 5, 2026"

@@ -30,7 +30,7 @@ fi
 PLOTLY=$(node -p "require('plotly.js/package.json').version")
 ESBUILD=$(node -p "require('esbuild/package.json').version")
 REGENERATOR=$(node -p "require('regenerator-runtime/package.json').version")
-BANNER="/*! plotly.js v$PLOTLY (MIT, Copyright 2012-2026 Plotly, Inc.), partial bundle of coopatlas: core (scatter; without 3-D annotations, menus, sliders, range sliders and selectors, images, error bars, subplot grid), bar, choropleth, scattergeo; with regenerator-runtime v$REGENERATOR (MIT, Copyright Meta Platforms, Inc.) for Dash's scripts; built by vendor/plotly/build.sh with esbuild $ESBUILD. Bundled packages and their licences: plotly-coopatlas.LICENSES.txt */"
+BANNER="/*! plotly.js v$PLOTLY (MIT, Copyright 2012-2026 Plotly, Inc.), partial bundle of coopatlas: core (scatter; without 3-D annotations, menus, sliders, range sliders and selectors, images, error bars, subplot grid), bar, choropleth, scattergeo; with regenerator-runtime v$REGENERATOR (MIT, Copyright 2014-present Facebook, Inc.) for Dash's scripts; built by vendor/plotly/build.sh with esbuild $ESBUILD. Bundled packages and their licences: plotly-coopatlas.LICENSES.txt */"
 mkdir -p "$out"
 node build.mjs "$out/plotly-coopatlas.min.js" "$BANNER"
 
