@@ -14,7 +14,6 @@ from dashboard.figures.common import (
     BAR,
     CONTINENT_COLOURS,
     GRID,
-    LEGEND_PER_ROW,
     SLANT,
     TICK_OVERHANG,
     TICK_PAD,
@@ -24,6 +23,7 @@ from dashboard.figures.common import (
     empty_figure,
     figure,
     legend_margin,
+    legend_rows,
     measure_value,
     records,
     text_width,
@@ -172,7 +172,7 @@ def years_chart(df: pd.DataFrame, value: str, continents: dict[str, str], lang: 
     for r in rows:
         per_year[r["year"]] = per_year.get(r["year"], 0) + r[value]
     most = max(per_year.values())
-    rows = -(-len(traces) // LEGEND_PER_ROW)
+    rows = legend_rows(trace["name"] for trace in traces)
     fig = figure(traces, lang, barmode="stack", bargap=0.1, showlegend=True,
                  legend={"orientation": "h", "y": YEARS_LEGEND_Y},
                  yaxis={"gridcolor": GRID, "title": {"text": t("budget_eur" if value == "budget" else "count", lang)}},

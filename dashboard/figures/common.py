@@ -46,7 +46,6 @@ TICK_OVERHANG = 28  # the last tick label of an axis, centred on its end, passes
 LEGEND_HEIGHT, LEGEND_NEXT_ROW, LEGEND_SYMBOL = 30, 24, 40
 LEGEND_GAP = 8  # what plotly keeps under a legend that widens the bottom margin
 NARROW_PLOT = 220
-LEGEND_PER_ROW = 4  # continents side by side in a legend on a desktop card
 COLORBAR_BELOW = 65  # a horizontal colour bar under a map, its title above it and its labels below
 COLORBAR_BESIDE = 47  # a vertical colour bar beside a map, before its labels
 # Plotly hides the tick labels that pass the graph's edge by default, measuring every label again for each label
@@ -73,9 +72,15 @@ def _width(text: str, size: int) -> int:
 
 
 def legend_rows(names: Iterable[str]) -> int:
-    """Rows of a horizontal legend of these entries: one if they stand side by side in a phone's plot, else two
-    (the monitor's legends have two entries)."""
-    return 1 if sum(_width(str(n), FONT_SIZE) + LEGEND_SYMBOL for n in names) <= NARROW_PLOT else 2
+    """Rows of a horizontal legend of these entries as plotly wraps them in a phone's plot (a desktop's may hold
+    them in fewer: room under its plot is left blank rather than the chart drawn twice on a phone)."""
+    rows, used = 1, 0
+    for name in names:
+        width = _width(str(name), FONT_SIZE) + LEGEND_SYMBOL
+        if used and used + width > NARROW_PLOT:
+            rows, used = rows + 1, 0
+        used += width
+    return rows
 
 
 def legend_height(rows: int) -> int:

@@ -454,6 +454,21 @@ def test_desktop_charts_come_with_room_for_their_labels(browser, live_server, pa
         assert pushed_margins(browser) == {}
 
 
+def test_phone_year_charts_come_with_room_for_their_legend(browser, live_server):
+    """On a phone the continents' legend wraps to more rows than on a desktop: the year charts' margins are
+    counted for a phone's plot, so that they are not drawn twice there either."""
+    with viewport(browser, 390):
+        browser.get(live_server + "/")
+        wait_for(lambda: loaded(browser) and browser.execute_script(
+            "return document.querySelectorAll('.js-plotly-plot .main-svg').length >= 24"))
+        pushed = pushed_margins(browser)
+        rows = browser.execute_script(
+            "const l = document.querySelector('#ch-years-count .js-plotly-plot')._fullLayout.legend;"
+            "return Math.round(l._effHeight)")
+    assert rows > 30  # the legend takes more than one row there
+    assert not [k for k, sides in pushed.items() if k.startswith("ch-years") and sides[0].startswith("b:")], pushed
+
+
 def test_phone_maps_leave_no_empty_band_below_them(browser, live_server):
     """On a phone the maps are shorter than on a desktop, and so are their boxes (no blank band below)."""
     with viewport(browser, 390):
