@@ -7,6 +7,7 @@ from the same data.
 from __future__ import annotations
 
 import html
+import textwrap
 
 import pandas as pd
 
@@ -15,6 +16,7 @@ from dashboard.figures.common import (
     CONTINENT_COLOURS,
     GRID,
     SLANT,
+    SLANT_RUN,
     TICK_OVERHANG,
     TICK_PAD,
     TICK_ROW,
@@ -35,6 +37,7 @@ from dashboard.i18n import euros, missing, number, percent, t
 
 ACCENT = "#D55E00"  # the selected key among the others
 LABEL_SIZE = 12
+NOTE_LINE, NOTE_ROW = 44, 16  # a note above a plot: characters on a line, its line's height (12 px font)
 # A bar fills the lower half of its row (the y axis is reversed: the offset goes down from the row's middle),
 # its label the upper half.
 BAR_WIDTH, BAR_OFFSET = 0.42, 0.08
@@ -126,15 +129,19 @@ def budget_distribution(bins: pd.DataFrame, known: int, count: int, lang: str) -
     rows = records(bins, "low", "high", "partnerships")
     labels = [_bin_label(r["low"], r["high"], lang) for r in rows]
     counts = [r["partnerships"] for r in rows]
+    note = textwrap.wrap(unknown_note, NOTE_LINE)  # above the plot, within a phone's card
     fig = figure([{"type": "bar", "x": labels, "y": counts, "marker": {"color": BAR}, "textposition": "auto",
                    "text": [number(v, lang) for v in counts], "hoverinfo": "text",
                    "hovertext": [f"{lab} : {number(v, lang)}" for lab, v in zip(labels, counts)]}], lang,
                  yaxis={"title": {"text": t("count", lang)}, "gridcolor": GRID},
-                 margin={"t": 36, "l": text_width(tick_labels(max(counts))) + TITLE_ROW + TICK_PAD,
-                         "r": TICK_OVERHANG + 8,
+                 margin={"t": NOTE_ROW * len(note) + 8,
+                         "l": text_width(tick_labels(max(counts))) + TITLE_ROW + TICK_PAD,
+                         # the last label, slanted on a phone, runs right of its tick
+                         "r": max(TICK_OVERHANG + 8, round(text_width(labels[-1:]) * SLANT_RUN) + 8),
                          "b": round(text_width(labels) * SLANT) + TICK_ROW},
-                 annotations=[{"text": unknown_note, "xref": "paper", "yref": "paper", "x": 0, "y": 1.12,
-                               "showarrow": False, "xanchor": "left", "font": {"size": 12, "color": "#52606d"}}])
+                 annotations=[{"text": "<br>".join(note), "xref": "paper", "yref": "paper", "x": 0, "y": 1,
+                               "yanchor": "bottom", "yshift": 4, "align": "left", "showarrow": False,
+                               "xanchor": "left", "font": {"size": 12, "color": "#52606d"}}])
     top = max(rows, key=lambda r: r["partnerships"])  # the first of the largest
     lead = _bin_label(top["low"], top["high"], lang)
     return fig, f"{t('budget_mode', lang, bin=lead)} {unknown_note}"

@@ -53,6 +53,7 @@ COLORBAR_BESIDE = 47  # a vertical colour bar beside a map, before its labels
 # the labels inside the graph, so the axes and colour bars let them be.
 TICKS = {"ticklabeloverflow": "allow"}
 SLANT = 0.56  # category labels too long to stand side by side are slanted by 30°: about half their width high
+SLANT_RUN = 0.87  # and, from their tick, cos 30° of their width wide
 
 
 @lru_cache(maxsize=8)

@@ -455,8 +455,8 @@ def test_desktop_charts_come_with_room_for_their_labels(browser, live_server, pa
 
 
 def test_phone_year_charts_come_with_room_for_their_legend(browser, live_server):
-    """On a phone the continents' legend wraps to more rows than on a desktop: the year charts' margins are
-    counted for a phone's plot, so that they are not drawn twice there either."""
+    """On a phone the continents' legend wraps to more rows than on a desktop, and the budget bins' labels are
+    slanted: the margins are counted for a phone's plot too, so that these charts are not drawn twice there."""
     with viewport(browser, 390):
         browser.get(live_server + "/")
         wait_for(lambda: loaded(browser) and browser.execute_script(
@@ -467,6 +467,7 @@ def test_phone_year_charts_come_with_room_for_their_legend(browser, live_server)
             "return Math.round(l._effHeight)")
     assert rows > 30  # the legend takes more than one row there
     assert not [k for k, sides in pushed.items() if k.startswith("ch-years") and sides[0].startswith("b:")], pushed
+    assert "ch-budget-dist" not in pushed, pushed
 
 
 def test_phone_maps_leave_no_empty_band_below_them(browser, live_server):
