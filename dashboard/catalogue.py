@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import cached_property
+from itertools import zip_longest
 
 import pandas as pd
 
@@ -177,13 +178,13 @@ def build_all(charts: Iterable[Chart], v: Context, heights: Iterable[int | None]
     of its links) for its graph's height in the page (``heights``, else the chart's own). The key figures are one
     more job, queued first: a chart that reads them waits for a job already taken (the pool takes its jobs in
     order), the others do not."""
-    charts, heights = list(charts), list(heights)
+    charts = list(charts)
     if v.key_figures is None and "kpis" in v.__dict__:  # already known: each chart's copy of the context reads them
         v.key_figures = Future()
         v.key_figures.set_result(v.kpis)
     elif v.key_figures is None:
         v.key_figures = _POOL.submit(queries.kpis, v.store, v.f)
-    sized = [replace(v, height=(heights[i] if i < len(heights) else None) or chart.height)
-             for i, chart in enumerate(charts)]
-    jobs = [_POOL.submit(contextvars.copy_context().run, chart.build, c) for chart, c in zip(charts, sized)]
+    sized = [(chart, replace(v, height=height or chart.height))
+             for chart, height in zip_longest(charts, heights) if chart is not None]
+    jobs = [_POOL.submit(contextvars.copy_context().run, chart.build, c) for chart, c in sized]
     return [job.result() for job in jobs]

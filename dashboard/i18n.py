@@ -141,9 +141,10 @@ def signed(value: float | None, lang: str = "fr", decimals: int = 1) -> str:
     """A change with its sign: ``+2,1`` / ``-0,5`` (``+2.1`` in English); one too small to show is written as
     nil, ``+0,0`` (never ``-0,0``)."""
     body = "#,##0" + ("." + "0" * decimals if decimals else "")
-    written = format_decimal(value, format=_pattern(f"+{body};-{body}"), locale=locale_of(lang))
+    pattern, locale = _pattern(f"+{body};-{body}"), locale_of(lang)
+    written = format_decimal(value, format=pattern, locale=locale)
     if not any(c in "123456789" for c in written):  # as Babel rounds it (half to even), nil
-        written = format_decimal(0, format=_pattern(f"+{body};-{body}"), locale=locale_of(lang))
+        written = format_decimal(0, format=pattern, locale=locale)
     return written
 
 

@@ -18,10 +18,9 @@ from dashboard.figures.common import (
     SLANT,
     SLANT_RUN,
     TICK_OVERHANG,
-    TICK_PAD,
     TICK_ROW,
-    TITLE_ROW,
     Figure,
+    axis_room,
     empty_figure,
     figure,
     legend_margin,
@@ -135,7 +134,7 @@ def budget_distribution(bins: pd.DataFrame, known: int, count: int, lang: str) -
                    "hovertext": [f"{lab} : {number(v, lang)}" for lab, v in zip(labels, counts)]}], lang,
                  yaxis={"title": {"text": t("count", lang)}, "gridcolor": GRID},
                  margin={"t": NOTE_ROW * len(note) + 8,
-                         "l": text_width(tick_labels(max(counts))) + TITLE_ROW + TICK_PAD,
+                         "l": axis_room(tick_labels(max(counts))),
                          # the last label, slanted on a phone, runs right of its tick
                          "r": max(TICK_OVERHANG + 8, round(text_width(labels[-1:]) * SLANT_RUN) + 8),
                          "b": round(text_width(labels) * SLANT) + TICK_ROW},
@@ -186,7 +185,7 @@ def years_chart(df: pd.DataFrame, value: str, continents: dict[str, str], lang: 
                  # the last year's label, centred on its bar, may pass the graph's edge: plotly hides it then (its
                  # default) rather than narrowing the plot, which would slant the labels of a desktop card
                  xaxis={"title": {"text": t("year", lang)}, "ticklabeloverflow": "hide past div"},
-                 margin={"l": text_width(tick_labels(most)) + TITLE_ROW + TICK_PAD, "t": YEARS_TOP,
+                 margin={"l": axis_room(tick_labels(most)), "t": YEARS_TOP,
                          **({"b": legend_margin(height, YEARS_TOP, rows, YEARS_LEGEND_Y)} if height else {})})
     peak = int(min(y for y, v in per_year.items() if v == most))  # the first year of the largest
     amount = euros(most, lang) if value == "budget" else number(most, lang)

@@ -41,8 +41,8 @@ TITLE_ROW = 17  # an axis title's line
 TICK_OVERHANG = 28  # the last tick label of an axis, centred on its end, passes it by half its width
 # A horizontal legend as plotly places it (measured in Chromium): 30 px of margin for one row, 24 px more for each
 # further row (:func:`legend_height`), each entry its symbol (40 px) and its name; past the plot's width the
-# entries wrap. A phone's card (390 px) leaves a plot of about NARROW_PLOT px: a legend wider than that is given
-# two rows wherever it is.
+# entries wrap. A phone's card (390 px) leaves a plot of about NARROW_PLOT px: legends are given the rows they
+# take there, wherever they are drawn (:func:`legend_rows`).
 LEGEND_HEIGHT, LEGEND_NEXT_ROW, LEGEND_SYMBOL = 30, 24, 40
 LEGEND_GAP = 8  # what plotly keeps under a legend that widens the bottom margin
 NARROW_PLOT = 220
@@ -70,6 +70,12 @@ def text_width(texts: Iterable, size: int = FONT_SIZE) -> int:
 def _width(text: str, size: int) -> int:
     """One text's width (labels and formatted values recur from one view to the next)."""
     return round(_font(size).getlength(html.unescape(text)) * WIDEST_FONT)
+
+
+def axis_room(ticks: Iterable, titled: bool = True) -> int:
+    """The margin beside a plot that holds an axis: its widest tick labels ``ticks``, its title's line when it
+    has one, and the pad."""
+    return text_width(ticks) + (TITLE_ROW if titled else 0) + TICK_PAD
 
 
 def legend_rows(names: Iterable[str]) -> int:

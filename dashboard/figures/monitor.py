@@ -13,16 +13,15 @@ from dashboard.figures.common import (
     BAR,
     GRID,
     TICK_OVERHANG,
-    TICK_PAD,
     TICK_ROW,
     TICKS,
     TITLE_ROW,
     Figure,
+    axis_room,
     empty_figure,
     figure,
     legend_margin,
     legend_rows,
-    text_width,
     tick_labels,
     values,
 )
@@ -82,11 +81,8 @@ def _room(fig: Figure, left: list[str], right: list[str] | None, height: int | N
     last year's label passing the plot's end), and the legend under the plot in a graph ``height`` px high (none
     given: the legend's room is left to ``automargin``)."""
     layout = fig["layout"]
-
-    def axis(ticks: list[str], name: str) -> int:
-        return text_width(ticks) + (TITLE_ROW if layout[name].get("title") else 0) + TICK_PAD
-
-    margin = {"l": axis(left, "yaxis"), "r": TICK_OVERHANG if right is None else axis(right, "yaxis2")}
+    margin = {"l": axis_room(left, bool(layout["yaxis"].get("title"))),
+              "r": TICK_OVERHANG if right is None else axis_room(right, bool(layout["yaxis2"].get("title")))}
     if height:
         names = [trace["name"] for trace in fig["data"]]
         margin["b"] = legend_margin(height, layout["margin"]["t"], legend_rows(names), layout["legend"]["y"])
@@ -208,8 +204,8 @@ def periods_chart(periods: pd.DataFrame, p1: tuple[int, int], p2: tuple[int, int
                  yaxis={"autorange": "reversed", "automargin": True},
                  xaxis={"title": {"text": t("mon_points", lang)}, "gridcolor": GRID, "zeroline": True},
                  # the values written past the bars' ends stand in the side margins
-                 margin={"l": text_width(line for parts in lines for line in parts) + TICK_PAD,
-                         "r": max(TICK_OVERHANG, text_width(text) + TICK_PAD), "b": TICK_ROW + TITLE_ROW})
+                 margin={"l": axis_room((line for parts in lines for line in parts), titled=False),
+                         "r": max(TICK_OVERHANG, axis_room(text, titled=False)), "b": TICK_ROW + TITLE_ROW})
     i = max(range(len(delta)), key=lambda k: abs(delta[k]))
     return fig, t("mon_periods_summary", lang, zone=labels[i], delta=signed(delta[i], lang),
                   p1=f"{p1[0]}–{p1[1]}", p2=f"{p2[0]}–{p2[1]}")
