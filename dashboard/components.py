@@ -164,12 +164,12 @@ def register_embeds(app: Dash, ids: list[str]) -> None:
     for i in ids:
         app.clientside_callback(
             """async function(n, code, words) {
-                if (!n) { return ''; }
+                if (!n) { return window.dash_clientside.no_update; }
                 try { await navigator.clipboard.writeText(code); return words.code_copied; }
                 catch (e) { return ''; }
             }""",
             Output(f"{i}-embed-status", "children"), Input(f"{i}-embed-copy", "n_clicks"),
-            State(f"{i}-embed", "value"), State(Ids.WORDS, "data"),
+            State(f"{i}-embed", "value"), State(Ids.WORDS, "data"), prevent_initial_call=True,
         )
 
 
@@ -366,7 +366,7 @@ def register_frame(app: Dash) -> None:
     )
     app.clientside_callback(  # share_actions: "Copier le lien" copies the view's address
         """async function(n, words) {
-            if (!n) { return ''; }
+            if (!n) { return window.dash_clientside.no_update; }
             try {
                 await navigator.clipboard.writeText(window.location.href);
                 return words.copied;
@@ -375,6 +375,7 @@ def register_frame(app: Dash) -> None:
             }
         }""",
         Output(Ids.COPY_STATUS, "children"), Input(Ids.COPY_LINK, "n_clicks"), State(Ids.WORDS, "data"),
+        prevent_initial_call=True,
     )
     app.clientside_callback(  # filters_toggle: on phones the filters open and close as a drawer
         """function(n) {

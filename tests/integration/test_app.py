@@ -248,3 +248,18 @@ def test_pages_come_with_the_first_view_their_callback_would_give(app, module, q
         assert found[Ids.KPI_PARTNERSHIPS].children == "2"
         assert found[Ids.CSV_LINK].href == "/telecharger.csv?region=53&theme=GOUV"
         assert found[Ids.LANG_LINK].href == "?region=53&theme=GOUV&lang=en"
+
+
+def test_a_page_load_runs_only_the_callbacks_its_view_needs(app):
+    """Each callback a page's load runs costs the first view: Dash's renderer dispatches a few store actions per
+    callback and each notifies every component of the page (250 on the dashboard). Besides the page router,
+    only the address bar's sync and the embed snippets (which need the browser's origin) run then; a click's
+    callback (copy a link, a snippet) waits for its click."""
+    from dashboard.pages.monitor import CHARTS as MONITOR_CHARTS
+
+    initial = {cb["output"].split("@")[0] for cb in app._callback_list if not cb.get("prevent_initial_call")
+               and not cb["output"].startswith("_pages")}  # Dash's page router, once a request has set it up
+    snippets = {"...".join(f"{c.id}-embed.value" for c in charts) for charts in (CHARTS, MONITOR_CHARTS)}
+    assert initial == {"url-sync.children", *(f"..{s}.." for s in snippets)}
+    clicked = [cb for cb in app._callback_list if all(i["property"] == "n_clicks" for i in cb["inputs"])]
+    assert len(clicked) >= 14 and all(cb["prevent_initial_call"] for cb in clicked)
