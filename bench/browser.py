@@ -12,7 +12,10 @@ the runs of:
   headers), in total and by resource, counted once the network has been quiet for a second after the first view;
 - **breakdown**: script compile and evaluation per script (a Chromium performance trace: ``v8.compile``,
   ``v8.parseOnBackground`` and ``EvaluateScript`` events), the round trip of each callback (request sent → last
-  byte, with its outputs), each figure's draw (``Plotly.react`` called → resolved) and CDP Performance totals.
+  byte, with its outputs), each figure's draw (``Plotly.react`` called → resolved) and CDP Performance totals;
+- with ``--profile``, the main thread's CPU by script (a V8 CPU profile sampled every 200 µs, self time: "(program)"
+  is the browser's own work, style and layout among it, "(garbage collector)" V8's), less noisy than the wall
+  times on a shared machine: an A/B of two trees compares these.
 
 Run by hand; no test asserts on these times.
 """
@@ -34,6 +37,7 @@ ARGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-us
         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
         "--window-size=1366,1000", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1")
 TRACE = "devtools.timeline,v8"
+PROFILE_INTERVAL_US = 200
 # What the trace tells per script (ms): its parse off the main thread while it streams in, its compile on the main
 # thread, its top-level evaluation (which includes that compile), and the calls into it later on (event handlers,
 # timers, promise jobs: Dash rendering, Plotly drawing).
@@ -126,9 +130,13 @@ def new_browser(trace: bool):
     return driver
 
 
-def one_run(url: str, base: str, trace: bool, timeout: float = 30.0) -> dict:
+def one_run(url: str, base: str, trace: bool, timeout: float = 30.0, profile: bool = False) -> dict:
     driver = new_browser(trace)
     try:
+        if profile:
+            driver.execute_cdp_cmd("Profiler.enable", {})
+            driver.execute_cdp_cmd("Profiler.setSamplingInterval", {"interval": PROFILE_INTERVAL_US})
+            driver.execute_cdp_cmd("Profiler.start", {})
         t0 = time.perf_counter()
         driver.get(url)
         state = {}
@@ -138,11 +146,25 @@ def one_run(url: str, base: str, trace: bool, timeout: float = 30.0) -> dict:
                 break
             time.sleep(0.05)
         wall = time.perf_counter() - t0
+        cpu = cpu_by_script(driver.execute_cdp_cmd("Profiler.stop", {})["profile"], base) if profile else {}
         metrics = {m["name"]: m["value"] for m in driver.execute_cdp_cmd("Performance.getMetrics", {})["metrics"]}
         events = quiet_log(driver)
     finally:
         driver.quit()
-    return analyse(events, state, base, wall, metrics)
+    return {**analyse(events, state, base, wall, metrics), "cpu": cpu}
+
+
+def cpu_by_script(profile: dict, base: str) -> dict[str, float]:
+    """A V8 CPU profile's self time (ms) by script (its short name), or by the profiler's own categories
+    ("(program)", "(garbage collector)", "(idle)") and native functions; ``main thread`` is the sum without idle."""
+    nodes = {n["id"]: n["callFrame"] for n in profile["nodes"]}
+    by: dict[str, float] = defaultdict(float)
+    for sample, delta in zip(profile["samples"], profile["timeDeltas"]):
+        frame = nodes[sample]
+        name = resource_name(frame["url"], base) if frame["url"] else frame["functionName"] or "(anonymous)"
+        by[name] += delta / 1000
+    by["main thread"] = sum(ms for name, ms in by.items() if name != "(idle)")
+    return dict(by)
 
 
 def quiet_log(driver, quiet: float = 1.0, limit: float = 8.0) -> list[dict]:
@@ -271,6 +293,7 @@ def summarise(runs: list[dict]) -> dict:
                             for key in ("sent_ms", "done_ms")}
                         for k in {n for r in runs for n in r["requests_at"]}},
         "metrics": {k: median([r["metrics"][k] for r in runs]) for k in runs[0]["metrics"]},
+        "cpu": med_of("cpu"),
     }
 
 
@@ -299,6 +322,12 @@ def report(page: str, s: dict) -> str:
     lines.append("  draws: Plotly.react called at → resolved (ms since navigation), time inside the call, to resolved:")
     for name, d in sorted(s["draws"].items(), key=lambda kv: kv[1]["start_ms"]):
         lines.append(f"    {d['start_ms']:7.0f} → {d['end_ms']:7.0f}  {d['sync_ms']:6.0f}  {d['ms']:6.0f}  {name}")
+    if s["cpu"]:
+        lines.append(f"  main-thread CPU, self time by script (ms, median; CPU profile): "
+                     f"{s['cpu']['main thread']:.0f} in all")
+        for name, ms in sorted(s["cpu"].items(), key=lambda kv: -kv[1]):
+            if name not in ("main thread", "(idle)") and ms >= 5:
+                lines.append(f"    {ms:7.0f}  {name}")
     m = s["metrics"]
     lines.append(f"  CDP Performance: script {m['ScriptDuration'] * 1000:.0f} ms, tasks {m['TaskDuration'] * 1000:.0f}"
                  f" ms, layout {m['LayoutDuration'] * 1000:.0f} ms, style {m['RecalcStyleDuration'] * 1000:.0f} ms,"
@@ -312,6 +341,8 @@ def main() -> None:
     p.add_argument("--page", action="append", help=f"a path to open (default: {' '.join(PAGES)})")
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--no-trace", action="store_true", help="no performance trace (no compile/evaluate breakdown)")
+    p.add_argument("--profile", action="store_true",
+                   help="a CPU profile of each run: the main thread's time by script (adds a little overhead)")
     p.add_argument("--json", help="write the medians (and every run) to this file")
     args = p.parse_args()
     server = serve(args.db)
@@ -320,7 +351,8 @@ def main() -> None:
     try:
         for page in args.page or PAGES:
             one_run(base + page, base, trace=False)  # not counted: warms the app's caches of this view's queries
-            runs = [one_run(base + page, base, trace=not args.no_trace) for _ in range(args.runs)]
+            runs = [one_run(base + page, base, trace=not args.no_trace, profile=args.profile)
+                    for _ in range(args.runs)]
             out[page] = {"median": summarise(runs), "runs": runs}
             print(report(page, out[page]["median"]), flush=True)
     finally:
