@@ -30,6 +30,8 @@ import threading
 import time
 from collections import defaultdict
 
+from bench.probe import machine_probe
+
 PAGES = ("/", "/embed/ch-odd", "/region/53", "/suivi")
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -301,7 +303,8 @@ def report(page: str, s: dict) -> str:
     kb = lambda b: f"{b / 1000:8.1f} kB"  # noqa: E731
     fv = "n/a" if s["first_view_ms"] is None else f"{s['first_view_ms'] / 1000:.2f} s"
     lines = [f"== {page}: first view {fv} (runs: {s['first_view_ms_all']}), {s['graphs']} graphs; "
-             f"{s['bytes'] / 1e6:.2f} MB in {s['requests']:.0f} requests"]
+             f"{s['bytes'] / 1e6:.2f} MB in {s['requests']:.0f} requests; machine probe (bench/probe.py) "
+             f"{' → '.join(f'{p:.3f} s' for p in s.get('machine_probe_s', []))}"]
     lines.append("  bytes by resource (median):")
     for name, b in sorted(s["by_resource"].items(), key=lambda kv: -kv[1]):
         if b >= 1000:
@@ -351,9 +354,10 @@ def main() -> None:
     try:
         for page in args.page or PAGES:
             one_run(base + page, base, trace=False)  # not counted: warms the app's caches of this view's queries
+            probe = machine_probe()
             runs = [one_run(base + page, base, trace=not args.no_trace, profile=args.profile)
                     for _ in range(args.runs)]
-            out[page] = {"median": summarise(runs), "runs": runs}
+            out[page] = {"median": {**summarise(runs), "machine_probe_s": [probe, machine_probe()]}, "runs": runs}
             print(report(page, out[page]["median"]), flush=True)
     finally:
         server.shutdown()

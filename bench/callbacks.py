@@ -17,6 +17,7 @@ import statistics
 import threading
 import time
 
+from bench.probe import machine_probe
 from dashboard.app import Settings, create_app
 from dashboard.callback_client import main_inputs, payload
 from dashboard.ids import Ids
@@ -113,7 +114,9 @@ def main() -> None:
     args = p.parse_args()
     out = {}
     for db in args.db:
+        probe = machine_probe()
         out[db] = measure_callbacks(db, args.changes)
+        out[db]["machine_probe_s"] = [probe, machine_probe()]  # before, after (bench/probe.py)
         if not args.no_browser:
             out[db].update(first_render(db))
         print(json.dumps({db: out[db]}, indent=1), flush=True)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 
+from bench.probe import machine_probe
 from etl.demo import generate
 from etl.load import reference_db
 from etl.settings import Settings
@@ -95,12 +96,14 @@ def main() -> None:
     reference_db(cache, cache_key())
     demo = out / "atlas-demo.csv"
     generate(demo)
+    probe = machine_probe()
     results = {"demo": measure(demo, out / "demo.duckdb", args.repeat)}
     print(json.dumps(results, indent=1), flush=True)
     if args.scale > 1:
         big = out / f"atlas-demo-x{args.scale}.csv"
         scaled_copy(demo, big, args.scale)
         results[f"x{args.scale}"] = measure(big, out / f"demo-x{args.scale}.duckdb", args.repeat_scaled)
+    results["machine_probe_s"] = [probe, machine_probe()]  # before, after (bench/probe.py)
     print(json.dumps(results, indent=1))
     (out / "etl.json").write_text(json.dumps(results, indent=1))
 

@@ -40,6 +40,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from urllib.parse import urlparse
 
+from bench.probe import machine_probe
 from dashboard.callback_client import main_inputs, payload, router_payload
 from dashboard.ids import Ids
 from dashboard.production import RECYCLING_LOG
@@ -328,6 +329,7 @@ def main() -> None:
         raise SystemExit("bench.load only targets this machine (loopback)")
     callbacks = discover(args.url)
     stats: dict[str, list] = defaultdict(list)
+    probe = machine_probe()
     start = time.time()
     readers = [Reader(args.url, start + args.seconds, stats, args.seed + i, callbacks, args.think, args.pages_only)
                for i in range(args.users)]
@@ -337,7 +339,8 @@ def main() -> None:
     for r in readers:
         r.join(timeout=args.seconds + 60)
     elapsed = time.time() - start
-    report = {"users": args.users, "seed": args.seed, "seconds": round(elapsed, 1), **summary(stats, elapsed)}
+    report = {"users": args.users, "seed": args.seed, "seconds": round(elapsed, 1), **summary(stats, elapsed),
+              "machine_probe_s": [probe, machine_probe()]}  # before, after (bench/probe.py)
     print(json.dumps(report, indent=1))
 
 
