@@ -1,8 +1,8 @@
 """How fast the machine is right now: the same fixed piece of pure-Python work, timed.
 
 Every benchmark prints it before and after its runs (``machine_probe_s``). On a machine shared with other work the
-same code's wall times move with it (on 2 December 2026 it read 0.53 s and 0.94 s within half an hour, and a first
-view of the same code took 1.96 s in the morning and 2.9 s at noon): figures compare only within similar probes,
+same code's wall times move with it (on 2 December 2026 it read 0.21 to 0.33 s within an hour, and a first view of
+the same code took 1.96 s in the morning and 2.9 s at noon): figures compare only within similar probes,
 and an A/B compares runs interleaved in the same minutes.
 """
 
