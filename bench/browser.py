@@ -40,6 +40,9 @@ ARGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-us
         "--window-size=1366,1000", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1")
 TRACE = "devtools.timeline,v8"
 PROFILE_INTERVAL_US = 200
+# Network conditions a run can emulate (CDP Network.emulateNetworkConditions, after Chrome DevTools' presets):
+# round-trip latency (ms) and throughput (bytes/s) down and up. Loopback is the default.
+NETWORKS = {"4g": (60, 9_000_000 / 8, 1_500_000 / 8), "3g": (150, 1_600_000 / 8, 750_000 / 8)}
 # What the trace tells per script (ms): its parse off the main thread while it streams in, its compile on the main
 # thread, its top-level evaluation (which includes that compile), and the calls into it later on (event handlers,
 # timers, promise jobs: Dash rendering, Plotly drawing).
@@ -132,9 +135,15 @@ def new_browser(trace: bool):
     return driver
 
 
-def one_run(url: str, base: str, trace: bool, timeout: float = 30.0, profile: bool = False) -> dict:
+def one_run(url: str, base: str, trace: bool, timeout: float = 30.0, profile: bool = False,
+            network: str | None = None) -> dict:
     driver = new_browser(trace)
     try:
+        if network:
+            latency, down, up = NETWORKS[network]
+            driver.execute_cdp_cmd("Network.enable", {})
+            driver.execute_cdp_cmd("Network.emulateNetworkConditions", {
+                "offline": False, "latency": latency, "downloadThroughput": down, "uploadThroughput": up})
         if profile:
             driver.execute_cdp_cmd("Profiler.enable", {})
             driver.execute_cdp_cmd("Profiler.setSamplingInterval", {"interval": PROFILE_INTERVAL_US})
@@ -346,6 +355,7 @@ def main() -> None:
     p.add_argument("--no-trace", action="store_true", help="no performance trace (no compile/evaluate breakdown)")
     p.add_argument("--profile", action="store_true",
                    help="a CPU profile of each run: the main thread's time by script (adds a little overhead)")
+    p.add_argument("--network", choices=sorted(NETWORKS), help="emulate a mobile network (default: loopback as is)")
     p.add_argument("--json", help="write the medians (and every run) to this file")
     args = p.parse_args()
     server = serve(args.db)
@@ -355,7 +365,7 @@ def main() -> None:
         for page in args.page or PAGES:
             one_run(base + page, base, trace=False)  # not counted: warms the app's caches of this view's queries
             probe = machine_probe()
-            runs = [one_run(base + page, base, trace=not args.no_trace, profile=args.profile)
+            runs = [one_run(base + page, base, trace=not args.no_trace, profile=args.profile, network=args.network)
                     for _ in range(args.runs)]
             out[page] = {"median": {**summarise(runs), "machine_probe_s": [probe, machine_probe()]}, "runs": runs}
             print(report(page, out[page]["median"]), flush=True)
