@@ -477,6 +477,31 @@ def test_phone_maps_leave_no_empty_band_below_them(browser, live_server):
         wait_for(lambda: loaded(browser))
         boxes = browser.execute_script("""
             return Array.from(document.querySelectorAll('.map-card .graph-box')).map(b => [
-                Math.round(b.getBoundingClientRect().height),
+                Math.round(b.getBoundingClientRect().height - parseFloat(getComputedStyle(b).paddingTop)),
                 Math.round(b.querySelector('.graph').getBoundingClientRect().height)]);""")
-    assert len(boxes) == 2 and all(box == graph < 400 for box, graph in boxes), boxes
+    assert len(boxes) == 2 and all(box == graph < 400 for box, graph in boxes), boxes  # the toolbar's strip aside
+
+
+TOOLBARS = """return Array.from(document.querySelectorAll('.js-plotly-plot')).map(g => {
+    const bar = g.querySelector('.modebar'), plot = g.querySelector('.main-svg').getBoundingClientRect();
+    const box = (g.closest('.graph-box') || g.closest('.embed-graph')).getBoundingClientRect();
+    if (!bar) { return [g.parentElement.id, 'no toolbar']; }
+    const b = bar.getBoundingClientRect();
+    return [g.parentElement.id, b.bottom <= plot.top + 1 && b.top >= box.top - 1 && b.right <= box.right + 1];
+});"""
+
+
+@pytest.mark.parametrize("path", ["/", "/suivi", "/embed/ch-odd"])
+def test_a_touch_screen_shows_the_chart_toolbar_above_the_chart_not_over_it(browser, live_server, path):
+    """Where nothing hovers, plotly shows its toolbar all the time (headless Chromium, like a phone, matches
+    ``(hover: none)``): it stands in a strip of its own above each chart, inside the chart's box, and covers
+    neither a bar's label nor a corner of the map."""
+    with viewport(browser, 390):
+        assert browser.execute_script("return matchMedia('(hover: none)').matches")
+        browser.get(live_server + path)
+        wait_for(lambda: browser.execute_script(
+            "return document.querySelectorAll('.js-plotly-plot .modebar').length"
+            " === document.querySelectorAll('.js-plotly-plot').length"
+            " && document.querySelectorAll('.js-plotly-plot').length > 0"))
+        placed = browser.execute_script(TOOLBARS)
+    assert placed and all(ok is True for _id, ok in placed), placed
