@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import cached_property
-from itertools import zip_longest
 
 import pandas as pd
 
@@ -67,7 +66,6 @@ class Context:
     origin_region: str | None = None  # flow lines from this region (default: the region filter)
     top: int | None = None  # rankings keep this many (default 15; themes: all)
     key_figures: Future | None = None  # the key figures being computed beside the charts (:func:`build_all`)
-    height: int | None = None  # the graph's in its page: a chart whose legend stands under it keeps room for it
 
     @property
     def lang(self) -> str:
@@ -140,7 +138,7 @@ def _years(value: str):
         df = queries.by_year_continent(v.store, v.f)
         if value == "budget":
             df = df[df["budget_known"] > 0]
-        return charts.years_chart(df, value, v.ref.continents[v.lang], v.lang, v.height)
+        return charts.years_chart(df, value, v.ref.continents[v.lang], v.lang)
     return build
 
 
@@ -173,18 +171,14 @@ CHART: dict[str, Chart] = {c.id: c for c in CHARTS}
 _POOL = ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1), thread_name_prefix="coopatlas-chart")
 
 
-def build_all(charts: Iterable[Chart], v: Context, heights: Iterable[int | None] = ()) -> list[tuple[dict, str]]:
+def build_all(charts: Iterable[Chart], v: Context) -> list[tuple[dict, str]]:
     """Each chart's (figure, summary), in the charts' order, each made in the caller's context (the pinned edition
-    of its links) for its graph's height in the page (``heights``, else the chart's own). The key figures are one
-    more job, queued first: a chart that reads them waits for a job already taken (the pool takes its jobs in
-    order), the others do not."""
-    charts = list(charts)
+    of its links) from a copy of ``v`` of its own. The key figures are one more job, queued first: a chart that
+    reads them waits for a job already taken (the pool takes its jobs in order), the others do not."""
     if v.key_figures is None and "kpis" in v.__dict__:  # already known: each chart's copy of the context reads them
         v.key_figures = Future()
         v.key_figures.set_result(v.kpis)
     elif v.key_figures is None:
         v.key_figures = _POOL.submit(queries.kpis, v.store, v.f)
-    sized = [(chart, replace(v, height=height or chart.height))
-             for chart, height in zip_longest(charts, heights) if chart is not None]
-    jobs = [_POOL.submit(contextvars.copy_context().run, chart.build, c) for chart, c in sized]
+    jobs = [_POOL.submit(contextvars.copy_context().run, chart.build, replace(v)) for chart in charts]
     return [job.result() for job in jobs]

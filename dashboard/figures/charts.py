@@ -23,8 +23,7 @@ from dashboard.figures.common import (
     axis_room,
     empty_figure,
     figure,
-    legend_margin,
-    legend_rows,
+    legend_below,
     measure_value,
     records,
     text_width,
@@ -40,8 +39,7 @@ NOTE_LINE, NOTE_ROW = 44, 16  # a note above a plot: characters on a line, its l
 # A bar fills the lower half of its row (the y axis is reversed: the offset goes down from the row's middle),
 # its label the upper half.
 BAR_WIDTH, BAR_OFFSET = 0.42, 0.08
-# The year charts' legend stands under their ticks and axis title, a quarter of the plot's height below it.
-YEARS_LEGEND_Y, YEARS_TOP = -0.25, 14
+YEARS_TOP = 14  # the year charts' top margin (their legend stands at their foot, :func:`legend_below`)
 
 
 def _hbar(labels: list[str], amounts: list[float], lang: str, colours=None, money: bool = False,
@@ -159,10 +157,9 @@ def budget_by_zone(df: pd.DataFrame, total_budget: float, lang: str) -> tuple[Fi
     return fig, t("zone_budget_summary", lang, parts=", ".join(parts))
 
 
-def years_chart(df: pd.DataFrame, value: str, continents: dict[str, str], lang: str,
-                height: int | None = None) -> tuple[Figure, str]:
+def years_chart(df: pd.DataFrame, value: str, continents: dict[str, str], lang: str) -> tuple[Figure, str]:
     """Stacked bars by start year and continent; ``value`` is ``partnerships`` or ``budget``; ``continents``:
-    code → name in ``lang`` (from the zones table); ``height``: the graph's, for its legend's room."""
+    code → name in ``lang`` (from the zones table)."""
     if df.empty:
         return empty_figure(t("empty", lang), lang), t("empty", lang)
     fmt = (lambda v: euros(v, lang)) if value == "budget" else (lambda v: number(v, lang))
@@ -178,15 +175,13 @@ def years_chart(df: pd.DataFrame, value: str, continents: dict[str, str], lang: 
     for r in rows:
         per_year[r["year"]] = per_year.get(r["year"], 0) + r[value]
     most = max(per_year.values())
-    rows = legend_rows(trace["name"] for trace in traces)
-    fig = figure(traces, lang, barmode="stack", bargap=0.1, showlegend=True,
-                 legend={"orientation": "h", "y": YEARS_LEGEND_Y},
+    legend, below = legend_below((trace["name"] for trace in traces), titled=True)
+    fig = figure(traces, lang, barmode="stack", bargap=0.1, showlegend=True, legend=legend,
                  yaxis={"gridcolor": GRID, "title": {"text": t("budget_eur" if value == "budget" else "count", lang)}},
                  # the last year's label, centred on its bar, may pass the graph's edge: plotly hides it then (its
                  # default) rather than narrowing the plot, which would slant the labels of a desktop card
                  xaxis={"title": {"text": t("year", lang)}, "ticklabeloverflow": "hide past div"},
-                 margin={"l": axis_room(tick_labels(most)), "t": YEARS_TOP,
-                         **({"b": legend_margin(height, YEARS_TOP, rows, YEARS_LEGEND_Y)} if height else {})})
+                 margin={"l": axis_room(tick_labels(most)), "t": YEARS_TOP, "b": below})
     peak = int(min(y for y, v in per_year.items() if v == most))  # the first year of the largest
     amount = euros(most, lang) if value == "budget" else number(most, lang)
     return fig, t("years_summary", lang, first=int(min(per_year)), last=int(max(per_year)), peak=peak,

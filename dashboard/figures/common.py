@@ -8,7 +8,6 @@ every property in Python and cost most of a filter change's server time. Tests v
 from __future__ import annotations
 
 import html
-import math
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -95,12 +94,14 @@ def legend_height(rows: int) -> int:
     return LEGEND_HEIGHT + LEGEND_NEXT_ROW * (rows - 1)
 
 
-def legend_margin(height: int, top: int, rows: int, y: float) -> int:
-    """The bottom margin that holds a horizontal legend of ``rows`` rows whose top stands ``-y`` of the plot's
-    height under the plot (where ``legend.y`` puts it), in a graph ``height`` px high with a ``top`` margin.
-    Plotly places the legend by a fraction of the plot, which the margin shortens: ``b = -y (height - top - b)
-    + legend + gap``, solved for ``b``."""
-    return math.ceil((-y * (height - top) + legend_height(rows) + LEGEND_GAP) / (1 - y))
+def legend_below(names: Iterable[str], titled: bool) -> tuple[dict, int]:
+    """A horizontal legend of these entries at the foot of the graph (``yref: "container"``), under the x axis's
+    tick labels and, when ``titled``, its title: its layout, and the bottom margin that holds them. Both are the
+    same whatever the graph's height (a card, a phone, an embed's frame, a slide): placed by a fraction of the
+    plot instead, the legend moved away from the axis, or off the graph, in a graph of another height."""
+    rows = legend_rows(names)
+    return ({"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom"},
+            TICK_ROW + (TITLE_ROW if titled else 0) + LEGEND_GAP + legend_height(rows))
 
 
 def tick_labels(value: float) -> list[str]:

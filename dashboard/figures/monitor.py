@@ -20,8 +20,7 @@ from dashboard.figures.common import (
     axis_room,
     empty_figure,
     figure,
-    legend_margin,
-    legend_rows,
+    legend_below,
     tick_labels,
     values,
 )
@@ -30,7 +29,6 @@ from dashboard.i18n import date, euros, number, percent, signed, t, tn
 ACCENT = "#D55E00"
 EVENT_COLOUR = "#3e4c59"
 LABEL_LINE = 18  # characters on a line of a zone's name beside its bar
-LEGEND_Y = -0.2  # a legend's top under the plot, as a fraction of the plot's height
 EVENT_BAND = 175  # px above the plot where the events' labels stand, each over its line
 
 
@@ -75,18 +73,15 @@ def _with_events(fig: Figure, shown: pd.DataFrame, lang: str) -> Figure:
     return fig
 
 
-def _room(fig: Figure, left: list[str], right: list[str] | None, height: int | None) -> Figure:
+def _room(fig: Figure, left: list[str], right: list[str] | None) -> Figure:
     """Margins that hold the figure's labels (plotly's ``automargin`` would draw it twice to find them): the left
     axis's widest ticks ``left`` and its title, the right axis's ``right`` and its title (None: no right axis, the
-    last year's label passing the plot's end), and the legend under the plot in a graph ``height`` px high (none
-    given: the legend's room is left to ``automargin``)."""
+    last year's label passing the plot's end), and its legend at the graph's foot (:func:`legend_below`)."""
     layout = fig["layout"]
-    margin = {"l": axis_room(left, bool(layout["yaxis"].get("title"))),
-              "r": TICK_OVERHANG if right is None else axis_room(right, bool(layout["yaxis2"].get("title")))}
-    if height:
-        names = [trace["name"] for trace in fig["data"]]
-        margin["b"] = legend_margin(height, layout["margin"]["t"], legend_rows(names), layout["legend"]["y"])
-    layout["margin"] = {**layout["margin"], **margin}
+    layout["legend"], below = legend_below((trace["name"] for trace in fig["data"]),
+                                           titled=bool(layout.get("xaxis", {}).get("title")))
+    layout["margin"] = {**layout["margin"], "l": axis_room(left, bool(layout["yaxis"].get("title"))), "b": below,
+                        "r": TICK_OVERHANG if right is None else axis_room(right, bool(layout["yaxis2"].get("title")))}
     return fig
 
 
@@ -99,10 +94,9 @@ def _events_note(shown: pd.DataFrame, lang: str) -> str:
 
 
 def share_chart(years: pd.DataFrame, zone_label: str, lang: str, events: pd.DataFrame | None = None,
-                in_view: Collection[str] = (), height: int | None = None) -> tuple[Figure, str]:
+                in_view: Collection[str] = ()) -> tuple[Figure, str]:
     """Active partnerships in the zone (bars) and the zone's share of all active partnerships (line); the events
-    of the years shown whose countries are in view (``in_view``) as dotted lines with short labels. ``height``:
-    the graph's, for the legend's room."""
+    of the years shown whose countries are in view (``in_view``) as dotted lines with short labels."""
     if years.empty or not years["all_active"].sum():
         return empty_figure(t("empty", lang), lang), t("empty", lang)
     definition = t("def_active", lang)
@@ -114,13 +108,13 @@ def share_chart(years: pd.DataFrame, zone_label: str, lang: str, events: pd.Data
         {"type": "scatter", "mode": "lines+markers", "name": t("mon_share", lang), "x": values(years["year"]),
          "y": share, "yaxis": "y2", "line": {"color": ACCENT, "width": 2.5},
          "hovertemplate": f"%{{x}} : %{{y:.1f}} % {t('mon_share_hover', lang)}<extra></extra>"},
-    ], lang, showlegend=True, legend={"orientation": "h", "y": LEGEND_Y},
+    ], lang, showlegend=True,
         yaxis={"title": {"text": t("mon_active", lang)}, "gridcolor": GRID},
         yaxis2={"title": {"text": "%"}, "overlaying": "y", "side": "right", "rangemode": "tozero",
                 "showgrid": False, "automargin": True, "tickformat": ".0f", **TICKS})
     shown = events_in_view(events, in_view, int(years["year"].min()), int(years["year"].max()))
     fig = _room(_with_events(fig, shown, lang), tick_labels(years["zone_active"].max()),
-                tick_labels(max(filter(None, share), default=0)), height)
+                tick_labels(max(filter(None, share), default=0)))
     valid = years[years["all_active"] > 0]
     first, last = valid.iloc[0], valid.iloc[-1]
     first_year, last_year = int(first["year"]), int(last["year"])
@@ -136,7 +130,7 @@ def share_chart(years: pd.DataFrame, zone_label: str, lang: str, events: pd.Data
 
 
 def budget_share_chart(years: pd.DataFrame, zone_label: str, lang: str, events: pd.DataFrame | None = None,
-                       in_view: Collection[str] = (), height: int | None = None) -> tuple[Figure, str]:
+                       in_view: Collection[str] = ()) -> tuple[Figure, str]:
     """Known budget of the active partnerships in the zone (bars) and its share of all known budget (line), with
     the events in view as :func:`share_chart` draws them."""
     if years.empty or not years["all_budget"].sum():
@@ -149,20 +143,20 @@ def budget_share_chart(years: pd.DataFrame, zone_label: str, lang: str, events: 
         {"type": "scatter", "mode": "lines+markers", "name": t("mon_budget_share", lang), "x": values(years["year"]),
          "y": share, "yaxis": "y2", "line": {"color": ACCENT, "width": 2.5},
          "hovertemplate": f"%{{x}} : %{{y:.1f}} % {t('mon_budget_share_hover', lang)}<extra></extra>"},
-    ], lang, showlegend=True, legend={"orientation": "h", "y": LEGEND_Y},
+    ], lang, showlegend=True,
         yaxis={"title": {"text": "€"}, "gridcolor": GRID},
         yaxis2={"title": {"text": "%"}, "overlaying": "y", "side": "right", "rangemode": "tozero",
                 "showgrid": False, "automargin": True, "tickformat": ".0f", **TICKS})
     shown = events_in_view(events, in_view, int(years["year"].min()), int(years["year"].max()))
     fig = _room(_with_events(fig, shown, lang), tick_labels(years["zone_budget"].max()),
-                tick_labels(max(filter(None, share), default=0)), height)
+                tick_labels(max(filter(None, share), default=0)))
     last = years[years["all_budget"] > 0].iloc[-1]
     year = int(last["year"])
     return fig, t("mon_budget_summary", lang, year=year, zone=zone_label, share=percent(last["budget_share"], lang),
                   amount=euros(last["zone_budget"], lang)) + _events_note(shown, lang)
 
 
-def flows_chart(years: pd.DataFrame, lang: str, height: int | None = None) -> tuple[Figure, str]:
+def flows_chart(years: pd.DataFrame, lang: str) -> tuple[Figure, str]:
     """Partnerships entering (start year) and leaving (last active year) the zone each year."""
     if years.empty:
         return empty_figure(t("empty", lang), lang), t("empty", lang)
@@ -175,10 +169,10 @@ def flows_chart(years: pd.DataFrame, lang: str, height: int | None = None) -> tu
          "customdata": values(years["exits"]),
          "hovertemplate": f"%{{x}} : %{{customdata}} {t('mon_exits', lang)}<br>{t('def_exits', lang)}"
                           "<extra></extra>"},
-    ], lang, barmode="relative", showlegend=True, legend={"orientation": "h", "y": LEGEND_Y},
+    ], lang, barmode="relative", showlegend=True,
         yaxis={"gridcolor": GRID, "zeroline": True, "zerolinecolor": "#52606d"})
-    fig = _room(fig, [f"\u2212{x}" for x in tick_labels(max(years["entries"].max(), years["exits"].max()))], None,
-                height)  # the exits' ticks are negative (plotly writes a minus sign)
+    # the exits' ticks are negative (plotly writes a minus sign)
+    fig = _room(fig, [f"\u2212{x}" for x in tick_labels(max(years["entries"].max(), years["exits"].max()))], None)
     entries, exits = int(years["entries"].sum()), int(years["exits"].sum())
     return fig, t("mon_flows_summary", lang, entries=number(entries, lang), exits=number(exits, lang))
 

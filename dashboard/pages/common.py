@@ -14,7 +14,7 @@ from dashboard.i18n import euros, number, t, tn
 def cards(v: Context, items: tuple[tuple[str, str, int | None, str], ...]) -> list[html.Figure]:
     """``items``: (graph id on this page, chart id in the catalogue, height or None for the chart's own, class)."""
     out, charts = [], [CHART[chart_id] for _, chart_id, _, _ in items]
-    built = build_all(charts, v, [height for _, _, height, _ in items])
+    built = build_all(charts, v)
     for (graph_id, _, height, class_name), chart, (figure, summary) in zip(items, charts, built):
         out.append(chart_card(graph_id, t(chart.title, v.lang), height or chart.height, v.lang, figure=figure,
                               summary=summary, class_name=class_name))

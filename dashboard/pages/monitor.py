@@ -39,10 +39,10 @@ log = logging.getLogger(__name__)
 # the countries in view).
 CHARTS = (
     Chart("mon-share", "mon_ch_share", 500,
-          lambda d: figures.share_chart(d.years, d.label, d.lang, d.events, d.in_view, d.height)),
+          lambda d: figures.share_chart(d.years, d.label, d.lang, d.events, d.in_view)),
     Chart("mon-budget", "mon_ch_budget", 500,
-          lambda d: figures.budget_share_chart(d.years, d.label, d.lang, d.events, d.in_view, d.height)),
-    Chart("mon-flows", "mon_ch_flows", 380, lambda d: figures.flows_chart(d.years, d.lang, d.height)),
+          lambda d: figures.budget_share_chart(d.years, d.label, d.lang, d.events, d.in_view)),
+    Chart("mon-flows", "mon_ch_flows", 380, lambda d: figures.flows_chart(d.years, d.lang)),
     Chart("mon-periods", "mon_ch_periods", 380,
           lambda d: figures.periods_chart(d.periods, d.m.p1, d.m.p2, d.lang)),
 )
@@ -182,7 +182,6 @@ class _Data:
     m: Monitor
     events: pd.DataFrame | None = None  # queries.events: drawn on the yearly series when their countries are in view
     in_view: frozenset[str] = frozenset()  # the monitored zone's countries, or the chosen ones
-    height: int | None = None  # the graph's, in the page (given to each chart: its margins hold its legend)
 
     @property
     def lang(self) -> str:
@@ -230,7 +229,7 @@ def view(store: Store, m: Monitor, vocab: Vocabulary) -> dict:
                  queries.events(store), queries.countries_in_view(store, f))
     out = {}
     for chart in CHARTS:
-        out[f"{chart.id}.figure"], out[f"{chart.id}-summary.children"] = chart.build(replace(data, height=chart.height))
+        out[f"{chart.id}.figure"], out[f"{chart.id}-summary.children"] = chart.build(data)
     for group, *_ in GROUPS:
         out[f"m-{group}-problem.children"] = problem_text(m, group, lang)
         out[f"m-{group}.className"] = "invalid" if m.problem(group) else ""

@@ -274,6 +274,32 @@ def test_an_embed_fits_a_480_px_frame_and_states_its_filters(browser, live_serve
     browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
+LEGEND_PLACE = """const gd = document.querySelector('#embed-graph .js-plotly-plot');
+    const legend = gd.querySelector('.legend').getBoundingClientRect();
+    const ticks = Math.max(...[...gd.querySelectorAll('.xtick text, .g-xtitle text')]
+        .map(t => t.getBoundingClientRect().bottom));
+    return [Math.round(legend.top - ticks), Math.round(gd.getBoundingClientRect().bottom - legend.bottom),
+            Math.round(gd._fullLayout._size.h)];"""
+
+
+@pytest.mark.parametrize("chart", ["ch-years-count", "mon-flows"])
+def test_an_embeds_legend_stands_under_its_axis_in_any_frame(browser, live_server, chart):
+    """The legend under a chart stands at the graph's foot, right under the axis's labels, however high the frame
+    the embed is given (it used to be placed by a fraction of the plot's height computed for the dashboard's
+    card: far under the axis in a tall frame, off the graph in a taller one), and no margin is pushed."""
+    seen = []
+    for height in (480, 900):
+        with viewport(browser, 600, height):
+            browser.get(live_server + f"/embed/{chart}")
+            wait_for(lambda: browser.execute_script(
+                "return document.querySelectorAll('#embed-graph .legend').length"))
+            seen.append(browser.execute_script(LEGEND_PLACE))
+            assert pushed_margins(browser) == {}
+    (gap_low, foot_low, plot_low), (gap_high, foot_high, plot_high) = seen
+    assert plot_high > plot_low + 300, seen  # the plot took the taller frame's room
+    assert 0 <= gap_low <= 20 and abs(gap_high - gap_low) <= 2 and 0 <= foot_low <= 12 and foot_high == foot_low, seen
+
+
 def test_sahel_zooms_the_world_map(browser, live_server):
     browser.set_window_size(1440, 1000)
     browser.get(live_server + "/?zone=sahel")
