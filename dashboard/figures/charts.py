@@ -12,6 +12,7 @@ import textwrap
 import pandas as pd
 
 from dashboard.figures.common import (
+    ACCENT,
     BAR,
     CONTINENT_COLOURS,
     GRID,
@@ -33,7 +34,6 @@ from dashboard.figures.common import (
 from dashboard.filters import MEASURE, MEASURES
 from dashboard.i18n import euros, missing, number, percent, t
 
-ACCENT = "#D55E00"  # the selected key among the others
 LABEL_SIZE = 12
 NOTE_LINE, NOTE_ROW = 44, 16  # a note above a plot: characters on a line, its line's height (12 px font)
 # A bar fills the lower half of its row (the y axis is reversed: the offset goes down from the row's middle),

@@ -24,6 +24,7 @@ SEQUENTIAL = [[0.0, "#edf8b1"], [0.25, "#7fcdbb"], [0.5, "#41b6c4"], [0.75, "#1d
 CONTINENT_COLOURS = {"afrique": "#E69F00", "europe": "#0072B2", "asie": "#009E73", "ameriques": "#CC79A7",
                      "oceanie": "#56B4E9", "antarctique": "#999999"}
 BAR = "#1d6fa5"
+ACCENT = "#D55E00"  # Okabe–Ito vermilion: the selected key among the others, a fall, the zone's share
 NO_DATA = "#e6e6e6"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 GRID = "#eceff1"

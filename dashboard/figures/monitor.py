@@ -10,6 +10,7 @@ from collections.abc import Collection
 import pandas as pd
 
 from dashboard.figures.common import (
+    ACCENT,
     BAR,
     GRID,
     TICK_OVERHANG,
@@ -26,7 +27,6 @@ from dashboard.figures.common import (
 )
 from dashboard.i18n import date, euros, number, percent, signed, t, tn
 
-ACCENT = "#D55E00"
 EVENT_COLOUR = "#3e4c59"
 LABEL_LINE = 18  # characters on a line of a zone's name beside its bar
 EVENT_BAND = 175  # px above the plot where the events' labels stand, each over its line
