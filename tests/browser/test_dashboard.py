@@ -266,7 +266,8 @@ def test_an_embed_fits_a_480_px_frame_and_states_its_filters(browser, live_serve
     wait_for(lambda: browser.execute_script("return document.querySelectorAll('#embed-graph .main-svg').length"))
     box = browser.execute_script("""
         const r = e => document.querySelector(e).getBoundingClientRect();
-        return {source: r('.print-source').bottom, graph: r('#embed-graph').height,
+        const g = document.querySelector('#embed-graph'), strip = parseFloat(getComputedStyle(g).paddingTop);
+        return {source: r('.print-source').bottom, graph: r('#embed-graph').height - strip,
                 width: document.documentElement.scrollWidth,
                 filters: document.querySelector('#embed-filters').innerText};""")
     assert box["source"] <= 480 and box["graph"] >= 160 and box["width"] <= 600
@@ -282,6 +283,19 @@ LEGEND_PLACE = """const gd = document.querySelector('#embed-graph .js-plotly-plo
             Math.round(gd._fullLayout._size.h)];"""
 
 
+def steady(driver, script: str, timeout: float = 10.0):
+    """What ``script`` returns once two readings in a row agree (a responsive graph may be drawn again once it has
+    its size)."""
+    last, deadline = driver.execute_script(script), time.time() + timeout
+    while time.time() < deadline:
+        time.sleep(0.3)
+        now = driver.execute_script(script)
+        if now == last:
+            return now
+        last = now
+    raise AssertionError(f"still changing after {timeout} s: {last!r}")
+
+
 @pytest.mark.parametrize("chart", ["ch-years-count", "mon-flows"])
 def test_an_embeds_legend_stands_under_its_axis_in_any_frame(browser, live_server, chart):
     """The legend under a chart stands at the graph's foot, right under the axis's labels, however high the frame
@@ -293,7 +307,7 @@ def test_an_embeds_legend_stands_under_its_axis_in_any_frame(browser, live_serve
             browser.get(live_server + f"/embed/{chart}")
             wait_for(lambda: browser.execute_script(
                 "return document.querySelectorAll('#embed-graph .legend').length"))
-            seen.append(browser.execute_script(LEGEND_PLACE))
+            seen.append(steady(browser, LEGEND_PLACE))
             assert pushed_margins(browser) == {}
     (gap_low, foot_low, plot_low), (gap_high, foot_high, plot_high) = seen
     assert plot_high > plot_low + 300, seen  # the plot took the taller frame's room
@@ -509,10 +523,10 @@ def test_phone_maps_leave_no_empty_band_below_them(browser, live_server):
 
 
 TOOLBARS = """return Array.from(document.querySelectorAll('.js-plotly-plot')).map(g => {
-    const bar = g.querySelector('.modebar'), plot = g.querySelector('.main-svg').getBoundingClientRect();
-    const box = (g.closest('.graph-box') || g.closest('.embed-graph')).getBoundingClientRect();
-    if (!bar) { return [g.parentElement.id, 'no toolbar']; }
-    const b = bar.getBoundingClientRect();
+    const bar = g.querySelector('.modebar'), holder = g.closest('.graph-box') || g.closest('.embed-graph');
+    if (!bar || !holder) { return [g.parentElement.id, bar ? 'no box around it' : 'no toolbar']; }
+    const b = bar.getBoundingClientRect(), box = holder.getBoundingClientRect();
+    const plot = g.querySelector('.main-svg').getBoundingClientRect();
     return [g.parentElement.id, b.bottom <= plot.top + 1 && b.top >= box.top - 1 && b.right <= box.right + 1];
 });"""
 

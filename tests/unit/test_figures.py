@@ -8,7 +8,15 @@ import plotly.graph_objects as go
 import pytest
 
 from dashboard.figures import charts, maps
-from dashboard.figures.common import text_width, tick_labels
+from dashboard.figures.common import (
+    LEGEND_NEXT_ROW,
+    TICK_ROW,
+    TITLE_ROW,
+    legend_below,
+    legend_rows,
+    text_width,
+    tick_labels,
+)
 
 COUNTRIES = pd.DataFrame({
     "iso3": ["MLI", "COM", "FRA", "SEN"], "name_fr": ["Mali", "Comores", "France", "Sénégal"],
@@ -214,3 +222,17 @@ def test_records_are_a_frames_rows_in_python_values():
     assert type(rows[0]["partnerships"]) is int and type(rows[0]["iso3"]) is str  # JSON-ready, no numpy scalar
     assert records(STATS, "budget", "iso3")[1] == {"budget": 0.0, "iso3": "COM"}
     assert records(STATS.iloc[0:0]) == []
+
+
+def test_a_legend_below_stands_at_the_graphs_foot_with_room_for_its_rows_and_the_axis():
+    """Anchored to the graph (not to a fraction of the plot), its margin is the same in a graph of any height;
+    it grows by a row's height for each row a phone's plot wraps it into, and by a line for an axis title."""
+    short, long = ["Europe", "Asie"], ["Amériques", "Afrique", "Océanie", "Europe", "Asie"]
+    legend, one_row = legend_below(short, titled=False)
+    assert legend == {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom"}
+    assert legend_rows(short) == 1 and legend_rows(long) >= 2
+    assert legend_below(long, titled=False)[1] == one_row + LEGEND_NEXT_ROW * (legend_rows(long) - 1)
+    assert legend_below(short, titled=True)[1] == one_row + TITLE_ROW
+    assert one_row > TICK_ROW + 30  # the tick labels' row and a legend row
+    go.Figure({"data": [{"type": "bar", "name": n, "x": [1], "y": [1]} for n in long],
+               "layout": {"legend": legend_below(long, titled=True)[0]}})  # plotly accepts it
