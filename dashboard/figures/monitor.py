@@ -58,7 +58,8 @@ def event_marks(shown: pd.DataFrame, lang: str) -> tuple[list[dict], list[dict]]
         notes.append({"x": int(year), "y": 1, "xref": "x", "yref": "paper", "text": html.escape(text, quote=False),
                       "textangle": -90, "xanchor": "center", "yanchor": "bottom", "yshift": 2, "showarrow": False,
                       "font": {"size": 10, "color": EVENT_COLOUR}, "bgcolor": "rgba(255,255,255,0.75)",
-                      "hovertext": hover, "captureevents": True})
+                      "hovertext": hover, "captureevents": True,
+                      "name": "event"})  # assets/event-labels.js hides those a narrow plot would overlap
     return shapes, notes
 
 

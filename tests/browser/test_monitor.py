@@ -59,3 +59,39 @@ def test_charts_come_with_room_for_their_labels_and_legends(browser, live_server
         assert band is events  # the case this path stands for
         assert pushed_margins(browser) == {}
     assert console_errors(browser) == []
+
+
+EVENT_LABELS = """return ['mon-share', 'mon-budget'].map(id => {
+    const gd = document.querySelector('#' + id + ' .js-plotly-plot');
+    const all = gd._fullLayout.annotations || [], notes = all.filter(a => a.name === 'event').length;
+    const shown = [...gd.querySelectorAll('.annotation')]
+        .filter(g => (all[Number(g.getAttribute('data-index'))] || {}).name === 'event' && g.style.display !== 'none')
+        .map(g => g.getBoundingClientRect()).filter(b => b.width > 0);
+    const overlaps = shown.slice(1).filter((b, i) => b.left < shown[i].right - 2).length;
+    return {id, notes, shown: shown.length, overlaps};
+});"""
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_event_labels_never_overlap_and_a_wide_plot_shows_them_all(browser, live_server, width):
+    """The events' labels stand side by side above the plot, one per year: on a phone (about 9 px a year) those
+    that would overlap the one before are hidden (assets/event-labels.js), their dotted lines kept; a desktop's
+    plot shows every one."""
+    with viewport(browser, width):
+        browser.get(live_server + "/suivi")
+        wait_for(lambda: browser.execute_script(
+            "return ['mon-share', 'mon-budget'].every(id => {"
+            " const g = document.querySelector('#' + id + ' .js-plotly-plot');"
+            " return g && g._fullLayout && g.querySelectorAll('.annotation').length > 0; })"))
+
+        def settled():  # the labels as they stand once every overlap has been hidden
+            charts = browser.execute_script(EVENT_LABELS)
+            return charts if all(c["overlaps"] == 0 for c in charts) else None
+
+        seen = wait_for(settled, timeout=10)
+    assert all(c["notes"] >= 5 for c in seen), seen  # the Sahel's events since 2012 are in view
+    if width == 1440:
+        assert all(c["shown"] == c["notes"] for c in seen), seen
+    else:
+        assert all(0 < c["shown"] < c["notes"] for c in seen), seen
+    assert console_errors(browser) == []
