@@ -160,6 +160,16 @@ def euros(value: float | None, lang: str = "fr") -> str:
     return format_compact_currency(value, "EUR", locale=locale, fraction_digits=1)
 
 
+@cache
+def amount_affixes(power: int, lang: str = "fr") -> tuple[str, str]:
+    """What stands before and after a number of thousands (``power`` 3), millions (6), billions (9)… of euros,
+    as :func:`euros` writes them (CLDR's short forms): ``("", " M €")`` in French, ``("€", "M")`` in English.
+    Plotly's own short forms ("80M", "1.5G") are neither French nor, for billions, English."""
+    written = format_compact_currency(10 ** power, "EUR", locale=locale_of(lang), fraction_digits=0)
+    before, after = written.split("1", 1)  # "1 M €", "€1M": the pattern around the one
+    return before, after
+
+
 @_cached
 def percent(share: float | None, lang: str = "fr", decimals: int = 0) -> str:
     """``62 %`` / ``62%``. A share that is not nil never reads as nil: one more decimal (``0,4 %``), and below

@@ -10,11 +10,12 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import NamedTuple
 
 from PIL import ImageFont
 
 from dashboard.filters import MEASURE
-from dashboard.i18n import euros, number, plotly_separators
+from dashboard.i18n import amount_affixes, euros, number, plotly_separators
 
 Figure = dict
 
@@ -51,7 +52,12 @@ COLORBAR_BESIDE = 47  # a vertical colour bar beside a map, before its labels
 # Plotly hides the tick labels that pass the graph's edge by default, measuring every label again for each label
 # it places (a quadratic number of text measures: 75 ms of the dashboard's first view). The margins above keep
 # the labels inside the graph, so the axes and colour bars let them be.
-TICKS = {"ticklabeloverflow": "allow"}
+# Plotly writes large ticks in SI short forms ("10k", "80M", "1.5G"), English-looking on a French page and wrong
+# for billions in English too: every axis and colour bar writes numbers whole, their thousands separated as the
+# language does (``layout.separators``: "10 000", "2 000"), except a years axis (:data:`YEARS_AXIS`); amounts are
+# written in their unit (:func:`money_axis`).
+TICKS = {"ticklabeloverflow": "allow", "exponentformat": "none", "separatethousands": True}
+YEARS_AXIS = {"separatethousands": False}  # "2020", not "2 020"
 SLANT = 0.56  # category labels too long to stand side by side are slanted by 30°: about half their width high
 SLANT_RUN = 0.87  # and, from their tick, cos 30° of their width wide
 
@@ -107,16 +113,40 @@ def legend_below(names: Iterable[str], titled: bool) -> tuple[dict, int]:
 
 
 def tick_labels(value: float) -> list[str]:
-    """The tick labels plotly may write on an axis reaching ``value``, the widest foreseen ("2.5" and "10" below
-    ten, "4000", "600k" or "0.6M", "45M"): for :func:`text_width` only."""
-    value = abs(float(value))
+    """The tick labels plotly may write on an axis reaching ``value`` (:data:`TICKS`), the widest foreseen ("0.5"
+    and "10" below ten, "630", "4 200"): for :func:`text_width` only."""
+    value = abs(float(value)) if value == value else 0.0
     if value < 10:
         return ["0.5", "10"]
-    if value < 10_000:
-        return [f"{value * 1.05:.0f}"]
-    suffixes = {3: "k", 6: "M", 9: "G", 12: "T", 15: "P"}
-    power = max(p for p in (3, 6, 9, 12) if value >= 10 ** p)
-    return [f"{value / 10 ** power:.0f}{suffixes[power]}", f"{value / 10 ** (power + 3):.1f}{suffixes[power + 3]}"]
+    return [f"{round(value * 1.05):,}".replace(",", "\u202f")]
+
+
+class Amounts(NamedTuple):
+    """How an axis or a colour bar of amounts in euros is written: its values divided by ``divisor`` (a power of a
+    thousand), each tick with the unit as :func:`dashboard.i18n.euros` writes it (``80 M €``, ``€80M``): plotly's
+    own short forms read "80M" on a French page and "1.5G" for billions. ``ticks``: the axis's or colour bar's
+    properties; ``widest``: the tick labels foreseen, for :func:`text_width`; ``unit``: the unit alone (``M €``,
+    ``€M``), for a title where the ticks would be too wide with it (a horizontal colour bar on a phone)."""
+    divisor: int
+    ticks: dict
+    widest: list[str]
+    unit: str = ""
+
+    def scaled(self, amounts: Iterable) -> list:
+        """The amounts in the axis's unit (None and NaN kept as they are)."""
+        if self.divisor == 1:
+            return list(amounts)
+        return [a / self.divisor if isinstance(a, int | float) else a for a in amounts]
+
+
+def money_axis(top: float, lang: str) -> Amounts:
+    """:class:`Amounts` for an axis reaching ``top`` euros: in the largest power of a thousand under it, so that
+    its ticks stay under a thousand of it."""
+    top = abs(float(top)) if top == top else 0.0  # NaN: nothing known
+    power = max((p for p in (3, 6, 9, 12) if top >= 10 ** p), default=0)
+    before, after = amount_affixes(power, lang)
+    return Amounts(10 ** power, {"tickprefix": before, "ticksuffix": after},
+                   [before + label + after for label in tick_labels(top / 10 ** power)], (before + after).strip())
 
 
 def figure(data: list[dict], lang: str, **layout) -> Figure:

@@ -16,9 +16,11 @@ from dashboard.figures.common import (
     NO_DATA,
     SEQUENTIAL,
     TICKS,
+    Amounts,
     Figure,
     figure,
     measure_value,
+    money_axis,
     records,
     text_width,
     tick_labels,
@@ -51,6 +53,13 @@ def _rate(value, lang: str) -> str:
     return f"{number(value, lang, 1)} {t('per_100k', lang)}"
 
 
+def _scale(metric: str, shown: list, lang: str) -> Amounts:
+    """How the colour bar writes the measure's values: in euros as :func:`money_axis` does for a measure of money,
+    else as they are."""
+    top = max((v for v in shown if _known(v)), default=0)
+    return money_axis(top, lang) if MEASURE[metric].money else Amounts(1, {}, tick_labels(top))
+
+
 def _known(value) -> bool:
     """A measure's value that colours a key: more than zero (unknown values, NaN or None, do not)."""
     return not missing(value) and value > 0
@@ -76,6 +85,7 @@ def world_map(countries: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: s
     coloured = {r["iso3"] for r in data}
     grey = [c for c in info.values() if c["drawn"] and c["iso3"] not in coloured]
     codes = [r["iso3"] for r in data]
+    scale = _scale(metric, [r[col] for r in data], lang)
     traces = [{
         "type": "choropleth", "name": "base", "geojson": geojson_url, "featureidkey": "id",
         "locations": [c["iso3"] for c in grey], "z": [0] * len(grey), "showscale": False,
@@ -85,7 +95,7 @@ def world_map(countries: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: s
                       for c in grey],
     }, {
         "type": "choropleth", "name": "data", "geojson": geojson_url, "featureidkey": "id",
-        "locations": codes, "z": [r[col] for r in data], "coloraxis": "coloraxis",
+        "locations": codes, "z": scale.scaled(r[col] for r in data), "coloraxis": "coloraxis",
         "marker": {"line": {"color": ["#d1495b" if i in sel else "#ffffff" for i in codes],
                             "width": [2.5 if i in sel else 0.3 for i in codes]}},
         "customdata": codes, "hoverinfo": "text",
@@ -98,7 +108,7 @@ def world_map(countries: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: s
             "type": "scattergeo", "name": "small", "mode": "markers", "lon": [c["label_lon"] for _, c in small],
             "lat": [c["label_lat"] for _, c in small], "customdata": [c["iso3"] for _, c in small],
             "hoverinfo": "text",
-            "marker": {"size": 9, "color": [r[col] for r, _ in small], "coloraxis": "coloraxis",
+            "marker": {"size": 9, "color": scale.scaled(r[col] for r, _ in small), "coloraxis": "coloraxis",
                        "line": {"width": 1, "color": "#333"}},
             "hovertext": [known[c["iso3"]] for _, c in small],
         })
@@ -120,7 +130,9 @@ def world_map(countries: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: s
     return figure(
         traces, lang,
         coloraxis={"colorscale": SEQUENTIAL, "colorbar": {
-            "title": {"text": t(MEASURE[metric].label, lang), "side": "top"}, "orientation": "h", "thickness": 10,
+            # the unit in the title: on a phone the bar is too short for ticks that each carry it
+            "title": {"text": t(MEASURE[metric].label, lang) + (f" ({scale.unit})" if scale.unit else ""),
+                      "side": "top"}, "orientation": "h", "thickness": 10,
             "len": 0.5, "x": 0.5, "xanchor": "center", "y": 0, "yanchor": "top", **TICKS}},
         margin={"l": 0, "r": 0, "t": 0, "b": COLORBAR_BELOW},
         geo={"visible": False, "showframe": False, "projection": {"type": "natural earth"},
@@ -152,6 +164,7 @@ def france_map(regions: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: st
     codes = [r["code"] for r in data]
     names = [f"{r['name']} — {r['rrma_name']}" if isinstance(r["rrma_name"], str) else r["name"] for r in data]
     top = max([r[col] for r in data if _known(r[col])] + [1.0])
+    scale = _scale(metric, [top], lang)
     ink = ["#ffffff" if _known(r[col]) and r[col] / top > 0.55 else "#1f2933" for r in data]  # labels' colour
     drawn = departements is not None and not departements.empty
     renamed = drawn and len(departements) > 1  # the selected region's name gives way to its départements'
@@ -161,7 +174,7 @@ def france_map(regions: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: st
         lats += [y0, y0, y1, y1, y0, None]
     traces = [{
         "type": "choropleth", "name": "regions", "geojson": geojson_url, "featureidkey": "id",
-        "locations": codes, "z": [r[col] for r in data], "coloraxis": "coloraxis",
+        "locations": codes, "z": scale.scaled(r[col] for r in data), "coloraxis": "coloraxis",
         "marker": {"line": {"color": ["#d1495b" if c == selected else "#ffffff" for c in codes],
                             "width": [3 if c == selected else 0.8 for c in codes]}},
         "customdata": codes, "hoverinfo": "text",
@@ -179,8 +192,9 @@ def france_map(regions: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: st
     }]
     return figure(
         traces, lang,
-        coloraxis={"colorscale": SEQUENTIAL, "colorbar": {"thickness": 10, "len": 0.6, "title": {"text": ""}, **TICKS}},
-        margin={"r": text_width(tick_labels(top)) + COLORBAR_BESIDE},
+        coloraxis={"colorscale": SEQUENTIAL, "colorbar": {"thickness": 10, "len": 0.6, "title": {"text": ""}, **TICKS,
+                                                         **scale.ticks}},
+        margin={"r": text_width(scale.widest) + COLORBAR_BESIDE},
         geo={"visible": False, "projection": {"type": "mercator"}, "bgcolor": "rgba(0,0,0,0)",
              **({"fitbounds": "locations"} if focus is None else _zoom(focus))},
     )

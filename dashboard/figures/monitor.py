@@ -17,11 +17,13 @@ from dashboard.figures.common import (
     TICK_ROW,
     TICKS,
     TITLE_ROW,
+    YEARS_AXIS,
     Figure,
     axis_room,
     empty_figure,
     figure,
     legend_below,
+    money_axis,
     tick_labels,
     values,
 )
@@ -109,7 +111,7 @@ def share_chart(years: pd.DataFrame, zone_label: str, lang: str, events: pd.Data
         {"type": "scatter", "mode": "lines+markers", "name": t("mon_share", lang), "x": values(years["year"]),
          "y": share, "yaxis": "y2", "line": {"color": ACCENT, "width": 2.5},
          "hovertemplate": f"%{{x}} : %{{y:.1f}} % {t('mon_share_hover', lang)}<extra></extra>"},
-    ], lang, showlegend=True,
+    ], lang, showlegend=True, xaxis=YEARS_AXIS,
         yaxis={"title": {"text": t("mon_active", lang)}, "gridcolor": GRID},
         yaxis2={"title": {"text": "%"}, "overlaying": "y", "side": "right", "rangemode": "tozero",
                 "showgrid": False, "automargin": True, "tickformat": ".0f", **TICKS})
@@ -137,20 +139,21 @@ def budget_share_chart(years: pd.DataFrame, zone_label: str, lang: str, events: 
     if years.empty or not years["all_budget"].sum():
         return empty_figure(t("empty", lang), lang), t("empty", lang)
     share = [None if v != v else round(100 * v, 2) for v in years["budget_share"]]
+    axis = money_axis(years["zone_budget"].max(), lang)
     fig = figure([
-        {"type": "bar", "name": t("mon_budget", lang), "x": values(years["year"]), "y": values(years["zone_budget"]),
+        {"type": "bar", "name": t("mon_budget", lang), "x": values(years["year"]),
+         "y": axis.scaled(values(years["zone_budget"])),
          "marker": {"color": BAR}, "hovertext": [f"{y} : {euros(v, lang)}" for y, v in
                                                  zip(years["year"], years["zone_budget"])], "hoverinfo": "text"},
         {"type": "scatter", "mode": "lines+markers", "name": t("mon_budget_share", lang), "x": values(years["year"]),
          "y": share, "yaxis": "y2", "line": {"color": ACCENT, "width": 2.5},
          "hovertemplate": f"%{{x}} : %{{y:.1f}} % {t('mon_budget_share_hover', lang)}<extra></extra>"},
-    ], lang, showlegend=True,
-        yaxis={"title": {"text": "€"}, "gridcolor": GRID},
+    ], lang, showlegend=True, xaxis=YEARS_AXIS,
+        yaxis={"gridcolor": GRID, **axis.ticks},  # its ticks name the unit
         yaxis2={"title": {"text": "%"}, "overlaying": "y", "side": "right", "rangemode": "tozero",
                 "showgrid": False, "automargin": True, "tickformat": ".0f", **TICKS})
     shown = events_in_view(events, in_view, int(years["year"].min()), int(years["year"].max()))
-    fig = _room(_with_events(fig, shown, lang), tick_labels(years["zone_budget"].max()),
-                tick_labels(max(filter(None, share), default=0)))
+    fig = _room(_with_events(fig, shown, lang), axis.widest, tick_labels(max(filter(None, share), default=0)))
     last = years[years["all_budget"] > 0].iloc[-1]
     year = int(last["year"])
     return fig, t("mon_budget_summary", lang, year=year, zone=zone_label, share=percent(last["budget_share"], lang),
@@ -170,7 +173,7 @@ def flows_chart(years: pd.DataFrame, lang: str) -> tuple[Figure, str]:
          "customdata": values(years["exits"]),
          "hovertemplate": f"%{{x}} : %{{customdata}} {t('mon_exits', lang)}<br>{t('def_exits', lang)}"
                           "<extra></extra>"},
-    ], lang, barmode="relative", showlegend=True,
+    ], lang, barmode="relative", showlegend=True, xaxis=YEARS_AXIS,
         yaxis={"gridcolor": GRID, "zeroline": True, "zerolinecolor": "#52606d"})
     # the exits' ticks are negative (plotly writes a minus sign)
     fig = _room(fig, [f"\u2212{x}" for x in tick_labels(max(years["entries"].max(), years["exits"].max()))], None)

@@ -81,3 +81,42 @@ def test_every_toolbar_button_of_a_french_page_says_plotlys_french(browser, live
     titles = set(browser.execute_script(
         "return Array.from(document.querySelectorAll('.modebar-btn')).map(b => b.getAttribute('data-title'))"))
     assert len(titles) >= 6 and titles - french == set()
+
+
+TICK_TEXTS = """
+    const out = {};
+    for (const g of document.querySelectorAll('.js-plotly-plot')) {
+        const id = g.closest('[id]') ? g.closest('[id]').id : '';
+        const texts = selector => [...g.querySelectorAll(selector)].map(t => t.textContent);
+        out[id] = {x: texts('g.xtick text'), other: texts('g.ytick text, g.y2tick text, .colorbar text')};
+    }
+    return out;
+"""
+SHORT_FORM = re.compile(r"^[\d.,\u202f\u00a0 ]+[kMGTP]$")  # plotly's "10k", "80M", "1.5G": no unit of ours
+YEARS_GRAPHS = ("ch-years-count", "ch-years-budget", "mon-share", "mon-budget", "mon-flows")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_axes_write_counts_whole_amounts_in_euros_and_years_as_years(browser, demo_server, lang):
+    """On the demo's sizes (10 000 partnerships by type, 80 M € by country): no tick in plotly's short forms,
+    the amounts' ticks as the bars' labels write them ("80 M €", "€80M"), the years' ticks four digits."""
+    suffix = "lang=en" if lang == "en" else ""
+    seen = {}
+    for path, graphs in (("/?mesure=budget", 12), ("/suivi", 4)):
+        browser.get(demo_server + path + ("&" if "?" in path else "?") + suffix)
+
+        def drawn(graphs=graphs):
+            ticks = browser.execute_script(TICK_TEXTS)
+            return ticks if len(ticks) >= graphs and all(v["x"] or v["other"] for v in ticks.values()) else None
+        seen.update(wait_for(drawn, timeout=40))
+    short = {g: [x for x in v["x"] + v["other"] if SHORT_FORM.match(x)] for g, v in seen.items()}
+    assert {g: v for g, v in short.items() if v} == {}
+    euro = "\u00a0M\u00a0€" if lang == "fr" else "M"
+    for graph in ("ch-top-countries", "ch-budget-zone", "ch-years-budget", "mon-budget", "map-france"):
+        amounts = [x for x in seen[graph]["x" if graph in ("ch-top-countries", "ch-budget-zone") else "other"]
+                   if "€" in x]
+        assert amounts and all(x.endswith(euro) for x in amounts), (graph, amounts)
+    counts = seen["ch-types"]["x"]
+    assert "10\u202f000" in counts or "10\u00a0000" in counts or "10,000" in counts, counts
+    for graph in YEARS_GRAPHS:
+        assert seen[graph]["x"] and all(re.fullmatch(r"(19|20)\d\d", x) for x in seen[graph]["x"]), seen[graph]

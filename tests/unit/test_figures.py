@@ -14,6 +14,7 @@ from dashboard.figures.common import (
     TITLE_ROW,
     legend_below,
     legend_rows,
+    money_axis,
     text_width,
     tick_labels,
 )
@@ -86,8 +87,7 @@ def test_margins_hold_the_labels_they_are_given_for():
     large, _ = charts.years_chart(df, "budget", names, "fr")
     assert large["layout"]["margin"]["l"] > small["layout"]["margin"]["l"]
     assert text_width(["Gouvernance locale, appui institutionnel"]) > 2 * text_width(["Culture"]) > 0
-    assert tick_labels(4.5e7) == ["45M", "0.0G"] and tick_labels(6e5) == ["600k", "0.6M"]
-    assert tick_labels(600) == ["630"] and tick_labels(8) == ["0.5", "10"]
+    assert tick_labels(12_000) == ["12\u202f600"] and tick_labels(600) == ["630"] and tick_labels(8) == ["0.5", "10"]
 
 
 def test_budget_distribution_states_the_unknown_share():
@@ -236,3 +236,50 @@ def test_a_legend_below_stands_at_the_graphs_foot_with_room_for_its_rows_and_the
     assert one_row > TICK_ROW + 30  # the tick labels' row and a legend row
     go.Figure({"data": [{"type": "bar", "name": n, "x": [1], "y": [1]} for n in long],
                "layout": {"legend": legend_below(long, titled=True)[0]}})  # plotly accepts it
+
+
+@pytest.mark.parametrize("top, lang, divisor, prefix, suffix", [
+    (8e7, "fr", 10 ** 6, "", "\u00a0M\u00a0€"), (8e7, "en", 10 ** 6, "€", "M"),
+    (1.5e9, "fr", 10 ** 9, "", "\u00a0Md\u00a0€"), (1.5e9, "en", 10 ** 9, "€", "B"),
+    (45_000, "fr", 10 ** 3, "", "\u00a0k\u00a0€"), (450, "fr", 1, "", "\u00a0€"), (float("nan"), "en", 1, "€", ""),
+])
+def test_an_axis_of_amounts_writes_its_ticks_as_the_amounts_read(top, lang, divisor, prefix, suffix):
+    axis = money_axis(top, lang)
+    assert axis.divisor == divisor and axis.ticks["tickprefix"] == prefix and axis.ticks["ticksuffix"] == suffix
+    assert axis.scaled([top, None]) == [pytest.approx(top / divisor, nan_ok=True), None]
+    assert all(w.startswith(prefix) and w.endswith(suffix) for w in axis.widest)
+
+
+def test_every_chart_of_amounts_draws_them_in_the_unit_its_ticks_name():
+    """A tick reads as the bars' own labels do ("150 k €" beside a bar of 150 000 €), in both languages."""
+    df = pd.DataFrame({"year": [2010, 2010, 2011], "continent": ["afrique", "europe", "afrique"],
+                       "partnerships": [3, 1, 5], "budget": [1.2e6, 3e5, 2.5e6]})
+    fig, _ = charts.years_chart(df, "budget", {"afrique": "Afrique", "europe": "Europe"}, "fr")
+    valid(fig)
+    assert fig["data"][0]["y"] == [1.2, 2.5] and fig["layout"]["yaxis"]["ticksuffix"] == "\u00a0M\u00a0€"
+    assert fig["layout"]["margin"]["l"] >= text_width(["2\u00a0M\u00a0€"]) + TITLE_ROW  # the longer ticks fit
+    fig, _ = charts.top_countries(STATS, COUNTRIES, 12, "en", 15, "budget")
+    bar = fig["data"][0]
+    assert bar["x"][0] == 150 and bar["text"][0] == "€150K" and fig["layout"]["xaxis"]["tickprefix"] == "€"
+    fig = maps.world_map(COUNTRIES, STATS, "budget", "fr", (), "/g.geojson")
+    valid(fig)
+    bar = fig["layout"]["coloraxis"]["colorbar"]
+    assert fig["data"][1]["z"] == [150] and bar["title"]["text"] == "Budget connu total (k\u00a0€)"
+    assert "ticksuffix" not in bar  # the unit in the title: a phone's colour bar is too short for it on each tick
+    fig = maps.france_map(pd.DataFrame({"code": ["53"], "name": ["Bretagne"], "rrma_name": ["RBS"],
+                                        "population": [3_318_904], "label_lon": [-3.0], "label_lat": [48.1]}),
+                          pd.DataFrame({"code": ["53"], "partnerships": [5], "authorities": [2], "budget": [2.5e7],
+                                        "budget_known": [4]}), "budget", "en", None, "/r.geojson", [])
+    assert fig["data"][0]["z"] == [25] and fig["layout"]["coloraxis"]["colorbar"]["tickprefix"] == "€"
+    fig, _ = charts.years_chart(df, "partnerships", {"afrique": "Afrique", "europe": "Europe"}, "fr")
+    assert fig["data"][0]["y"] == [3, 5] and "ticksuffix" not in fig["layout"]["yaxis"]  # counts stay as they are
+
+
+def test_no_axis_writes_plotlys_short_forms_and_years_stay_unseparated():
+    """"10 000", not "10k" (plotly's SI forms on a French page); "2020", not "2 020"."""
+    df = pd.DataFrame({"year": [2010, 2011], "continent": ["afrique", "europe"], "partnerships": [12_000, 4]})
+    fig, _ = charts.years_chart(df, "partnerships", {"afrique": "Afrique", "europe": "Europe"}, "fr")
+    y, x = fig["layout"]["yaxis"], fig["layout"]["xaxis"]
+    assert y["exponentformat"] == "none" and y["separatethousands"] and not x["separatethousands"]
+    bar = maps.world_map(COUNTRIES, STATS, "partenariats", "fr", (), "/g.geojson")["layout"]["coloraxis"]["colorbar"]
+    assert bar["exponentformat"] == "none" and bar["separatethousands"]

@@ -81,3 +81,15 @@ def test_share_summary_names_the_peak_the_two_ends_would_hide():
     assert "16\u00a0% en 2012" in summary and "Au plus haut : 20\u00a0% en 2008, soit -4,0 points depuis." in summary
     _, rising = monitor.share_chart(years.head(5), "Sahel", "en")
     assert "highest" not in rising  # the peak is an end: nothing hidden
+
+
+def test_the_budget_chart_writes_its_amounts_as_the_hover_does():
+    fig, _ = monitor.budget_share_chart(YEARS, "Sahel", "fr")
+    bars, axis = fig["data"][0], fig["layout"]["yaxis"]
+    assert bars["y"][:2] == [0.1, 0.2] and axis["ticksuffix"] == "\u00a0M\u00a0€"  # up to 1,5 M €: in millions
+    assert bars["hovertext"][0] == "2010 : 100\u00a0k\u00a0€"
+    fig, _ = monitor.budget_share_chart(YEARS.assign(zone_budget=YEARS["zone_budget"] * 100), "Sahel", "en")
+    assert fig["layout"]["yaxis"]["tickprefix"] == "€" and fig["layout"]["yaxis"]["ticksuffix"] == "M"
+    for builder in (monitor.share_chart, monitor.budget_share_chart):  # their x axis: years, not "2 020"
+        assert not builder(YEARS, "Sahel", "fr")[0]["layout"]["xaxis"]["separatethousands"]
+    assert not monitor.flows_chart(YEARS.assign(entries=1, exits=1), "fr")[0]["layout"]["xaxis"]["separatethousands"]
