@@ -31,6 +31,7 @@ import json
 import logging
 import os
 import select
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -145,6 +146,12 @@ def _kill_running() -> None:
     for proc in list(_RUNNING):
         kill_group(proc)
     _BROWSER.close_now()
+
+
+def _remove_own(folder: Path, pid: int) -> None:
+    """An exporter's own folder of cached files, at its process's exit (not at a forked child's)."""
+    if os.getpid() == pid:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def run_chromium(url: str, out: Path, fmt: str, width: int, height: int, timeout: float) -> None:
@@ -268,8 +275,9 @@ class Exporter:
 
     @property
     def folder(self) -> Path:
-        if self._folder is None:
+        if self._folder is None:  # no folder given: one of its own, removed with the process that made it
             self._folder = Path(tempfile.mkdtemp(prefix="coopatlas-exports-"))
+            atexit.register(_remove_own, self._folder, os.getpid())
         self._folder.mkdir(parents=True, exist_ok=True)
         return self._folder
 

@@ -10,7 +10,10 @@ from __future__ import annotations
 import http.client
 import http.server
 import io
+import os
 import shutil
+import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -320,3 +323,17 @@ def test_a_failing_warm_up_gives_up_instead_of_looping(make_app, monkeypatch):
         time.sleep(0.2)
     time.sleep(1.5)
     assert len(fake.urls) == 1
+
+
+def test_an_exporters_own_folder_goes_with_the_process_that_made_it(fixture_db, tmp_path):
+    """Without COOPATLAS_EXPORT_DIR (``coopatlas serve`` in one process, the tests) the exporter caches its files
+    in a temporary folder of its own: removed when that process exits (a server restarted every day left one
+    behind at each start), kept while it runs."""
+    code = ("from dashboard.app import Settings, create_app\n"
+            f"app = create_app(Settings(db={str(fixture_db)!r}))\n"
+            "folder = app.server.extensions['coopatlas.exports'].folder\n"
+            "(folder / 'kept.png').write_bytes(b'x'); print(folder, folder.exists(), flush=True)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120,
+                         env={**os.environ, "COOPATLAS_EXPORT_DIR": ""})
+    folder, existed = out.stdout.split()[-2:]
+    assert existed == "True" and not Path(folder).exists()
