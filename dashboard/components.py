@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from dash import Dash, Input, Output, State, dcc, html
@@ -240,10 +241,12 @@ def field(label: str, control, control_id: str) -> html.Div:
 
 
 def filter_controls(specs: tuple[Filter, ...], values: dict, vocab: Vocabulary, lang: str,
-                    prefix: str = "f-", labels: dict[str, str] | None = None) -> list:
+                    prefix: str = "f-", labels: dict[str, str] | None = None, required: Collection[str] = ()) -> list:
     """The controls of a set of filters, in order; consecutive filters of one ``group`` share a fieldset, which
     holds their range slider when they name one (with the place of its message, ``<id>-problem``).
-    ``labels`` replaces some filters' label keys (the monitor words its controls its own way)."""
+    ``labels`` replaces some filters' label keys (the monitor words its controls its own way); the dropdowns of
+    ``required`` filters cannot be emptied (the monitor always follows a zone: emptied, its box read "Tous" while
+    its charts still showed the Sahel)."""
     labels = labels or {}
     highs = {high.name: (name, low) for name, low, high in ranges(specs)}
     out: list = []
@@ -283,7 +286,8 @@ def filter_controls(specs: tuple[Filter, ...], values: dict, vocab: Vocabulary, 
             options = vocab.choices(spec.name, lang, parent)
             current_value = list(value) if spec.multi else value
             out.append(field(t(labels.get(spec.name, spec.label), lang),
-                             dropdown(id_, options, current_value, lang, multi=spec.multi), id_))
+                             dropdown(id_, options, current_value, lang, multi=spec.multi,
+                                      clearable=spec.name not in required), id_))
     close_group(current)
     return out
 

@@ -345,7 +345,7 @@ def layout(snap, **query) -> html.Div:
     shown = m.control_values()
     controls = html.Aside([
         html.H2(t("filters", lang)),
-        *filter_controls(CONTROLS, values, snap.vocab, lang, prefix="m-", labels=LABELS),
+        *filter_controls(CONTROLS, values, snap.vocab, lang, prefix="m-", labels=LABELS, required=("zone",)),
         *(_years(group, legend, ids, shown, lang) for group, legend, _, ids in GROUPS),
     ], className="filters", id="filters-panel", **{"aria-label": t("filters", lang)})
     definitions = html.Details([

@@ -95,3 +95,23 @@ def test_event_labels_never_overlap_and_a_wide_plot_shows_them_all(browser, live
     else:
         assert all(0 < c["shown"] < c["notes"] for c in seen), seen
     assert console_errors(browser) == []
+
+
+def test_the_monitored_zone_cannot_be_emptied(browser, live_server):
+    """The monitor always follows a zone (the Sahel by default): its box offers no "clear" and Enter on the chosen
+    zone keeps it. Emptied, the box read "Tous" while every chart and summary still showed the Sahel. The
+    dashboard's zone filter, which may be empty, keeps its "clear"."""
+    browser.get(live_server + "/suivi")
+    wait_for(lambda: browser.find_elements(By.ID, "mon-share-summary")
+             and browser.find_element(By.ID, "mon-share-summary").text.startswith("Sahel"))
+    zone = browser.find_element(By.ID, "m-zone")
+    assert not browser.execute_script("return arguments[0].parentElement.querySelector('.dash-dropdown-clear')", zone)
+    zone.click()
+    wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "[role=option]"))
+    browser.switch_to.active_element.send_keys(Keys.ENTER)
+    wait_for(lambda: not browser.find_elements(By.CSS_SELECTOR, "[role=option]"))
+    assert browser.find_element(By.ID, "m-zone").text == "Sahel"
+    assert browser.find_element(By.ID, "mon-share-summary").text.startswith("Sahel")
+    browser.get(live_server + "/?zone=sahel")
+    wait_for(lambda: browser.execute_script("const z = document.getElementById('f-zone');"
+                                            "return z && z.parentElement.querySelector('.dash-dropdown-clear')"))
