@@ -44,6 +44,19 @@ BAR_WIDTH, BAR_OFFSET = 0.42, 0.08
 YEARS_TOP = 14  # the year charts' top margin (their legend stands at their foot, :func:`legend_below`)
 
 
+BAR_ROW = 30  # px a horizontal bar takes with its label above it (a card of 640 px holds the twenty themes)
+
+
+def rows_height(fig: Figure) -> int:
+    """The height a horizontal bar chart (:func:`_hbar`) needs for its bars and their labels; 0 for another figure.
+    A profile's card is given at least that: 18 themes in a 360 px card wrote their labels over each other."""
+    bars = [tr for tr in fig["data"] if tr.get("type") == "bar" and tr.get("orientation") == "h"]
+    if not bars:
+        return 0
+    margin = fig["layout"]["margin"]
+    return len(bars[0]["y"]) * BAR_ROW + margin["t"] + margin["b"]
+
+
 def _hbar(labels: list[str], amounts: list[float], lang: str, colours=None, money: bool = False,
           customdata=None, metric: str | None = None) -> Figure:
     """Horizontal bars, each with its label written above it across the plot: long names stay whole on a phone

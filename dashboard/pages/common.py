@@ -8,6 +8,7 @@ from dash import html
 from dashboard import links
 from dashboard.catalogue import CHART, Context, build_all
 from dashboard.components import chart_card, kpi_cards
+from dashboard.figures.charts import rows_height
 from dashboard.i18n import euros, number, t, tn
 
 
@@ -16,7 +17,8 @@ def cards(v: Context, items: tuple[tuple[str, str, int | None, str], ...]) -> li
     out, charts = [], [CHART[chart_id] for _, chart_id, _, _ in items]
     built = build_all(charts, v)
     for (graph_id, _, height, class_name), chart, (figure, summary) in zip(items, charts, built):
-        out.append(chart_card(graph_id, t(chart.title, v.lang), height or chart.height, v.lang, figure=figure,
+        height = max(height or chart.height, rows_height(figure))  # a long ranking takes the room it needs
+        out.append(chart_card(graph_id, t(chart.title, v.lang), height, v.lang, figure=figure,
                               summary=summary, class_name=class_name))
     return out
 
