@@ -23,6 +23,7 @@ from dashboard.figures.common import (
     YEARS_AXIS,
     Figure,
     axis_room,
+    count_axis,
     empty_figure,
     figure,
     legend_below,
@@ -64,8 +65,9 @@ def _hbar(labels: list[str], amounts: list[float], lang: str, colours=None, mone
     text = [measure_value(metric, v, lang) if metric else euros(v, lang) if money else number(v, lang)
             for v in amounts]
     labels = [html.escape(str(lab)) for lab in labels]  # plotly renders a subset of HTML in labels: data is text
+    top = max((a for a in amounts if not missing(a)), default=0)
     money = money or bool(metric and MEASURE[metric].money)
-    axis = money_axis(max((a for a in amounts if not missing(a)), default=0), lang) if money else None
+    axis = money_axis(top, lang) if money else None if metric and MEASURE[metric].decimals else count_axis(top)
     bar = {"type": "bar", "orientation": "h", "x": axis.scaled(amounts) if axis else amounts, "y": labels,
            "marker": {"color": colours or BAR}, "width": BAR_WIDTH, "offset": BAR_OFFSET, "text": text,
            "textposition": "outside", "textangle": 0, "textfont": {"size": LABEL_SIZE}, "constraintext": "none",
@@ -79,7 +81,7 @@ def _hbar(labels: list[str], amounts: list[float], lang: str, colours=None, mone
     return figure([bar, names], lang, yaxis={"autorange": "reversed", "showticklabels": False},
                   # the unit on the last tick only ("0 20 40 60 80 M €"): five side by side fill a phone's plot
                   xaxis={"showgrid": True, "gridcolor": GRID, "zeroline": False,
-                         **({**axis.ticks, "showtickprefix": "last", "showticksuffix": "last"} if axis else {})},
+                         **(axis.ticks if axis else {}), "showtickprefix": "last", "showticksuffix": "last"},
                   margin={"r": TICK_OVERHANG + text_width(text, LABEL_SIZE), "b": TICK_ROW})
 
 
@@ -150,7 +152,7 @@ def budget_distribution(bins: pd.DataFrame, known: int, count: int, lang: str) -
     fig = figure([{"type": "bar", "x": labels, "y": counts, "marker": {"color": BAR}, "textposition": "auto",
                    "text": [number(v, lang) for v in counts], "hoverinfo": "text",
                    "hovertext": [f"{lab} : {number(v, lang)}" for lab, v in zip(labels, counts)]}], lang,
-                 yaxis={"title": {"text": t("count", lang)}, "gridcolor": GRID},
+                 yaxis={"title": {"text": t("count", lang)}, "gridcolor": GRID, **count_axis(max(counts)).ticks},
                  margin={"t": NOTE_ROW * len(note) + 8,
                          "l": axis_room(tick_labels(max(counts))),
                          # the last label, slanted on a phone, runs right of its tick
@@ -188,23 +190,23 @@ def years_chart(df: pd.DataFrame, value: str, continents: dict[str, str], lang: 
     for r in rows:
         per_year[r["year"]] = per_year.get(r["year"], 0) + r[value]
     most = max(per_year.values())
-    axis = money_axis(most, lang) if value == "budget" else None
+    axis = money_axis(most, lang) if value == "budget" else count_axis(most)
     traces = []
     for continent in [c for c in CONTINENT_COLOURS if c in {r["continent"] for r in rows}]:
         part = [r for r in rows if r["continent"] == continent]
         name = continents.get(continent) or t("other", lang)
-        y = [r[value] for r in part]
-        traces.append({"type": "bar", "name": name, "x": [r["year"] for r in part], "y": axis.scaled(y) if axis else y,
+        traces.append({"type": "bar", "name": name, "x": [r["year"] for r in part],
+                       "y": axis.scaled(r[value] for r in part),
                        "marker": {"color": CONTINENT_COLOURS[continent]}, "hoverinfo": "text",
                        "hovertext": [f"{name} {r['year']} : {fmt(r[value])}" for r in part]})
     legend, below = legend_below((trace["name"] for trace in traces), titled=True)
     fig = figure(traces, lang, barmode="stack", bargap=0.1, showlegend=True, legend=legend,
                  yaxis={"gridcolor": GRID, "title": {"text": t("budget_eur" if value == "budget" else "count", lang)},
-                        **(axis.ticks if axis else {})},
+                        **axis.ticks},
                  # the last year's label, centred on its bar, may pass the graph's edge: plotly hides it then (its
                  # default) rather than narrowing the plot, which would slant the labels of a desktop card
                  xaxis={"title": {"text": t("year", lang)}, "ticklabeloverflow": "hide past div", **YEARS_AXIS},
-                 margin={"l": axis_room(axis.widest if axis else tick_labels(most)), "t": YEARS_TOP, "b": below})
+                 margin={"l": axis_room(axis.widest), "t": YEARS_TOP, "b": below})
     peak = int(min(y for y, v in per_year.items() if v == most))  # the first year of the largest
     amount = euros(most, lang) if value == "budget" else number(most, lang)
     return fig, t("years_summary", lang, first=int(min(per_year)), last=int(max(per_year)), peak=peak,

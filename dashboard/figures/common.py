@@ -121,12 +121,11 @@ def tick_labels(value: float) -> list[str]:
     return [f"{round(value * 1.05):,}".replace(",", "\u202f")]
 
 
-class Amounts(NamedTuple):
-    """How an axis or a colour bar of amounts in euros is written: its values divided by ``divisor`` (a power of a
-    thousand), each tick with the unit as :func:`dashboard.i18n.euros` writes it (``80 M €``, ``€80M``): plotly's
-    own short forms read "80M" on a French page and "1.5G" for billions. ``ticks``: the axis's or colour bar's
-    properties; ``widest``: the tick labels foreseen, for :func:`text_width`; ``unit``: the unit alone (``M €``,
-    ``€M``), for a title where the ticks would be too wide with it (a horizontal colour bar on a phone)."""
+class AxisScale(NamedTuple):
+    """How an axis or a colour bar writes a measure's values (:func:`money_axis`, :func:`count_axis`): divided by
+    ``divisor``, with ``ticks`` (the axis's or colour bar's properties); ``widest``: the tick labels foreseen, for
+    :func:`text_width`; ``unit``: the unit alone (``M €``, ``€M``), for a title where the ticks would be too wide
+    with it (a horizontal colour bar on a phone)."""
     divisor: int
     ticks: dict
     widest: list[str]
@@ -139,14 +138,22 @@ class Amounts(NamedTuple):
         return [a / self.divisor if isinstance(a, int | float) else a for a in amounts]
 
 
-def money_axis(top: float, lang: str) -> Amounts:
-    """:class:`Amounts` for an axis reaching ``top`` euros: in the largest power of a thousand under it, so that
-    its ticks stay under a thousand of it."""
+def money_axis(top: float, lang: str) -> AxisScale:
+    """An axis of amounts reaching ``top`` euros: in the largest power of a thousand under it, so that its ticks
+    stay under a thousand of it, each tick with the unit as :func:`dashboard.i18n.euros` writes it (``80 M €``,
+    ``€80M``); plotly's own short forms read "80M" on a French page and "1.5G" for billions."""
     top = abs(float(top)) if top == top else 0.0  # NaN: nothing known
     power = max((p for p in (3, 6, 9, 12) if top >= 10 ** p), default=0)
     before, after = amount_affixes(power, lang)
-    return Amounts(10 ** power, {"tickprefix": before, "ticksuffix": after},
-                   [before + label + after for label in tick_labels(top / 10 ** power)], (before + after).strip())
+    return AxisScale(10 ** power, {"tickprefix": before, "ticksuffix": after},
+                     [before + label + after for label in tick_labels(top / 10 ** power)], (before + after).strip())
+
+
+def count_axis(top: float) -> AxisScale:
+    """An axis of counts reaching ``top``: whole ticks ("0, 1, 2, 3"; plotly steps by 0.5 below five, and a town's
+    few partnerships read "0,5, 1,5")."""
+    top = float(top) if top == top else 0.0
+    return AxisScale(1, {"dtick": 1} if top < 5 else {}, tick_labels(top))
 
 
 def figure(data: list[dict], lang: str, **layout) -> Figure:

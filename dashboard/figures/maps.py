@@ -16,8 +16,9 @@ from dashboard.figures.common import (
     NO_DATA,
     SEQUENTIAL,
     TICKS,
-    Amounts,
+    AxisScale,
     Figure,
+    count_axis,
     figure,
     measure_value,
     money_axis,
@@ -53,11 +54,12 @@ def _rate(value, lang: str) -> str:
     return f"{number(value, lang, 1)} {t('per_100k', lang)}"
 
 
-def _scale(metric: str, shown: list, lang: str) -> Amounts:
+def _scale(metric: str, shown: list, lang: str) -> AxisScale:
     """How the colour bar writes the measure's values: in euros as :func:`money_axis` does for a measure of money,
     else as they are."""
     top = max((v for v in shown if _known(v)), default=0)
-    return money_axis(top, lang) if MEASURE[metric].money else Amounts(1, {}, tick_labels(top))
+    m = MEASURE[metric]
+    return money_axis(top, lang) if m.money else AxisScale(1, {}, tick_labels(top)) if m.decimals else count_axis(top)
 
 
 def _known(value) -> bool:
@@ -133,7 +135,8 @@ def world_map(countries: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: s
             # the unit in the title: on a phone the bar is too short for ticks that each carry it
             "title": {"text": t(MEASURE[metric].label, lang) + (f" ({scale.unit})" if scale.unit else ""),
                       "side": "top"}, "orientation": "h", "thickness": 10,
-            "len": 0.5, "x": 0.5, "xanchor": "center", "y": 0, "yanchor": "top", **TICKS}},
+            "len": 0.5, "x": 0.5, "xanchor": "center", "y": 0, "yanchor": "top", **TICKS,
+            **{k: v for k, v in scale.ticks.items() if k not in ("tickprefix", "ticksuffix")}}},
         margin={"l": 0, "r": 0, "t": 0, "b": COLORBAR_BELOW},
         geo={"visible": False, "showframe": False, "projection": {"type": "natural earth"},
              "lonaxis": {"range": lon}, "lataxis": {"range": lat}, "bgcolor": "rgba(0,0,0,0)",

@@ -20,6 +20,7 @@ from dashboard.figures.common import (
     YEARS_AXIS,
     Figure,
     axis_room,
+    count_axis,
     empty_figure,
     figure,
     legend_below,
@@ -31,6 +32,9 @@ from dashboard.i18n import date, euros, number, percent, signed, t, tn
 
 EVENT_COLOUR = "#3e4c59"
 LABEL_LINE = 18  # characters on a line of a zone's name beside its bar
+# The share's axis on the right, in %: its own round steps (plotly would otherwise match the left axis's number
+# of ticks and, rounded, read "0, 4, 7, 11, 14, 18").
+SHARE_AXIS = {**TICKS, "tickmode": "auto"}
 EVENT_BAND = 175  # px above the plot where the events' labels stand, each over its line
 
 
@@ -112,9 +116,10 @@ def share_chart(years: pd.DataFrame, zone_label: str, lang: str, events: pd.Data
          "y": share, "yaxis": "y2", "line": {"color": ACCENT, "width": 2.5},
          "hovertemplate": f"%{{x}} : %{{y:.1f}} % {t('mon_share_hover', lang)}<extra></extra>"},
     ], lang, showlegend=True, xaxis=YEARS_AXIS,
-        yaxis={"title": {"text": t("mon_active", lang)}, "gridcolor": GRID},
+        yaxis={"title": {"text": t("mon_active", lang)}, "gridcolor": GRID,
+               **count_axis(years["zone_active"].max()).ticks},
         yaxis2={"title": {"text": "%"}, "overlaying": "y", "side": "right", "rangemode": "tozero",
-                "showgrid": False, "automargin": True, "tickformat": ".0f", **TICKS})
+                "showgrid": False, "automargin": True, **SHARE_AXIS})
     shown = events_in_view(events, in_view, int(years["year"].min()), int(years["year"].max()))
     fig = _room(_with_events(fig, shown, lang), tick_labels(years["zone_active"].max()),
                 tick_labels(max(filter(None, share), default=0)))
@@ -151,7 +156,7 @@ def budget_share_chart(years: pd.DataFrame, zone_label: str, lang: str, events: 
     ], lang, showlegend=True, xaxis=YEARS_AXIS,
         yaxis={"gridcolor": GRID, **axis.ticks},  # its ticks name the unit
         yaxis2={"title": {"text": "%"}, "overlaying": "y", "side": "right", "rangemode": "tozero",
-                "showgrid": False, "automargin": True, "tickformat": ".0f", **TICKS})
+                "showgrid": False, "automargin": True, **SHARE_AXIS})
     shown = events_in_view(events, in_view, int(years["year"].min()), int(years["year"].max()))
     fig = _room(_with_events(fig, shown, lang), axis.widest, tick_labels(max(filter(None, share), default=0)))
     last = years[years["all_budget"] > 0].iloc[-1]
@@ -174,7 +179,8 @@ def flows_chart(years: pd.DataFrame, lang: str) -> tuple[Figure, str]:
          "hovertemplate": f"%{{x}} : %{{customdata}} {t('mon_exits', lang)}<br>{t('def_exits', lang)}"
                           "<extra></extra>"},
     ], lang, barmode="relative", showlegend=True, xaxis=YEARS_AXIS,
-        yaxis={"gridcolor": GRID, "zeroline": True, "zerolinecolor": "#52606d"})
+        yaxis={"gridcolor": GRID, "zeroline": True, "zerolinecolor": "#52606d",
+               **count_axis(max(years["entries"].max(), years["exits"].max())).ticks})
     # the exits' ticks are negative (plotly writes a minus sign)
     fig = _room(fig, [f"\u2212{x}" for x in tick_labels(max(years["entries"].max(), years["exits"].max()))], None)
     entries, exits = int(years["entries"].sum()), int(years["exits"].sum())

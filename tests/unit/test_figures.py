@@ -283,3 +283,21 @@ def test_no_axis_writes_plotlys_short_forms_and_years_stay_unseparated():
     assert y["exponentformat"] == "none" and y["separatethousands"] and not x["separatethousands"]
     bar = maps.world_map(COUNTRIES, STATS, "partenariats", "fr", (), "/g.geojson")["layout"]["coloraxis"]["colorbar"]
     assert bar["exponentformat"] == "none" and bar["separatethousands"]
+
+
+def test_a_few_partnerships_are_counted_in_whole_ticks():
+    """"0, 1, 2, 3", not plotly's "0, 0,5, 1, 1,5" on a town's few partnerships; rates keep their decimals."""
+    df = pd.DataFrame({"year": [2010, 2011], "continent": ["afrique", "europe"], "partnerships": [3, 1]})
+    fig, _ = charts.years_chart(df, "partnerships", {"afrique": "Afrique", "europe": "Europe"}, "fr")
+    assert fig["layout"]["yaxis"]["dtick"] == 1
+    few = STATS.assign(partnerships=[2, 1])
+    bar = maps.world_map(COUNTRIES, few, "partenariats", "fr", (), "/g.geojson")["layout"]["coloraxis"]["colorbar"]
+    assert bar["dtick"] == 1  # 1 and 2 partnerships: no "1,5"
+    stats = STATS.assign(population=[19_658_031, 850_886], partnerships_per_100k=[0.05, 0.24])
+    bar = maps.world_map(COUNTRIES, stats, "par_habitant", "fr", (), "/g.geojson")["layout"]["coloraxis"]["colorbar"]
+    assert "dtick" not in bar
+    fig, _ = charts.themes_chart(pd.DataFrame({"code": ["culture"], "label_fr": ["Culture"], "label_en": ["Culture"],
+                                               "partnerships": [2]}), 2, "fr")
+    assert fig["layout"]["xaxis"]["dtick"] == 1
+    many, _ = charts.years_chart(df.assign(partnerships=[300, 100]), "partnerships", {"afrique": "A"}, "fr")
+    assert "dtick" not in many["layout"]["yaxis"]  # plotly's own round steps
