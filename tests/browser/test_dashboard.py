@@ -221,10 +221,10 @@ def test_monitor_draws_the_events_of_the_priority_countries(browser, live_server
 def test_measure_per_inhabitant_colours_the_maps(browser, live_server):
     browser.get(live_server + "/?mesure=par_habitant")
     wait_for(lambda: loaded(browser))
-    wait_for(lambda: "pour 100 000 habitants" in browser.find_element(By.ID, "map-world-summary").text)
+    wait_for(lambda: "pour 100\u202f000 habitants" in browser.find_element(By.ID, "map-world-summary").text)
     checked = browser.find_element(By.CSS_SELECTOR, "#f-metric input:checked")
     assert checked.get_attribute("value") == "par_habitant"
-    assert "Partenariats pour 100 000 habitants" in browser.find_element(By.ID, "map-world").text
+    assert "Partenariats pour 100\u202f000 habitants" in browser.find_element(By.ID, "map-world").text
     assert console_errors(browser) == []
 
 

@@ -97,7 +97,7 @@ def test_api_aggregates_carry_population_and_rate(client, con, by, key, table, o
     assert "population" not in theme and "partnerships_per_100k" not in theme
     doc = client.get("/api/v1/openapi.json").json
     item = doc["components"]["schemas"]["Aggregates"]["properties"]["items"]["items"]["properties"]
-    assert "100 000" in item["partnerships_per_100k"]["description"] and "Natural Earth" in item["population"][
+    assert "100\u202f000" in item["partnerships_per_100k"]["description"] and "Natural Earth" in item["population"][
         "description"]
 
 
@@ -105,7 +105,7 @@ def test_measure_in_the_url_the_selector_and_the_main_callback(client, app, snap
     f = Filters.from_query({"mesure": "par_habitant"}, snap.vocab)
     assert f.mesure == "par_habitant" and f.to_query() == "mesure=par_habitant"
     layout = str(home.layout(snap, mesure="par_habitant"))
-    assert "Partenariats pour 100 000 habitants" in layout and "'par_habitant'" in layout
+    assert "Partenariats pour 100\u202f000 habitants" in layout and "'par_habitant'" in layout
     body = payload(app, Ids.KPI_PARTNERSHIPS, {**main_inputs(), f"{Ids.METRIC}.value": "par_habitant"},
                    {f"{Ids.LANG}.data": "fr"})
     out = client.post("/_dash-update-component", json=body).json["response"]
@@ -113,13 +113,13 @@ def test_measure_in_the_url_the_selector_and_the_main_callback(client, app, snap
     expected = _rates(con, "partner_country_iso3", "countries", "iso3")
     assert dict(zip(world["locations"], world["z"])) == pytest.approx({k: v[2] for k, v in expected.items()})
     colorbar = out["map-world"]["figure"]["layout"]["coloraxis"]["colorbar"]
-    assert colorbar["title"]["text"] == "Partenariats pour 100 000 habitants"
+    assert colorbar["title"]["text"] == "Partenariats pour 100\u202f000 habitants"
     france = out["map-france"]["figure"]["data"][0]
     regional = _rates(con, "fr_region_code", "fr_regions", "code")
     z = dict(zip(france["locations"], france["z"]))
     assert {k: z[k] for k in regional} == pytest.approx({k: v[2] for k, v in regional.items()})
     assert z["94"] == 0  # Corse: no partnership, a rate of 0
-    assert "pour 100 000 habitants" in out["map-world-summary"]["children"]
+    assert "pour 100\u202f000 habitants" in out["map-world-summary"]["children"]
     ranked = out["ch-regions"]["figure"]["data"][0]
     kept = {k: v for k, v in regional.items() if v[0] >= PER.rank_min}
     assert ranked["customdata"] == sorted(kept, key=lambda k: -kept[k][2])

@@ -128,8 +128,8 @@ def test_maps_colour_by_partnerships_per_inhabitant():
     valid(fig)
     base, data, *_ = fig["data"]
     assert data["locations"] == ["MLI"] and data["z"] == [pytest.approx(0.0509, abs=1e-4)]
-    assert fig["layout"]["coloraxis"]["colorbar"]["title"]["text"] == "Partenariats pour 100 000 habitants"
-    assert "0,1 partenariats pour 100 000 habitants" in data["hovertext"][0]
+    assert fig["layout"]["coloraxis"]["colorbar"]["title"]["text"] == "Partenariats pour 100\u202f000 habitants"
+    assert "0,1 partenariats pour 100\u202f000 habitants" in data["hovertext"][0]
     # the Comores have partnerships but no known population: grey, and the hover says why
     comores = base["hovertext"][base["locations"].index("COM")]
     assert "2 partenariats" in comores and "population inconnue" in comores
@@ -153,7 +153,7 @@ def test_france_map_and_region_ranking_per_inhabitant():
     bar = fig["data"][0]
     assert bar["customdata"] == ["53", "84"] and bar["text"] == ["1,5", "1,0"]
     assert bar["marker"]["color"] == [charts.BAR, charts.ACCENT]  # the selected region stands out
-    assert text == ("Bretagne arrive en tête (Partenariats pour 100 000 habitants : 1,5). Seuls ceux qui comptent "
+    assert text == ("Bretagne arrive en tête (Partenariats pour 100\u202f000 habitants : 1,5). Seuls ceux qui comptent "
                     "au moins 5 partenariats sont classés.")
     _, text = charts.regions_ranking(stats, regions, 130, "fr")
     assert text == "Auvergne-Rhône-Alpes arrive en tête avec 80 partenariats (62\u00a0%)."

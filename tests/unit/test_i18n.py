@@ -2,6 +2,7 @@
 
 import ast
 import datetime as dt
+import re
 import string
 from pathlib import Path
 
@@ -109,3 +110,11 @@ def test_no_words_are_chosen_by_language_in_the_code():
             if isinstance(node, ast.IfExp) and _about_lang(node.test) and (_words(node.body) or _words(node.orelse)):
                 offenders.append(f"{path.name}:{node.lineno}")
     assert not offenders
+
+
+def test_no_number_of_the_catalogue_can_break_across_lines():
+    """"100 000 habitants" with a plain space wrapped as "100 / 000" in a key figure's card: the thousands of the
+    catalogue's numbers are separated as Babel separates them in French (a narrow no-break space)."""
+    broken = {key: text for lang in LANGS for key, text in catalogue(lang).items()
+              for text in ([text] if isinstance(text, str) else text.values()) if re.search(r"\d \d{3}\b", text)}
+    assert broken == {}
