@@ -7,6 +7,7 @@ import json
 import math
 from collections.abc import Collection
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from dash import Dash, Input, Output, State, dcc, html
 
@@ -328,8 +329,11 @@ def frame(lang: str, facts: BuildFacts, permalink: str, body, current: str, sear
                 *[dcc.Input(type="hidden", name=k, value=v) for k, v in links.lang_params(lang).items()],
                 html.Button(t("search_button", lang), type="submit"),
             ], action="/recherche", method="get", role="search", className="site-search"),
-            html.A(t("language", lang), id=Ids.LANG_LINK, href=links.switch_language(links.lang_query(other)),
-                   hrefLang=other, className="lang"),
+            # the search in the box (the search page's) is kept in the other language; pages with filters set
+            # this link to their whole view from their callback
+            html.A(t("language", lang), id=Ids.LANG_LINK, hrefLang=other, className="lang",
+                   href=links.switch_language(urlencode({**({"q": search} if search else {}),
+                                                         **links.lang_params(other)}))),
         ], className="top"),
         banner,
         notice,

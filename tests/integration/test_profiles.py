@@ -112,3 +112,14 @@ def test_search_gives_its_total_and_every_result_on_demand(snap):
     _first, total = queries.search(snap.store, "a")
     assert "tout=1" in page or total <= 25
     assert f"{total} résultat" in page.replace("\u202f", "")
+
+
+def test_the_language_link_of_a_search_keeps_the_search(snap):
+    """"English" on a search's page shows the same search in English (it lost ``q``), and back."""
+    from dash import html
+
+    from dashboard.components import frame
+
+    assert "href='?q=lyon&lang=en'" in str(frame("fr", snap.facts, "", html.Div(), "/recherche", search="lyon"))
+    assert "href='?q=lyon'" in str(frame("en", snap.facts, "", html.Div(), "/recherche", search="lyon"))
+    assert "href='?lang=en'" in str(frame("fr", snap.facts, "", html.Div(), "/donnees"))
