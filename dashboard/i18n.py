@@ -54,6 +54,11 @@ def catalogue(lang: str) -> dict[str, str | dict[str, str]]:
     return _flatten(tomllib.loads(text))
 
 
+# AG Grid's words we say better than its French locale ("Page 1 sur 601", not "de"; "Taille de la page", not
+# "Taille de la Page"), in the catalogue's ``aggrid`` table
+GRID_WORDS = ("of", "more", "pageSizeSelectorLabel", "firstPage", "lastPage", "nextPage", "previousPage")
+
+
 @cache
 def grid_words(lang: str) -> dict[str, str]:
     """AG Grid's words: its own French locale (``locales/vendor/aggrid_fr.json``, from AG Grid's package), then
@@ -61,7 +66,10 @@ def grid_words(lang: str) -> dict[str, str]:
     words = {}
     if lang == "fr":
         words = json.loads(files("dashboard").joinpath("locales", "vendor", "aggrid_fr.json").read_text("utf-8"))
-    return {**words, "noRowsToShow": t("empty", lang)}
+    locale = LOCALES[lang_of(lang)]
+    # AG Grid writes its pager's numbers with these (its French locale says "," and ".": "12,016" on a French page)
+    separators = {"thousandSeparator": get_group_symbol(locale), "decimalSeparator": get_decimal_symbol(locale)}
+    return {**words, **separators, **{k: t(f"aggrid.{k}", lang) for k in GRID_WORDS}, "noRowsToShow": t("empty", lang)}
 
 
 def lang_of(value: object) -> str:

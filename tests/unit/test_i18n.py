@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.i18n import LANGS, catalogue, date, euros, number, percent, signed, t, timestamp, tn
+from dashboard.i18n import GRID_WORDS, LANGS, catalogue, date, euros, number, percent, signed, t, timestamp, tn
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard"
 
@@ -81,7 +81,7 @@ def test_every_key_is_used():
     from dashboard.queries import EXPORT_FIELDS
 
     built = ({f"csv.{c}" for c in EXPORT_FIELDS} | {f"grid.{c[0]}" for c in TABLE_COLUMNS}
-             | {f"dropdown.{k}" for k in DROPDOWN_WORDS}
+             | {f"dropdown.{k}" for k in DROPDOWN_WORDS} | {f"aggrid.{k}" for k in GRID_WORDS}
              | {s.api_key for s in FILTERS} | {f"api.{p}" for p in (*OWN_PARAMETERS, "lang")})
     unused = sorted(set(catalogue("fr")) - _literals() - built)
     assert not unused, f"keys used nowhere: {unused}"
@@ -118,3 +118,13 @@ def test_no_number_of_the_catalogue_can_break_across_lines():
     broken = {key: text for lang in LANGS for key, text in catalogue(lang).items()
               for text in ([text] if isinstance(text, str) else text.values()) if re.search(r"\d \d{3}\b", text)}
     assert broken == {}
+
+
+def test_the_tables_pager_writes_numbers_and_words_as_the_page_does():
+    """AG Grid's French locale separates thousands with "," ("1 à 20 de 12,016") and capitalises its words."""
+    from dashboard.i18n import grid_words
+
+    fr, en = grid_words("fr"), grid_words("en")
+    assert (fr["thousandSeparator"], fr["decimalSeparator"]) == ("\u202f", ",")
+    assert (en["thousandSeparator"], en["decimalSeparator"]) == (",", ".")
+    assert fr["of"] == "sur" and fr["pageSizeSelectorLabel"] == "Taille de la page :" and fr["to"] == "à"
