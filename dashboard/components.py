@@ -7,7 +7,6 @@ import json
 import math
 from collections.abc import Collection
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from dash import Dash, Input, Output, State, dcc, html
 
@@ -329,11 +328,10 @@ def frame(lang: str, facts: BuildFacts, permalink: str, body, current: str, sear
                 *[dcc.Input(type="hidden", name=k, value=v) for k, v in links.lang_params(lang).items()],
                 html.Button(t("search_button", lang), type="submit"),
             ], action="/recherche", method="get", role="search", className="site-search"),
-            # the search in the box (the search page's) is kept in the other language; pages with filters set
-            # this link to their whole view from their callback
+            # the page's view in the other language (a search keeps its words); the dashboard's and the
+            # monitor's callbacks set it again as their filters change
             html.A(t("language", lang), id=Ids.LANG_LINK, hrefLang=other, className="lang",
-                   href=links.switch_language(urlencode({**({"q": search} if search else {}),
-                                                         **links.lang_params(other)}))),
+                   href=links.switch_language(links.in_language(permalink, other))),
         ], className="top"),
         banner,
         notice,

@@ -141,17 +141,19 @@ PRINT_DRAWN = """document.getElementById('print-ready') !== null
     && [...document.querySelectorAll('.print-graph')].every(g => g.querySelector('.main-svg') !== null)"""
 
 
+_OWN_FOLDERS: dict[Path, int] = {}  # exporters' own folders of cached files, with the process that made each
+
+
 @atexit.register
 def _kill_running() -> None:
+    """At exit: the page servers and the kept Chromium stopped, then the exporters' own folders removed (those
+    of this process, not of a forked child's), nothing rendering into them any more."""
     for proc in list(_RUNNING):
         kill_group(proc)
     _BROWSER.close_now()
-
-
-def _remove_own(folder: Path, pid: int) -> None:
-    """An exporter's own folder of cached files, at its process's exit (not at a forked child's)."""
-    if os.getpid() == pid:
-        shutil.rmtree(folder, ignore_errors=True)
+    for folder, pid in list(_OWN_FOLDERS.items()):
+        if os.getpid() == pid:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def run_chromium(url: str, out: Path, fmt: str, width: int, height: int, timeout: float) -> None:
@@ -277,7 +279,7 @@ class Exporter:
     def folder(self) -> Path:
         if self._folder is None:  # no folder given: one of its own, removed with the process that made it
             self._folder = Path(tempfile.mkdtemp(prefix="coopatlas-exports-"))
-            atexit.register(_remove_own, self._folder, os.getpid())
+            _OWN_FOLDERS[self._folder] = os.getpid()
         self._folder.mkdir(parents=True, exist_ok=True)
         return self._folder
 

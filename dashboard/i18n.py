@@ -54,11 +54,6 @@ def catalogue(lang: str) -> dict[str, str | dict[str, str]]:
     return _flatten(tomllib.loads(text))
 
 
-# AG Grid's words we say better than its French locale ("Page 1 sur 601", not "de"; "Taille de la page", not
-# "Taille de la Page"), in the catalogue's ``aggrid`` table
-GRID_WORDS = ("of", "more", "pageSizeSelectorLabel", "firstPage", "lastPage", "nextPage", "previousPage")
-
-
 @cache
 def grid_words(lang: str) -> dict[str, str]:
     """AG Grid's words: its own French locale (``locales/vendor/aggrid_fr.json``, from AG Grid's package), then
@@ -69,7 +64,10 @@ def grid_words(lang: str) -> dict[str, str]:
     locale = LOCALES[lang_of(lang)]
     # AG Grid writes its pager's numbers with these (its French locale says "," and ".": "12,016" on a French page)
     separators = {"thousandSeparator": get_group_symbol(locale), "decimalSeparator": get_decimal_symbol(locale)}
-    return {**words, **separators, **{k: t(f"aggrid.{k}", lang) for k in GRID_WORDS}, "noRowsToShow": t("empty", lang)}
+    # the words we say better than its French locale ("Page 1 sur 601", not "de"; "Taille de la page", not
+    # "Taille de la Page"): the catalogue's ``aggrid`` table, by AG Grid's keys
+    ours = {key.removeprefix("aggrid."): text for key, text in catalogue(lang).items() if key.startswith("aggrid.")}
+    return {**words, **separators, **ours, "noRowsToShow": t("empty", lang)}
 
 
 def lang_of(value: object) -> str:

@@ -124,6 +124,12 @@ def aggregates(by: str) -> str:
     return f"/api/v1/aggregates?by={by}"
 
 
+def in_language(query: str, lang: str) -> str:
+    """A page's query string (its permalink's) in ``lang``: the same parameters, the language changed."""
+    kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "lang"]
+    return urlencode(kept + ([("lang", "en")] if lang == "en" else []))
+
+
 def switch_language(query: str) -> str:
     """The same view in the other language, as a relative link (``?…``); ``query`` already holds the other
     language's ``lang`` (or none for French)."""

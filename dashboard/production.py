@@ -150,5 +150,7 @@ def serve(db: str, host: str = "127.0.0.1", port: int = 8050, debug: bool = Fals
         app.server.config["coopatlas"].current().store.close()
         run(db, host, port, workers, threads)
         return 0
+    # stopped by SIGTERM (systemd, docker, kill) as by Ctrl-C: the exit handlers run (the exports' own folder)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     app.run(host=host, port=port, debug=debug)
     return 0

@@ -27,11 +27,11 @@ from dashboard.figures.common import (
     empty_figure,
     figure,
     legend_below,
+    measure_axis,
     measure_value,
     money_axis,
     records,
     text_width,
-    tick_labels,
     values,
 )
 from dashboard.filters import MEASURE, MEASURES
@@ -66,8 +66,7 @@ def _hbar(labels: list[str], amounts: list[float], lang: str, colours=None, mone
             for v in amounts]
     labels = [html.escape(str(lab)) for lab in labels]  # plotly renders a subset of HTML in labels: data is text
     top = max((a for a in amounts if not missing(a)), default=0)
-    money = money or bool(metric and MEASURE[metric].money)
-    axis = money_axis(top, lang) if money else None if metric and MEASURE[metric].decimals else count_axis(top)
+    axis = money_axis(top, lang) if money else measure_axis(metric or MEASURES[0].value, top, lang)
     bar = {"type": "bar", "orientation": "h", "x": axis.scaled(amounts) if axis else amounts, "y": labels,
            "marker": {"color": colours or BAR}, "width": BAR_WIDTH, "offset": BAR_OFFSET, "text": text,
            "textposition": "outside", "textangle": 0, "textfont": {"size": LABEL_SIZE}, "constraintext": "none",
@@ -81,7 +80,7 @@ def _hbar(labels: list[str], amounts: list[float], lang: str, colours=None, mone
     return figure([bar, names], lang, yaxis={"autorange": "reversed", "showticklabels": False},
                   # the unit on the last tick only ("0 20 40 60 80 M €"): five side by side fill a phone's plot
                   xaxis={"showgrid": True, "gridcolor": GRID, "zeroline": False,
-                         **(axis.ticks if axis else {}), "showtickprefix": "last", "showticksuffix": "last"},
+                         **axis.ticks, "showtickprefix": "last", "showticksuffix": "last"},
                   margin={"r": TICK_OVERHANG + text_width(text, LABEL_SIZE), "b": TICK_ROW})
 
 
@@ -148,13 +147,14 @@ def budget_distribution(bins: pd.DataFrame, known: int, count: int, lang: str) -
     rows = records(bins, "low", "high", "partnerships")
     labels = [_bin_label(r["low"], r["high"], lang) for r in rows]
     counts = [r["partnerships"] for r in rows]
+    axis = count_axis(max(counts))
     note = textwrap.wrap(unknown_note, NOTE_LINE)  # above the plot, within a phone's card
     fig = figure([{"type": "bar", "x": labels, "y": counts, "marker": {"color": BAR}, "textposition": "auto",
                    "text": [number(v, lang) for v in counts], "hoverinfo": "text",
                    "hovertext": [f"{lab} : {number(v, lang)}" for lab, v in zip(labels, counts)]}], lang,
-                 yaxis={"title": {"text": t("count", lang)}, "gridcolor": GRID, **count_axis(max(counts)).ticks},
+                 yaxis={"title": {"text": t("count", lang)}, "gridcolor": GRID, **axis.ticks},
                  margin={"t": NOTE_ROW * len(note) + 8,
-                         "l": axis_room(tick_labels(max(counts))),
+                         "l": axis_room(axis.widest),
                          # the last label, slanted on a phone, runs right of its tick
                          "r": max(TICK_OVERHANG + 8, round(text_width(labels[-1:]) * SLANT_RUN) + 8),
                          "b": round(text_width(labels) * SLANT) + TICK_ROW},

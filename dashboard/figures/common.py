@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 from functools import lru_cache
+from numbers import Real
 from typing import NamedTuple
 
 from PIL import ImageFont
@@ -135,7 +136,7 @@ class AxisScale(NamedTuple):
         """The amounts in the axis's unit (None and NaN kept as they are)."""
         if self.divisor == 1:
             return list(amounts)
-        return [a / self.divisor if isinstance(a, int | float) else a for a in amounts]
+        return [a / self.divisor if isinstance(a, Real) else a for a in amounts]  # numpy's numbers too
 
 
 def money_axis(top: float, lang: str) -> AxisScale:
@@ -154,6 +155,15 @@ def count_axis(top: float) -> AxisScale:
     few partnerships read "0,5, 1,5")."""
     top = float(top) if top == top else 0.0
     return AxisScale(1, {"dtick": 1} if top < 5 else {}, tick_labels(top))
+
+
+def measure_axis(metric: str, top: float, lang: str) -> AxisScale:
+    """The axis or colour bar of a measure (:data:`dashboard.filters.MEASURES`) reaching ``top``: amounts in
+    euros, counts in whole ticks, a rate as plotly steps it."""
+    m = MEASURE[metric]
+    if m.money:
+        return money_axis(top, lang)
+    return AxisScale(1, {}, tick_labels(top)) if m.decimals else count_axis(top)
 
 
 def figure(data: list[dict], lang: str, **layout) -> Figure:

@@ -16,15 +16,12 @@ from dashboard.figures.common import (
     NO_DATA,
     SEQUENTIAL,
     TICKS,
-    AxisScale,
     Figure,
-    count_axis,
     figure,
+    measure_axis,
     measure_value,
-    money_axis,
     records,
     text_width,
-    tick_labels,
 )
 from dashboard.filters import MEASURE
 from dashboard.i18n import euros, missing, number, t, tn
@@ -54,14 +51,6 @@ def _rate(value, lang: str) -> str:
     return f"{number(value, lang, 1)} {t('per_100k', lang)}"
 
 
-def _scale(metric: str, shown: list, lang: str) -> AxisScale:
-    """How the colour bar writes the measure's values: in euros as :func:`money_axis` does for a measure of money,
-    else as they are."""
-    top = max((v for v in shown if _known(v)), default=0)
-    m = MEASURE[metric]
-    return money_axis(top, lang) if m.money else AxisScale(1, {}, tick_labels(top)) if m.decimals else count_axis(top)
-
-
 def _known(value) -> bool:
     """A measure's value that colours a key: more than zero (unknown values, NaN or None, do not)."""
     return not missing(value) and value > 0
@@ -87,7 +76,7 @@ def world_map(countries: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: s
     coloured = {r["iso3"] for r in data}
     grey = [c for c in info.values() if c["drawn"] and c["iso3"] not in coloured]
     codes = [r["iso3"] for r in data]
-    scale = _scale(metric, [r[col] for r in data], lang)
+    scale = measure_axis(metric, max([r[col] for r in data if _known(r[col])], default=0), lang)
     traces = [{
         "type": "choropleth", "name": "base", "geojson": geojson_url, "featureidkey": "id",
         "locations": [c["iso3"] for c in grey], "z": [0] * len(grey), "showscale": False,
@@ -167,7 +156,7 @@ def france_map(regions: pd.DataFrame, stats: pd.DataFrame, metric: str, lang: st
     codes = [r["code"] for r in data]
     names = [f"{r['name']} — {r['rrma_name']}" if isinstance(r["rrma_name"], str) else r["name"] for r in data]
     top = max([r[col] for r in data if _known(r[col])] + [1.0])
-    scale = _scale(metric, [top], lang)
+    scale = measure_axis(metric, top, lang)
     ink = ["#ffffff" if _known(r[col]) and r[col] / top > 0.55 else "#1f2933" for r in data]  # labels' colour
     drawn = departements is not None and not departements.empty
     renamed = drawn and len(departements) > 1  # the selected region's name gives way to its départements'

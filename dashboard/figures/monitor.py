@@ -108,6 +108,7 @@ def share_chart(years: pd.DataFrame, zone_label: str, lang: str, events: pd.Data
         return empty_figure(t("empty", lang), lang), t("empty", lang)
     definition = t("def_active", lang)
     share = [None if v != v else round(100 * v, 2) for v in years["zone_share"]]
+    active = count_axis(years["zone_active"].max())
     fig = figure([
         {"type": "bar", "name": t("mon_active", lang), "x": values(years["year"]), "y": values(years["zone_active"]),
          "marker": {"color": BAR}, "hovertemplate": f"%{{x}} : %{{y}} {t('mon_active', lang)}<br>{definition}"
@@ -116,13 +117,11 @@ def share_chart(years: pd.DataFrame, zone_label: str, lang: str, events: pd.Data
          "y": share, "yaxis": "y2", "line": {"color": ACCENT, "width": 2.5},
          "hovertemplate": f"%{{x}} : %{{y:.1f}} % {t('mon_share_hover', lang)}<extra></extra>"},
     ], lang, showlegend=True, xaxis=YEARS_AXIS,
-        yaxis={"title": {"text": t("mon_active", lang)}, "gridcolor": GRID,
-               **count_axis(years["zone_active"].max()).ticks},
+        yaxis={"title": {"text": t("mon_active", lang)}, "gridcolor": GRID, **active.ticks},
         yaxis2={"title": {"text": "%"}, "overlaying": "y", "side": "right", "rangemode": "tozero",
                 "showgrid": False, "automargin": True, **SHARE_AXIS})
     shown = events_in_view(events, in_view, int(years["year"].min()), int(years["year"].max()))
-    fig = _room(_with_events(fig, shown, lang), tick_labels(years["zone_active"].max()),
-                tick_labels(max(filter(None, share), default=0)))
+    fig = _room(_with_events(fig, shown, lang), active.widest, tick_labels(max(filter(None, share), default=0)))
     valid = years[years["all_active"] > 0]
     first, last = valid.iloc[0], valid.iloc[-1]
     first_year, last_year = int(first["year"]), int(last["year"])
@@ -169,6 +168,7 @@ def flows_chart(years: pd.DataFrame, lang: str) -> tuple[Figure, str]:
     """Partnerships entering (start year) and leaving (last active year) the zone each year."""
     if years.empty:
         return empty_figure(t("empty", lang), lang), t("empty", lang)
+    flows = count_axis(max(years["entries"].max(), years["exits"].max()))
     fig = figure([
         {"type": "bar", "name": t("mon_entries", lang), "x": values(years["year"]), "y": values(years["entries"]),
          "marker": {"color": "#009E73"}, "hovertemplate": f"%{{x}} : %{{y}} {t('mon_entries', lang)}<br>"
@@ -179,10 +179,9 @@ def flows_chart(years: pd.DataFrame, lang: str) -> tuple[Figure, str]:
          "hovertemplate": f"%{{x}} : %{{customdata}} {t('mon_exits', lang)}<br>{t('def_exits', lang)}"
                           "<extra></extra>"},
     ], lang, barmode="relative", showlegend=True, xaxis=YEARS_AXIS,
-        yaxis={"gridcolor": GRID, "zeroline": True, "zerolinecolor": "#52606d",
-               **count_axis(max(years["entries"].max(), years["exits"].max())).ticks})
+        yaxis={"gridcolor": GRID, "zeroline": True, "zerolinecolor": "#52606d", **flows.ticks})
     # the exits' ticks are negative (plotly writes a minus sign)
-    fig = _room(fig, [f"\u2212{x}" for x in tick_labels(max(years["entries"].max(), years["exits"].max()))], None)
+    fig = _room(fig, [f"\u2212{x}" for x in flows.widest], None)
     entries, exits = int(years["entries"].sum()), int(years["exits"].sum())
     return fig, t("mon_flows_summary", lang, entries=number(entries, lang), exits=number(exits, lang))
 

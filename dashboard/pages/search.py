@@ -35,7 +35,7 @@ def layout(snap, **query) -> html.Div:
         html.P(html.A(tn("search_all", total, lang), href=links.search(text, lang, everything=True)))
         if total > len(results) else None,
     ])
-    return frame(lang, snap.facts, links.search(text, lang).partition("?")[2], body,
+    return frame(lang, snap.facts, links.search(text, lang, everything).partition("?")[2], body,
                  "/recherche", search=text,
                  title=t("search_title", lang))
 

@@ -70,3 +70,32 @@ def test_serve_without_database_says_how_to_build_one(tmp_path):
     bad.write_bytes(b"\0" * 4096)
     p = run("serve", "--db", str(bad), "--port", "0", "--workers", "2")
     assert p.returncode == 2 and "coopatlas build --input" in p.stderr
+
+
+def test_serve_in_one_process_stops_cleanly_on_sigterm(fixture_db, tmp_path):
+    """systemd, docker and kill stop a server with SIGTERM: the one-process server exits as on Ctrl-C (status 0,
+    its exit handlers run: the exports' own folder goes with it), where it died by the signal (status -15)."""
+    import os
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "etl.cli", "serve", "--db", str(fixture_db), "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, "TMPDIR": str(tmp_path)})
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/aggregates?by=country", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.3)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0, proc.stdout.read()
+    finally:
+        proc.kill()

@@ -114,12 +114,22 @@ def test_search_gives_its_total_and_every_result_on_demand(snap):
     assert f"{total} résultat" in page.replace("\u202f", "")
 
 
-def test_the_language_link_of_a_search_keeps_the_search(snap):
-    """"English" on a search's page shows the same search in English (it lost ``q``), and back."""
-    from dash import html
+def test_the_language_link_of_a_page_keeps_its_view(snap):
+    """"English" on a search's page shows the same search in English (it lost ``q`` and ``tout``), and back."""
+    from dashboard.ids import Ids
 
-    from dashboard.components import frame
+    def link(page) -> str:
+        found = [c for c in _walk(page) if getattr(c, "id", None) == Ids.LANG_LINK]
+        return found[0].href
 
-    assert "href='?q=lyon&lang=en'" in str(frame("fr", snap.facts, "", html.Div(), "/recherche", search="lyon"))
-    assert "href='?q=lyon'" in str(frame("en", snap.facts, "", html.Div(), "/recherche", search="lyon"))
-    assert "href='?lang=en'" in str(frame("fr", snap.facts, "", html.Div(), "/donnees"))
+    assert link(search.layout(snap, q="lyon")) == "?q=lyon&lang=en"
+    assert link(search.layout(snap, q="lyon", tout="1", lang="en")) == "?q=lyon&tout=1"
+    assert link(search.layout(snap)) == "?lang=en"
+
+
+def _walk(component):
+    yield component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if hasattr(child, "to_plotly_json"):
+            yield from _walk(child)

@@ -301,3 +301,16 @@ def test_a_few_partnerships_are_counted_in_whole_ticks():
     assert fig["layout"]["xaxis"]["dtick"] == 1
     many, _ = charts.years_chart(df.assign(partnerships=[300, 100]), "partnerships", {"afrique": "A"}, "fr")
     assert "dtick" not in many["layout"]["yaxis"]  # plotly's own round steps
+
+
+def test_a_ranking_asks_for_the_height_its_bars_need_and_numpy_amounts_are_scaled():
+    themes = pd.DataFrame({"code": [f"t{i}" for i in range(18)], "label_fr": [f"Thème {i}" for i in range(18)],
+                           "label_en": [f"Theme {i}" for i in range(18)], "partnerships": list(range(18, 0, -1))})
+    fig, _ = charts.themes_chart(themes, 171, "fr")
+    margin = fig["layout"]["margin"]
+    assert charts.rows_height(fig) == 18 * charts.BAR_ROW + margin["t"] + margin["b"] > 360  # the old card
+    years, _ = charts.years_chart(pd.DataFrame({"year": [2010], "continent": ["afrique"], "partnerships": [3]}),
+                                  "partnerships", {}, "fr")
+    assert charts.rows_height(years) == 0  # not a ranking: its card keeps its height
+    import numpy as np
+    assert money_axis(8e7, "fr").scaled([np.int64(80_000_000), np.float64(4e7)]) == [80, 40]

@@ -112,3 +112,27 @@ def test_search_form(text, form):
     from dashboard.queries import search_form
 
     assert search_form(text) == form
+
+
+def test_a_page_may_require_a_filter_whose_box_then_cannot_be_emptied():
+    """The monitor follows a zone always: its box has no "clear"; the dashboard's may be emptied."""
+    from dash import dcc
+
+    from dashboard.components import filter_controls
+    from dashboard.filters import BY_NAME
+
+    def boxes(page):
+        out, stack = [], list(page)
+        while stack:
+            c = stack.pop()
+            if isinstance(c, dcc.Dropdown):
+                out.append(c)
+            children = getattr(c, "children", None)
+            stack += children if isinstance(children, list) else [children] if children is not None else []
+        return out
+
+    vocab = Vocabulary({"zone": (("sahel", "Sahel", "Sahel", None), ("maghreb", "Maghreb", "Maghreb", None))}, 1950,
+                       2030)
+    required = boxes(filter_controls((BY_NAME["zone"],), {"zone": "sahel"}, vocab, "fr", required=("zone",)))
+    free = boxes(filter_controls((BY_NAME["zone"],), {"zone": "sahel"}, vocab, "fr"))
+    assert [b.clearable for b in required] == [False] and [b.clearable for b in free] == [True]
