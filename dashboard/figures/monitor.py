@@ -32,9 +32,6 @@ from dashboard.i18n import date, euros, number, percent, signed, t, tn
 
 EVENT_COLOUR = "#3e4c59"
 LABEL_LINE = 18  # characters on a line of a zone's name beside its bar
-# The share's axis on the right, in %: its own round steps (plotly would otherwise match the left axis's number
-# of ticks and, rounded, read "0, 4, 7, 11, 14, 18").
-SHARE_AXIS = {**TICKS, "tickmode": "auto"}
 EVENT_BAND = 175  # px above the plot where the events' labels stand, each over its line
 
 
@@ -119,7 +116,7 @@ def share_chart(years: pd.DataFrame, zone_label: str, lang: str, events: pd.Data
     ], lang, showlegend=True, xaxis=YEARS_AXIS,
         yaxis={"title": {"text": t("mon_active", lang)}, "gridcolor": GRID, **active.ticks},
         yaxis2={"title": {"text": "%"}, "overlaying": "y", "side": "right", "rangemode": "tozero",
-                "showgrid": False, "automargin": True, **SHARE_AXIS})
+                "showgrid": False, "automargin": True, "tickformat": ".0f", **TICKS})
     shown = events_in_view(events, in_view, int(years["year"].min()), int(years["year"].max()))
     fig = _room(_with_events(fig, shown, lang), active.widest, tick_labels(max(filter(None, share), default=0)))
     valid = years[years["all_active"] > 0]
@@ -155,7 +152,7 @@ def budget_share_chart(years: pd.DataFrame, zone_label: str, lang: str, events: 
     ], lang, showlegend=True, xaxis=YEARS_AXIS,
         yaxis={"gridcolor": GRID, **axis.ticks},  # its ticks name the unit
         yaxis2={"title": {"text": "%"}, "overlaying": "y", "side": "right", "rangemode": "tozero",
-                "showgrid": False, "automargin": True, **SHARE_AXIS})
+                "showgrid": False, "automargin": True, "tickformat": ".0f", **TICKS})
     shown = events_in_view(events, in_view, int(years["year"].min()), int(years["year"].max()))
     fig = _room(_with_events(fig, shown, lang), axis.widest, tick_labels(max(filter(None, share), default=0)))
     last = years[years["all_budget"] > 0].iloc[-1]

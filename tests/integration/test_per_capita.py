@@ -2,7 +2,10 @@
 (maps' statistics, rankings, the region footprint, the API) and its reach (the URL, the measure selector, the main
 callback's maps and rankings)."""
 
+import json
+
 import duckdb
+import plotly.utils
 import pytest
 
 from dashboard import queries
@@ -104,8 +107,9 @@ def test_api_aggregates_carry_population_and_rate(client, con, by, key, table, o
 def test_measure_in_the_url_the_selector_and_the_main_callback(client, app, snap, con):
     f = Filters.from_query({"mesure": "par_habitant"}, snap.vocab)
     assert f.mesure == "par_habitant" and f.to_query() == "mesure=par_habitant"
-    layout = str(home.layout(snap, mesure="par_habitant"))
-    assert "Partenariats pour 100\u202f000 habitants" in layout and "'par_habitant'" in layout
+    layout = json.dumps(home.layout(snap, mesure="par_habitant").to_plotly_json(), cls=plotly.utils.PlotlyJSONEncoder,
+                        ensure_ascii=False)
+    assert "Partenariats pour 100\u202f000 habitants" in layout and '"par_habitant"' in layout
     body = payload(app, Ids.KPI_PARTNERSHIPS, {**main_inputs(), f"{Ids.METRIC}.value": "par_habitant"},
                    {f"{Ids.LANG}.data": "fr"})
     out = client.post("/_dash-update-component", json=body).json["response"]
