@@ -67,7 +67,7 @@ def _hbar(labels: list[str], amounts: list[float], lang: str, colours=None, mone
     labels = [html.escape(str(lab)) for lab in labels]  # plotly renders a subset of HTML in labels: data is text
     top = max((a for a in amounts if not missing(a)), default=0)
     axis = money_axis(top, lang) if money else measure_axis(metric or MEASURES[0].value, top, lang)
-    bar = {"type": "bar", "orientation": "h", "x": axis.scaled(amounts) if axis else amounts, "y": labels,
+    bar = {"type": "bar", "orientation": "h", "x": axis.scaled(amounts), "y": labels,
            "marker": {"color": colours or BAR}, "width": BAR_WIDTH, "offset": BAR_OFFSET, "text": text,
            "textposition": "outside", "textangle": 0, "textfont": {"size": LABEL_SIZE}, "constraintext": "none",
            "cliponaxis": False, "hoverinfo": "text",
