@@ -125,9 +125,11 @@ def aggregates(by: str) -> str:
 
 
 def in_language(query: str, lang: str) -> str:
-    """A page's query string (its permalink's) in ``lang``: the same parameters, the language changed."""
-    kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "lang"]
-    return urlencode(kept + ([("lang", "en")] if lang == "en" else []))
+    """A page's query string (its permalink's) in ``lang``: the same parameters, those every link keeps
+    (:func:`lang_params`) as ``lang`` has them."""
+    keeps = lang_params(lang)
+    kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "lang" and k not in keeps]
+    return urlencode(kept + list(keeps.items()))
 
 
 def switch_language(query: str) -> str:
