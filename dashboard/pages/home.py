@@ -47,7 +47,8 @@ OUTPUTS: dict[str, tuple[str, str]] = {
                                                      (f"{c.id}-summary.children", (f"{c.id}-summary", "children")))},
     f"{Ids.CSV_LINK}.href": (Ids.CSV_LINK, "href"), f"{Ids.PERMALINK}.data": (Ids.PERMALINK, "data"),
     f"{Ids.LANG_LINK}.href": (Ids.LANG_LINK, "href"), "region-link.href": ("region-link", "href"),
-    "region-link.hidden": ("region-link", "hidden"), f"{Ids.PLAY_YEAR}.children": (Ids.PLAY_YEAR, "children"),
+    "region-link.hidden": ("region-link", "hidden"), f"{Ids.CLEAR_COUNTRY}.hidden": (Ids.CLEAR_COUNTRY, "hidden"),
+    f"{Ids.PLAY_YEAR}.children": (Ids.PLAY_YEAR, "children"),
 }
 
 
@@ -77,6 +78,7 @@ def view(snap, f: Filters) -> dict:
     out[f"{Ids.LANG_LINK}.href"] = links.switch_language(replace(f, lang=other(lang)).to_query())
     out["region-link.href"] = links.region(f.region, lang) if f.region else "/region/"
     out["region-link.hidden"] = f.region is None
+    out[f"{Ids.CLEAR_COUNTRY}.hidden"] = not f.pays  # nothing to clear
     out[f"{Ids.PLAY_YEAR}.children"] = str(f.debut) if f.debut is not None and f.debut == f.fin else ""
     return out
 
@@ -134,7 +136,7 @@ def layout(snap, **query) -> html.Div:
     ], className="filters", id="filters-panel", **{"aria-label": t("filters", lang)})
     extras = {
         "map-world": [t("map_hint", lang), " ", html.Button(t("clear_country", lang), id=Ids.CLEAR_COUNTRY,
-                                                             n_clicks=0, className="link")],
+                                                             n_clicks=0, className="link", hidden=not f.pays)],
         "map-france": [t("map_hint_fr", lang), " ", html.A(t("region_link", lang), id="region-link",
                                                             href="/region/", hidden=f.region is None)],
     }

@@ -57,6 +57,8 @@ YEARS = tuple(i for *_, ids in GROUPS for i in ids)
 INPUTS = (*(f"m-{spec.name}" for spec in CONTROLS), *YEARS)
 OWN = ("debut", "fin", "p1", "p2", "tri", "page")  # the monitor's own URL parameters (not the dashboard's)
 FIRST_YEAR = 2000  # the series' default start
+DEFINITIONS = "mon-definitions"  # the definitions' box: open, but closed at a phone's width
+PHONE = "(max-width: 600px)"  # style.css's phone width
 BASELINE = (2010, 2012)  # default period 1: the Sahel's peak share, before the 2012 crisis in Mali
 RECENT = 3  # default period 2: the last RECENT complete years
 PAGE_SIZE = 25  # authorities per page
@@ -352,7 +354,7 @@ def layout(snap, **query) -> html.Div:
         html.Summary(t("mon_definitions", lang)),
         html.Ul([html.Li(t(k, lang)) for k in ("def_active", "def_share", "def_entries", "def_exits",
                                                  "def_periods", "def_defaults", "def_events")]),
-    ], className="card definitions", open=True)
+    ], className="card definitions", id=DEFINITIONS, open=True)
     main = html.Main([
         html.H2(t("mon_title", lang)), html.P(t("mon_intro", lang), className="subtitle-dark"),
         html.Div(components.share_actions(lang, built_at=snap.facts.built_at), className="toolbar"),
@@ -435,6 +437,11 @@ def register(app: Dash, atlas) -> None:
         return snap.memo(("monitor", m), lambda: view(snap.store, m, snap.vocab))
 
     components.register_embeds(app, [c.id for c in CHARTS])
+    app.clientside_callback(  # open on a wide screen; on a phone its seven sentences would push the charts away
+        f"""function(_id) {{
+            return window.matchMedia('{PHONE}').matches ? false : window.dash_clientside.no_update;
+        }}""",
+        Output(DEFINITIONS, "open"), Input(DEFINITIONS, "id"))
 
 
 PAGE = Page("suivi", "nav_monitor", layout, path="/suivi", order=1, register=register)

@@ -21,6 +21,8 @@ def test_a_wrong_period_shows_its_message_and_a_phone_does_not_scroll_sideways(b
                                       "return e && e.offsetParent !== null ? e.textContent : ''", f"m-{group}-problem")
 
     wait_for(lambda: browser.find_elements(By.ID, "filters-toggle"))
+    # the definitions' seven sentences start closed on a phone, where they pushed the first chart a screen down
+    wait_for(lambda: browser.execute_script("return document.getElementById('mon-definitions').open === false"))
     assert message("p1") == ""  # in the closed drawer
     browser.find_element(By.ID, "filters-toggle").click()
     wait_for(lambda: message("p1").startswith("L'année de début est après l'année de fin."))
@@ -104,6 +106,7 @@ def test_the_monitored_zone_cannot_be_emptied(browser, live_server):
     browser.get(live_server + "/suivi")
     wait_for(lambda: browser.find_elements(By.ID, "mon-share-summary")
              and browser.find_element(By.ID, "mon-share-summary").text.startswith("Sahel"))
+    assert browser.find_element(By.ID, "mon-definitions").get_attribute("open")  # open on a wide screen
     zone = browser.find_element(By.ID, "m-zone")
     assert not browser.execute_script("return arguments[0].parentElement.querySelector('.dash-dropdown-clear')", zone)
     zone.click()

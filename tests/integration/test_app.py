@@ -111,6 +111,7 @@ def test_main_callback_reflects_all_filters(client, app):
     resp = call(client, app, Ids.KPI_PARTNERSHIPS, main_inputs(), {f"{Ids.LANG}.data": "fr"})
     assert resp[Ids.KPI_PARTNERSHIPS]["children"] == "29"
     assert resp[Ids.PERMALINK]["data"] == ""
+    assert resp[Ids.CLEAR_COUNTRY]["hidden"] is True  # no country filter to clear
     resp = call(client, app, Ids.KPI_PARTNERSHIPS, main_inputs(**{Ids.REGION: "53", "f-theme": "GOUV"}),
                 {f"{Ids.LANG}.data": "fr"})
     assert resp[Ids.KPI_PARTNERSHIPS]["children"] == "2"
@@ -128,6 +129,7 @@ def test_main_callback_in_english_and_empty_state(client, app):
     resp = call(client, app, Ids.KPI_PARTNERSHIPS, main_inputs(**{Ids.PAYS: ["MLI"], "f-theme": "SPORT"}),
                 {f"{Ids.LANG}.data": "en"})
     assert resp[Ids.KPI_PARTNERSHIPS]["children"] == "0"
+    assert resp[Ids.CLEAR_COUNTRY]["hidden"] is False
     why = resp[Ids.EMPTY]["children"]  # contradictory filters: how many each alone gives
     assert why.startswith("No partnership meets all these filters.") and "Mali (" in why and "Sport (1)" in why
 
@@ -253,13 +255,14 @@ def test_pages_come_with_the_first_view_their_callback_would_give(app, module, q
 def test_a_page_load_runs_only_the_callbacks_its_view_needs(app):
     """Each callback a page's load runs costs the first view: Dash's renderer dispatches a few store actions per
     callback and each notifies every component of the page (250 on the dashboard). Besides the page router,
-    only the address bar's sync and the embed snippets (which need the browser's origin) run then; a click's
+    only the address bar's sync, the embed snippets (which need the browser's origin) and the monitor's definitions
+    (closed on a phone's width) run then; a click's
     callback (copy a link, a snippet) waits for its click."""
     from dashboard.pages.monitor import CHARTS as MONITOR_CHARTS
 
     initial = {cb["output"].split("@")[0] for cb in app._callback_list if not cb.get("prevent_initial_call")
                and not cb["output"].startswith("_pages")}  # Dash's page router, once a request has set it up
     snippets = {"...".join(f"{c.id}-embed.value" for c in charts) for charts in (CHARTS, MONITOR_CHARTS)}
-    assert initial == {"url-sync.children", *(f"..{s}.." for s in snippets)}
+    assert initial == {"url-sync.children", "mon-definitions.open", *(f"..{s}.." for s in snippets)}
     clicked = [cb for cb in app._callback_list if all(i["property"] == "n_clicks" for i in cb["inputs"])]
     assert len(clicked) >= 14 and all(cb["prevent_initial_call"] for cb in clicked)
