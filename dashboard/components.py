@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -76,18 +77,60 @@ def _short_label(value, label: str) -> str:
     return tail if tail and head == str(value) else head
 
 
+def _capital(node):
+    """A header with a capital: its text, or the first words of the link it is (a sort link)."""
+    if isinstance(node, str):
+        return node[:1].upper() + node[1:]
+    children = getattr(node, "children", None)
+    if isinstance(children, str) or (isinstance(children, list) and children and isinstance(children[0], str)):
+        node.children = _capital(children) if isinstance(children, str) else [_capital(children[0]), *children[1:]]
+    return node
+
+
+def _text(node) -> str:
+    """A header's words: its text, or the text of the link it is (a sort link, its arrow left out)."""
+    if isinstance(node, list | tuple):
+        return _text(node[0]) if node else ""
+    return node if isinstance(node, str) else _text(getattr(node, "children", "") or "")
+
+
+_FIGURE = re.compile(r"[+\-\u2212]?€?[\d\s.,]*\d[\d\s.,]*(\s?%|\s?€|\s?[kKMB]|\s?(k|M|Md)\s?€)?")  # \s: no-break too
+"""A written figure: a count, a share, an amount ("12 028", "-4,2 %", "1,2 M €", "-€5,000", "€3.4B")."""
+_NOTHING = "—"
+
+
+def _figures(rows: list[list], column: int) -> bool:
+    """A column of written numbers (the unknown ones "—"), to align on the right as figures are."""
+    cells = [row[column] for row in rows if row[column] != _NOTHING]
+    return bool(cells) and all(isinstance(c, int | float) or (isinstance(c, str) and _FIGURE.fullmatch(c))
+                               for c in cells)
+
+
 def data_table(caption: str, headers: list, rows: list[list], id_: str | None = None,
                sort: list[str | None] | None = None, caption_shown: bool = True) -> html.Table:
-    """A plain, accessible table (caption, column headers) for figures that read best as text; ``sort`` gives
-    each column's ``aria-sort`` (``ascending``, ``descending`` or None) when the table is ordered by one;
-    ``caption_shown=False`` keeps the caption for screen readers only (a heading above says it)."""
+    """A plain, accessible table (caption, column headers) for figures that read best as text. A sortable table
+    (its headers are sort links) has ``sort``, each column's ``aria-sort`` (``ascending``, ``descending`` or None);
+    ``caption_shown=False`` keeps the caption for screen readers only (a heading above says it). Columns of
+    figures are aligned on the right, words on the left.
+
+    On a phone each row is a block of its own, each cell after its column's name (``data-label``, style.css):
+    the columns no longer run off the screen. The explicit roles keep it a table for screen readers, which
+    drop a table's semantics once its parts are not displayed as table parts."""
+    sortable = sort is not None
     sort = sort or [None] * len(headers)
+    headers = [_capital(h) for h in headers]  # "partenariats" is a unit's word: a header starts with a capital
+    labels = [_text(h) for h in headers]
+    align = ["num" if _figures(rows, i) else None for i in range(len(headers))]
     return html.Table([
         html.Caption(caption, className=None if caption_shown else "visually-hidden"),
-        html.Thead(html.Tr([html.Th(h, scope="col", **({"aria-sort": s} if s else {}))
-                            for h, s in zip(headers, sort)])),
-        html.Tbody([html.Tr([html.Td(c) for c in row]) for row in rows]),
-    ], className="data-table", **({"id": id_} if id_ else {}))
+        html.Thead(html.Tr([html.Th(h, scope="col", role="columnheader", className=a,
+                                    **({"aria-sort": s} if s else {})) for h, s, a in zip(headers, sort, align)],
+                           role="row"), role="rowgroup"),
+        html.Tbody([html.Tr([html.Td(c, role="cell", className=a, **{"data-label": label})
+                             for c, label, a in zip(row, labels, align)], role="row") for row in rows],
+                   role="rowgroup"),
+    ], className="data-table sortable" if sortable else "data-table", role="table",
+        **({"id": id_} if id_ else {}))
 
 
 def prefill(tree, out: dict):

@@ -282,9 +282,9 @@ def _sort_link(m: Monitor, word: str, header: str, first_direction: str) -> tupl
     current = m.sort.lstrip("-") == word
     descending = m.sort.startswith("-")
     target = (word if descending else f"-{word}") if current else f"{first_direction}{word}"
-    arrow = (" ▼" if descending else " ▲") if current else ""
+    arrow = [html.Span(" ▼" if descending else " ▲", **{"aria-hidden": "true"})] if current else []  # aria-sort says it
     href = links.monitor(replace(m, sort=target, page=1).to_query(), "#mon-movers")
-    return (html.A(f"{header}{arrow}", href=href, className="sort"),
+    return (html.A([header, *arrow], href=href, className="sort"),
             ("descending" if descending else "ascending") if current else None)
 
 

@@ -334,6 +334,12 @@ def test_phone_pages_do_not_scroll_sideways(browser, live_server, path):
     wait_for(lambda: browser.find_elements(By.TAG_NAME, "footer"))
     time.sleep(1.5)
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
+    # nor does a table hide columns in a box of its own: each row is a block, each value after its column's name
+    tables = browser.execute_script("""return Array.from(document.querySelectorAll('.data-table')).map(t => ({
+        id: t.id, overflow: t.scrollWidth - t.clientWidth,
+        unnamed: Array.from(t.querySelectorAll('tbody td:not(:first-child)')).filter(td =>
+            getComputedStyle(td, '::before').content !== JSON.stringify(td.dataset.label || '-')).length}))""")
+    assert all(table["overflow"] <= 1 and table["unnamed"] == 0 for table in tables), tables
     if path == "/":
         top = browser.execute_script("return document.getElementById('kpi-partnerships').getBoundingClientRect().top")
         assert top < 844  # the first key figure is on the first screen, the filters are a drawer
