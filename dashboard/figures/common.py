@@ -8,6 +8,7 @@ every property in Python and cost most of a filter change's server time. Tests v
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Iterable
 from functools import lru_cache
 from numbers import Real
@@ -155,6 +156,23 @@ def count_axis(top: float) -> AxisScale:
     few partnerships read "0,5, 1,5")."""
     top = float(top) if top == top else 0.0
     return AxisScale(1, {"dtick": 1} if top < 5 else {}, tick_labels(top))
+
+
+def share_axis(top: float) -> AxisScale:
+    """A right-hand axis of shares in % reaching ``top``, with round steps of its own (1, 2 or 5 times a power of
+    ten, five or so ticks). An overlaying axis otherwise takes its left axis's number of ticks (plotly's
+    ``tickmode: "sync"``), and read "0, 4, 7, 11, 14, 18". Its range ends a little above the last tick, so that
+    the tick's label stays inside the plot's height rather than pushing the top margin."""
+    top = abs(float(top)) if top == top and top else 1.0
+    power = 10.0 ** math.floor(math.log10(top / 5))
+    step = next(power * m for m in (1, 2, 5, 10) if power * m >= top / 5)
+    end = top * 1.05
+    last = math.floor(end / step + 1e-9) * step
+    end = max(end, last / 0.94)  # the last tick at most 94 % of the way up
+    decimals = max(0, -math.floor(math.log10(step) + 1e-9))
+    label = f"{last:.{decimals}f}"
+    return AxisScale(1, {"tickmode": "linear", "tick0": 0, "dtick": step, "range": [0, round(end, 6)],
+                         "tickformat": f".{decimals}f"}, [label])
 
 
 def measure_axis(metric: str, top: float, lang: str) -> AxisScale:

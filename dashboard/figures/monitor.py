@@ -18,6 +18,7 @@ from dashboard.figures.common import (
     TICKS,
     TITLE_ROW,
     YEARS_AXIS,
+    AxisScale,
     Figure,
     axis_room,
     count_axis,
@@ -25,7 +26,7 @@ from dashboard.figures.common import (
     figure,
     legend_below,
     money_axis,
-    tick_labels,
+    share_axis,
     values,
 )
 from dashboard.i18n import date, euros, number, percent, signed, t, tn
@@ -89,6 +90,12 @@ def _room(fig: Figure, left: list[str], right: list[str] | None) -> Figure:
     return fig
 
 
+def _share_yaxis(axis: AxisScale) -> dict:
+    """The right-hand axis of a chart's share line (:func:`share_axis`)."""
+    return {"title": {"text": "%"}, "overlaying": "y", "side": "right", "showgrid": False, "automargin": True,
+            **TICKS, **axis.ticks}
+
+
 def _events_note(shown: pd.DataFrame, lang: str) -> str:
     """The summary's words for the lines (the chart's text alternative names them)."""
     if shown.empty:
@@ -105,7 +112,7 @@ def share_chart(years: pd.DataFrame, zone_label: str, lang: str, events: pd.Data
         return empty_figure(t("empty", lang), lang), t("empty", lang)
     definition = t("def_active", lang)
     share = [None if v != v else round(100 * v, 2) for v in years["zone_share"]]
-    active = count_axis(years["zone_active"].max())
+    active, right = count_axis(years["zone_active"].max()), share_axis(max(filter(None, share), default=0))
     fig = figure([
         {"type": "bar", "name": t("mon_active", lang), "x": values(years["year"]), "y": values(years["zone_active"]),
          "marker": {"color": BAR}, "hovertemplate": f"%{{x}} : %{{y}} {t('mon_active', lang)}<br>{definition}"
@@ -115,10 +122,9 @@ def share_chart(years: pd.DataFrame, zone_label: str, lang: str, events: pd.Data
          "hovertemplate": f"%{{x}} : %{{y:.1f}} % {t('mon_share_hover', lang)}<extra></extra>"},
     ], lang, showlegend=True, xaxis=YEARS_AXIS,
         yaxis={"title": {"text": t("mon_active", lang)}, "gridcolor": GRID, **active.ticks},
-        yaxis2={"title": {"text": "%"}, "overlaying": "y", "side": "right", "rangemode": "tozero",
-                "showgrid": False, "automargin": True, "tickformat": ".0f", **TICKS})
+        yaxis2=_share_yaxis(right))
     shown = events_in_view(events, in_view, int(years["year"].min()), int(years["year"].max()))
-    fig = _room(_with_events(fig, shown, lang), active.widest, tick_labels(max(filter(None, share), default=0)))
+    fig = _room(_with_events(fig, shown, lang), active.widest, right.widest)
     valid = years[years["all_active"] > 0]
     first, last = valid.iloc[0], valid.iloc[-1]
     first_year, last_year = int(first["year"]), int(last["year"])
@@ -140,7 +146,7 @@ def budget_share_chart(years: pd.DataFrame, zone_label: str, lang: str, events: 
     if years.empty or not years["all_budget"].sum():
         return empty_figure(t("empty", lang), lang), t("empty", lang)
     share = [None if v != v else round(100 * v, 2) for v in years["budget_share"]]
-    axis = money_axis(years["zone_budget"].max(), lang)
+    axis, right = money_axis(years["zone_budget"].max(), lang), share_axis(max(filter(None, share), default=0))
     fig = figure([
         {"type": "bar", "name": t("mon_budget", lang), "x": values(years["year"]),
          "y": axis.scaled(values(years["zone_budget"])),
@@ -151,10 +157,9 @@ def budget_share_chart(years: pd.DataFrame, zone_label: str, lang: str, events: 
          "hovertemplate": f"%{{x}} : %{{y:.1f}} % {t('mon_budget_share_hover', lang)}<extra></extra>"},
     ], lang, showlegend=True, xaxis=YEARS_AXIS,
         yaxis={"gridcolor": GRID, **axis.ticks},  # its ticks name the unit
-        yaxis2={"title": {"text": "%"}, "overlaying": "y", "side": "right", "rangemode": "tozero",
-                "showgrid": False, "automargin": True, "tickformat": ".0f", **TICKS})
+        yaxis2=_share_yaxis(right))
     shown = events_in_view(events, in_view, int(years["year"].min()), int(years["year"].max()))
-    fig = _room(_with_events(fig, shown, lang), axis.widest, tick_labels(max(filter(None, share), default=0)))
+    fig = _room(_with_events(fig, shown, lang), axis.widest, right.widest)
     last = years[years["all_budget"] > 0].iloc[-1]
     year = int(last["year"])
     return fig, t("mon_budget_summary", lang, year=year, zone=zone_label, share=percent(last["budget_share"], lang),
