@@ -3,6 +3,7 @@ chart cards, plain tables, embed snippets and filter controls. Pure layout: data
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import re
@@ -13,7 +14,7 @@ from dash import Dash, Input, Output, State, dcc, html
 
 from dashboard import i18n, links
 from dashboard.filters import Filter, Vocabulary, ranges
-from dashboard.i18n import date, number, t, timestamp
+from dashboard.i18n import DASH, date, number, t, timestamp
 from dashboard.ids import Ids
 
 # showSendToCloud: plotly.js 3 adds by default a "Share chart..." button that uploads the chart to Plotly Cloud (an
@@ -78,11 +79,12 @@ def _short_label(value, label: str) -> str:
 
 
 def _capital(node):
-    """A header with a capital: its text, or the first words of the link it is (a sort link)."""
+    """A header with a capital: its text, or a copy of the link it is (a sort link) with its first words so."""
     if isinstance(node, str):
         return node[:1].upper() + node[1:]
     children = getattr(node, "children", None)
     if isinstance(children, str) or (isinstance(children, list) and children and isinstance(children[0], str)):
+        node = copy.copy(node)
         node.children = _capital(children) if isinstance(children, str) else [_capital(children[0]), *children[1:]]
     return node
 
@@ -94,14 +96,14 @@ def _text(node) -> str:
     return node if isinstance(node, str) else _text(getattr(node, "children", "") or "")
 
 
-_FIGURE = re.compile(r"[+\-\u2212]?€?[\d\s.,]*\d[\d\s.,]*(\s?%|\s?€|\s?[kKMB]|\s?(k|M|Md)\s?€)?")  # \s: no-break too
+_NUMBER = r"\d{1,3}(?:[\s.,]\d{3})*(?:[.,]\d+)?|\d+(?:[.,]\d+)?"  # "12 028", "4,2", "2025" (\s: no-break too)
+_FIGURE = re.compile(rf"[+\-\u2212]?(?:€(?:{_NUMBER})[KMB]?|(?:{_NUMBER})(?:\s?%|\s?€|\s?(?:k|M|Md)\s?€)?)")
 """A written figure: a count, a share, an amount ("12 028", "-4,2 %", "1,2 M €", "-€5,000", "€3.4B")."""
-_NOTHING = "—"
 
 
 def _figures(rows: list[list], column: int) -> bool:
     """A column of written numbers (the unknown ones "—"), to align on the right as figures are."""
-    cells = [row[column] for row in rows if row[column] != _NOTHING]
+    cells = [row[column] for row in rows if len(row) > column and row[column] != DASH]
     return bool(cells) and all(isinstance(c, int | float) or (isinstance(c, str) and _FIGURE.fullmatch(c))
                                for c in cells)
 

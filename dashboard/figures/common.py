@@ -163,15 +163,16 @@ def share_axis(top: float) -> AxisScale:
     ten, five or so ticks). An overlaying axis otherwise takes its left axis's number of ticks (plotly's
     ``tickmode: "sync"``), and read "0, 4, 7, 11, 14, 18". Its range ends a little above the last tick, so that
     the tick's label stays inside the plot's height rather than pushing the top margin."""
-    top = abs(float(top)) if top == top and top else 1.0
+    top = abs(float(top)) if top == top and top else 0.0
+    top = top if math.isfinite(top) and top >= 1e-6 else 1.0  # nothing to show (or nonsense): 0 to 1 %
     power = 10.0 ** math.floor(math.log10(top / 5))
-    step = next(power * m for m in (1, 2, 5, 10) if power * m >= top / 5)
+    step = min((power * m for m in (1, 2, 5, 10, 20)), key=lambda s: abs(top * 1.05 / s - 5))  # ≈ 5 steps
     end = top * 1.05
     last = math.floor(end / step + 1e-9) * step
     end = max(end, last / 0.94)  # the last tick at most 94 % of the way up
     decimals = max(0, -math.floor(math.log10(step) + 1e-9))
     label = f"{last:.{decimals}f}"
-    return AxisScale(1, {"tickmode": "linear", "tick0": 0, "dtick": step, "range": [0, round(end, 6)],
+    return AxisScale(1, {"tickmode": "linear", "tick0": 0, "dtick": step, "range": [0, float(f"{end:.6g}")],
                          "tickformat": f".{decimals}f"}, [label])
 
 

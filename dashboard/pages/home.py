@@ -244,6 +244,13 @@ def register(app: Dash, atlas) -> None:
         current = _codes(current)
         return [c for c in current if c != iso3] if iso3 in current else [*current, iso3]
 
+    app.clientside_callback(  # the button hides itself once no country is filtered: focus goes to the countries' box
+        f"""function(n) {{
+            const box = document.getElementById('{Ids.PAYS}');
+            if (n && box) {{ box.focus(); }}
+        }}""",
+        Input(Ids.CLEAR_COUNTRY, "n_clicks"), prevent_initial_call=True)
+
     @app.callback(Output(Ids.REGION, "value"), Output(Ids.DEPARTEMENT, "value", allow_duplicate=True),
                   Input(Ids.FRANCE, "clickData"), State(Ids.REGION, "value"), State(Ids.DEPARTEMENT, "value"),
                   prevent_initial_call=True)

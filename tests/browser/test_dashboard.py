@@ -90,6 +90,7 @@ def test_malformed_parameters_are_ignored_not_an_error_page(browser, live_server
 def test_clicking_a_country_filters_every_view(browser, live_server, sql):
     browser.get(live_server + "/")
     wait_for(lambda: loaded(browser))
+    assert not browser.find_element(By.ID, "clear-country").is_displayed()  # no country filter to clear
     path = wait_for(lambda: browser.execute_script("""
         return Array.from(document.querySelectorAll('#map-world .choroplethlocation'))
             .find(p => p.__data__ && p.__data__.loc === 'MAR' && p.__data__.z > 0);"""))
@@ -100,6 +101,8 @@ def test_clicking_a_country_filters_every_view(browser, live_server, sql):
     browser.find_element(By.ID, "clear-country").click()
     wait_for(lambda: kpi(browser) == str(sql("SELECT count(*) FROM partnerships")))
     assert query(browser) == ""
+    wait_for(lambda: not browser.find_element(By.ID, "clear-country").is_displayed())
+    assert browser.switch_to.active_element.get_attribute("id") == "f-pays"  # not lost with the hidden button
     assert console_errors(browser) == []
 
 
