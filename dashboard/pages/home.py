@@ -248,8 +248,10 @@ def register(app: Dash, atlas) -> None:
         f"""function(n) {{
             const box = document.getElementById('{Ids.PAYS}');
             if (n && box) {{ box.focus(); }}
+            return window.dash_clientside.no_update;
         }}""",
-        Input(Ids.CLEAR_COUNTRY, "n_clicks"), prevent_initial_call=True)
+        Output(Ids.CLEAR_COUNTRY, "title"), Input(Ids.CLEAR_COUNTRY, "n_clicks"),  # an output Dash's protocol needs
+        prevent_initial_call=True)
 
     @app.callback(Output(Ids.REGION, "value"), Output(Ids.DEPARTEMENT, "value", allow_duplicate=True),
                   Input(Ids.FRANCE, "clickData"), State(Ids.REGION, "value"), State(Ids.DEPARTEMENT, "value"),
