@@ -166,8 +166,8 @@ def share_axis(top: float) -> AxisScale:
     top = abs(float(top)) if top == top and top else 0.0
     top = top if math.isfinite(top) and top >= 1e-6 else 1.0  # nothing to show (or nonsense): 0 to 1 %
     power = 10.0 ** math.floor(math.log10(top / 5))
-    step = min((power * m for m in (1, 2, 5, 10, 20)), key=lambda s: abs(top * 1.05 / s - 5))  # ≈ 5 steps
     end = top * 1.05
+    step = min((power * m for m in (1, 2, 5, 10, 20)), key=lambda s: abs(end / s - 5))  # ≈ 5 steps
     last = math.floor(end / step + 1e-9) * step
     end = max(end, last / 0.94)  # the last tick at most 94 % of the way up
     decimals = max(0, -math.floor(math.log10(step) + 1e-9))

@@ -136,9 +136,9 @@ def layout(snap, **query) -> html.Div:
     ], className="filters", id="filters-panel", **{"aria-label": t("filters", lang)})
     extras = {
         "map-world": [t("map_hint", lang), " ", html.Button(t("clear_country", lang), id=Ids.CLEAR_COUNTRY,
-                                                             n_clicks=0, className="link", hidden=not f.pays)],
+                                                             n_clicks=0, className="link")],
         "map-france": [t("map_hint_fr", lang), " ", html.A(t("region_link", lang), id="region-link",
-                                                            href="/region/", hidden=f.region is None)],
+                                                            href="/region/")],
     }
     maps = [chart_card(c.id, t(c.title, lang), c.height, lang, extra=extras.get(c.id), heading=html.H2,
                        class_name=CARD_CLASSES[c.id], embed=True) for c in CHARTS if c.kind == "map"]
