@@ -60,8 +60,6 @@ COLORBAR_BESIDE = 47  # a vertical colour bar beside a map, before its labels
 # written in their unit (:func:`money_axis`).
 TICKS = {"ticklabeloverflow": "allow", "exponentformat": "none", "separatethousands": True}
 YEARS_AXIS = {"separatethousands": False}  # "2020", not "2 020"
-SLANT = 0.56  # category labels too long to stand side by side are slanted by 30°: about half their width high
-SLANT_RUN = 0.87  # and, from their tick, cos 30° of their width wide
 
 
 @lru_cache(maxsize=8)

@@ -97,7 +97,11 @@ def test_budget_distribution_states_the_unknown_share():
     fig, text = charts.budget_distribution(bins, known=6, count=10, lang="fr")
     valid(fig)
     assert "Budget inconnu pour 40\u00a0% des partenariats affichés (4)." in text
-    assert fig["data"][0]["x"] == ["< 10\u00a0k\u00a0€", "≥ 10\u00a0k\u00a0€"]
+    # horizontal bars, smallest bin first, each bin written whole above its bar (slanted under columns, they ran
+    # into each other on a phone), the unknown share above the plot
+    assert fig["data"][0]["orientation"] == "h" and fig["layout"]["yaxis"]["autorange"] == "reversed"
+    assert fig["data"][0]["y"] == fig["data"][1]["text"] == ["&lt; 10\u00a0k\u00a0€", "≥ 10\u00a0k\u00a0€"]  # "<" shown
+    assert fig["layout"]["annotations"][0]["text"] == "Budget inconnu pour 40\u00a0% des partenariats<br>affichés (4)."
     fig, text = charts.budget_distribution(bins, known=0, count=3, lang="en")
     assert "Budget unknown for 100% of the partnerships shown (3)." == text
 
