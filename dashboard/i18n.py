@@ -47,11 +47,26 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, str | dict[str, str]]:
     return out
 
 
+# French sets a no-break space before a colon and a percent sign and inside « », a narrow one before ; ? and !
+# (the Imprimerie nationale's rule; Babel's French numbers are spaced so too: "12 016", "40 %"). The French
+# catalogue is written with plain spaces, which a line may break at: "?" stood alone on a phone's line.
+FRENCH_SPACES = re.compile(r" ([;?!])| ([:%])|(«) | (»)")
+
+
+def _french_spaced(text: str) -> str:
+    return FRENCH_SPACES.sub(lambda m: ("\u202f" + m[1]) if m[1] else ("\u00a0" + m[2]) if m[2]
+                             else (m[3] + "\u00a0") if m[3] else ("\u00a0" + m[4]), text)
+
+
 @cache
 def catalogue(lang: str) -> dict[str, str | dict[str, str]]:
-    """The strings of one language, read once from the package."""
+    """The strings of one language, read once from the package (French with its no-break spaces)."""
     text = files("dashboard").joinpath("locales", f"{lang}.toml").read_text(encoding="utf-8")
-    return _flatten(tomllib.loads(text))
+    strings = _flatten(tomllib.loads(text))
+    if lang != "fr":
+        return strings
+    return {key: ({form: _french_spaced(v) for form, v in value.items()} if isinstance(value, dict)
+                  else _french_spaced(value)) for key, value in strings.items()}
 
 
 @cache

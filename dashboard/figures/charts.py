@@ -69,7 +69,7 @@ def _hbar(labels: list[str], amounts: list[float], lang: str, colours=None, mone
            "marker": {"color": colours or BAR}, "width": BAR_WIDTH, "offset": BAR_OFFSET, "text": text,
            "textposition": "outside", "textangle": 0, "textfont": {"size": LABEL_SIZE}, "constraintext": "none",
            "cliponaxis": False, "hoverinfo": "text",
-           "hovertext": [f"{lab} : {tx}" for lab, tx in zip(labels, text)]}
+           "hovertext": [t("pair", lang, label=lab, value=tx) for lab, tx in zip(labels, text)]}
     names = {"type": "scatter", "mode": "text", "x": [0] * len(labels), "y": labels, "text": labels,
              "textposition": "top right", "textfont": {"size": LABEL_SIZE}, "cliponaxis": False,
              "hoverinfo": "skip"}
@@ -190,7 +190,8 @@ def years_chart(df: pd.DataFrame, value: str, continents: dict[str, str], lang: 
         traces.append({"type": "bar", "name": name, "x": [r["year"] for r in part],
                        "y": axis.scaled(r[value] for r in part),
                        "marker": {"color": CONTINENT_COLOURS[continent]}, "hoverinfo": "text",
-                       "hovertext": [f"{name} {r['year']} : {fmt(r[value])}" for r in part]})
+                       "hovertext": [t("pair", lang, label=f"{name} {r['year']}", value=fmt(r[value]))
+                                      for r in part]})
     legend, below = legend_below((trace["name"] for trace in traces), titled=True)
     fig = figure(traces, lang, barmode="stack", bargap=0.1, showlegend=True, legend=legend,
                  yaxis={"gridcolor": GRID, "title": {"text": t("budget_eur" if value == "budget" else "count", lang)},

@@ -37,10 +37,11 @@ def _hovers(names, rows: list[dict], lang: str) -> list[str]:
     per-key statistics frame."""
     part, auth, known = t("kpi_partnerships", lang), t("kpi_authorities", lang), t("kpi_budget", lang)
     return [
-        f"<b>{html.escape(str(name))}</b><br>{number(r['partnerships'], lang)} {part}"
-        f"<br>{number(r['authorities'], lang)} {auth}"
-        f"<br>{known} : {euros(r['budget'], lang) if r['budget_known'] else '—'} ({number(r['budget_known'], lang)})"
-        f"<br>{_rate(r.get('partnerships_per_100k'), lang)}"
+        "<br>".join((f"<b>{html.escape(str(name))}</b>", f"{number(r['partnerships'], lang)} {part}",
+                     f"{number(r['authorities'], lang)} {auth}",
+                     t("pair", lang, label=known, value=f"{euros(r['budget'], lang) if r['budget_known'] else '—'} "
+                                                        f"({number(r['budget_known'], lang)})"),
+                     _rate(r.get('partnerships_per_100k'), lang)))
         for name, r in zip(names, rows)
     ]
 

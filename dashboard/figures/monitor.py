@@ -55,7 +55,8 @@ def event_marks(shown: pd.DataFrame, lang: str) -> tuple[list[dict], list[dict]]
         labels = [str(x) for x in group[f"label_{lang}"]]
         text = labels[0] if len(labels) == 1 else t("mon_event_more", lang, label=labels[0], n=len(labels) - 1)
         hover = "<br>".join(
-            f"<b>{date(d, lang)}</b> : " + "<br>".join(textwrap.wrap(html.escape(str(desc), quote=False), 70))
+            t("pair", lang, label=f"<b>{date(d, lang)}</b>",
+              value="<br>".join(textwrap.wrap(html.escape(str(desc), quote=False), 70)))
             for d, desc in zip(group["date"], group[f"description_{lang}"]))
         shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": int(year), "x1": int(year), "y0": 0,
                        "y1": 1, "layer": "below", "line": {"color": EVENT_COLOUR, "width": 1, "dash": "dot"}})
@@ -90,6 +91,16 @@ def _room(fig: Figure, left: list[str], right: list[str] | None) -> Figure:
     return fig
 
 
+def _year_hover(value: str, words: str, lang: str, note: str = "") -> str:
+    """A year's value in a hover template (``value``: plotly's placeholder), then ``note`` under it: "2012 : 18,4 %
+    des partenariats…" ("2012: 18.4% of…")."""
+    return t("pair", lang, label="%{x}", value=f"{value} {words}") + (f"<br>{note}" if note else "") + "<extra></extra>"
+
+
+def _share_hover(words: str, lang: str) -> str:
+    return _year_hover(t("pct", lang, value="%{y:.1f}"), words, lang)
+
+
 def _share_yaxis(axis: AxisScale) -> dict:
     """The right-hand axis of a chart's share line (:func:`share_axis`)."""
     return {"title": {"text": "%"}, "overlaying": "y", "side": "right", "showgrid": False, "automargin": True,
@@ -115,11 +126,10 @@ def share_chart(years: pd.DataFrame, zone_label: str, lang: str, events: pd.Data
     active, right = count_axis(years["zone_active"].max()), share_axis(max(filter(None, share), default=0))
     fig = figure([
         {"type": "bar", "name": t("mon_active", lang), "x": values(years["year"]), "y": values(years["zone_active"]),
-         "marker": {"color": BAR}, "hovertemplate": f"%{{x}} : %{{y}} {t('mon_active', lang)}<br>{definition}"
-                                                     "<extra></extra>"},
+         "marker": {"color": BAR}, "hovertemplate": _year_hover("%{y}", t("mon_active", lang), lang, definition)},
         {"type": "scatter", "mode": "lines+markers", "name": t("mon_share", lang), "x": values(years["year"]),
          "y": share, "yaxis": "y2", "line": {"color": ACCENT, "width": 2.5},
-         "hovertemplate": f"%{{x}} : %{{y:.1f}} % {t('mon_share_hover', lang)}<extra></extra>"},
+         "hovertemplate": _share_hover(t("mon_share_hover", lang), lang)},
     ], lang, showlegend=True, xaxis=YEARS_AXIS,
         yaxis={"title": {"text": t("mon_active", lang)}, "gridcolor": GRID, **active.ticks},
         yaxis2=_share_yaxis(right))
@@ -150,11 +160,11 @@ def budget_share_chart(years: pd.DataFrame, zone_label: str, lang: str, events: 
     fig = figure([
         {"type": "bar", "name": t("mon_budget", lang), "x": values(years["year"]),
          "y": axis.scaled(values(years["zone_budget"])),
-         "marker": {"color": BAR}, "hovertext": [f"{y} : {euros(v, lang)}" for y, v in
+         "marker": {"color": BAR}, "hovertext": [t("pair", lang, label=y, value=euros(v, lang)) for y, v in
                                                  zip(years["year"], years["zone_budget"])], "hoverinfo": "text"},
         {"type": "scatter", "mode": "lines+markers", "name": t("mon_budget_share", lang), "x": values(years["year"]),
          "y": share, "yaxis": "y2", "line": {"color": ACCENT, "width": 2.5},
-         "hovertemplate": f"%{{x}} : %{{y:.1f}} % {t('mon_budget_share_hover', lang)}<extra></extra>"},
+         "hovertemplate": _share_hover(t("mon_budget_share_hover", lang), lang)},
     ], lang, showlegend=True, xaxis=YEARS_AXIS,
         yaxis={"gridcolor": GRID, **axis.ticks},  # its ticks name the unit
         yaxis2=_share_yaxis(right))
@@ -173,13 +183,12 @@ def flows_chart(years: pd.DataFrame, lang: str) -> tuple[Figure, str]:
     flows = count_axis(max(years["entries"].max(), years["exits"].max()))
     fig = figure([
         {"type": "bar", "name": t("mon_entries", lang), "x": values(years["year"]), "y": values(years["entries"]),
-         "marker": {"color": "#009E73"}, "hovertemplate": f"%{{x}} : %{{y}} {t('mon_entries', lang)}<br>"
-                                                          f"{t('def_entries', lang)}<extra></extra>"},
+         "marker": {"color": "#009E73"}, "hovertemplate": _year_hover("%{y}", t("mon_entries", lang), lang,
+                                                                      t("def_entries", lang))},
         {"type": "bar", "name": t("mon_exits", lang), "x": values(years["year"]),
          "y": [-v for v in values(years["exits"])], "marker": {"color": ACCENT},
          "customdata": values(years["exits"]),
-         "hovertemplate": f"%{{x}} : %{{customdata}} {t('mon_exits', lang)}<br>{t('def_exits', lang)}"
-                          "<extra></extra>"},
+         "hovertemplate": _year_hover("%{customdata}", t("mon_exits", lang), lang, t("def_exits", lang))},
     ], lang, barmode="relative", showlegend=True, xaxis=YEARS_AXIS,
         yaxis={"gridcolor": GRID, "zeroline": True, "zerolinecolor": "#52606d", **flows.ticks})
     # the exits' ticks are negative (plotly writes a minus sign)
@@ -199,7 +208,8 @@ def periods_chart(periods: pd.DataFrame, p1: tuple[int, int], p2: tuple[int, int
     ticks = ["<br>".join(html.escape(line) for line in parts) for parts in lines]
     delta = [round(100 * ((b if b == b else 0) - (a if a == a else 0)), 2)
              for a, b in zip(periods["p1_share"], periods["p2_share"])]
-    hover = [f"{lab} : {percent(a, lang)} ({p1[0]}–{p1[1]}) → {percent(b, lang)} ({p2[0]}–{p2[1]})"
+    hover = [t("pair", lang, label=lab,
+               value=f"{percent(a, lang)} ({p1[0]}–{p1[1]}) → {percent(b, lang)} ({p2[0]}–{p2[1]})")
              for lab, a, b in zip(labels, periods["p1_share"], periods["p2_share"])]
     text = [signed(d, lang) for d in delta]
     colours = [ACCENT if x.startswith("-") else BAR for x in text]  # as labelled: "+0,0" is no fall

@@ -92,7 +92,7 @@ def _why_empty(snap, f: Filters) -> str:
     for (spec, value), count in zip(active, queries.counts_alone(snap.store, f)):
         alone = Filters(**{spec.name: value, "lang": f.lang})
         parts.append(f"{filter_summary(alone, snap.vocab, f.lang)} ({number(count, f.lang)})")
-    return t("empty_why", f.lang, parts=" ; ".join(parts))
+    return t("empty_why", f.lang, parts=t("list_sep", f.lang).join(parts))
 
 
 def controls_to_query(values: dict, metric, lang: str, edition: str = "") -> dict:

@@ -59,7 +59,7 @@ def layout(snap, code: str = "", **query) -> html.Div:
                          + ("…" if len(_strings(r.countries_fr)) > 6 else ""),
                          ", ".join(_strings(getattr(r, f"top_themes_{lang}")))] for r in authorities.itertuples()],
                        id_="region-authorities")
-    network = t("rrma_label", lang) + " : " + summary["rrma"] if summary["rrma"] else ""
+    network = t("pair", lang, label=t("rrma_label", lang), value=summary["rrma"]) if summary["rrma"] else ""
     exports = [html.A(t("export_png", lang), href=links.export(code, "png", lang), className="button",
                       id="export-png"), " ",
                html.A(t("export_pdf", lang), href=links.export(code, "pdf", lang), className="button",

@@ -192,11 +192,11 @@ def test_monitor_permalink_and_zone_change(browser, live_server):
         return browser.execute_script("var e = document.getElementById('mon-share-summary');"
                                       "return e ? e.textContent : ''")
 
-    wait_for(lambda: summary().startswith("Afrique : "))
+    wait_for(lambda: summary().startswith("Afrique\u00a0: "))
     assert query(browser) == "?zone=afrique&p1=2008-2012"
     choose(browser, "m-zone", "Europe", "Europe")
     wait_for(lambda: query(browser) == "?zone=europe&p1=2008-2012")
-    wait_for(lambda: summary().startswith("Europe : "))
+    wait_for(lambda: summary().startswith("Europe\u00a0: "))
     rows = browser.find_elements(By.CSS_SELECTOR, "#mon-regions tbody tr")
     assert len(rows) == 18
     assert console_errors(browser) == []

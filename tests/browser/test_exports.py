@@ -42,8 +42,8 @@ def test_pdf_is_one_a4_page_with_title_figures_and_source(live_server, sql):
     width, height = float(pdf.pages[0].mediabox.width), float(pdf.pages[0].mediabox.height)
     assert (round(width), round(height)) == (595, 842)  # A4 in points
     text = pdf.pages[0].extract_text()
-    assert "Bretagne : l'action internationale des collectivités" in text
-    assert "Source : Atlas français de la coopération décentralisée (CNCD)" in text
+    assert "Bretagne\u00a0: l'action internationale des collectivités" in text
+    assert "Source\u00a0: Atlas français de la coopération décentralisée (CNCD)" in text
     n = sql("SELECT count(*) FROM partnerships WHERE fr_region_code = '53'")
     assert f"{n}\npartenariats" in text or f"{n} partenariats" in text
 
@@ -86,4 +86,4 @@ def test_every_region_pdf_holds_on_one_a4_page(demo_server, code, lang):
     pdf = PdfReader(io.BytesIO(body))
     assert status == 200 and len(pdf.pages) == 1
     text = pdf.pages[0].extract_text()
-    assert ("Source : Atlas" if lang == "fr" else "Source: French Atlas") in text  # the source line is on it
+    assert ("Source\u00a0: Atlas" if lang == "fr" else "Source: French Atlas") in text  # the source line is on it

@@ -33,7 +33,7 @@ def test_a_wrong_period_shows_its_message_and_a_phone_does_not_scroll_sideways(b
     box.clear()
     box.send_keys(str(this_year() + 4), Keys.ENTER)  # a future year
     wait_for(lambda: message("p2") == f"Année hors de la plage 1945–{this_year()}. "
-                                      f"Affichées à la place : {start}–{end}.")
+                                      f"Affichées à la place\u00a0: {start}–{end}.")
     wait_for(lambda: f"p2={start}-{this_year() + 4}" in browser.execute_script("return window.location.search"))
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
     snippet = browser.find_element(By.ID, "mon-share-embed").get_attribute("value")  # "Intégrer" follows the state

@@ -139,7 +139,7 @@ def test_exits_show_nationally_and_totals_are_the_sql_counts(app, client, store,
     entries = sum(v[0] is not None for v in expected.values())
     exits = sum(v[1] is not None for v in expected.values())
     words = (tn("mon_n_entries", entries, "fr"), tn("mon_n_exits", exits, "fr"))
-    assert _text(found["mon-movers-totals"]) == f"De 2000 à {until} : {words[0]}, {words[1]}."
+    assert _text(found["mon-movers-totals"]) == f"De 2000 à {until}\u00a0: {words[0]}, {words[1]}."
     assert getattr(table.children[1].children.children[2], "aria-sort") == "descending"
     csv = client.get(found["mon-movers-csv"].href)
     assert csv.status_code == 200 and csv.headers["Content-Type"].startswith("text/csv")
@@ -213,7 +213,7 @@ def test_regions_rank_by_change_of_share_not_of_count(shares_db):
 
 @pytest.mark.parametrize("query, group, message, boxes", [
     ({"debut": "2020", "fin": "2010"}, "years", "L'année de début est après l'année de fin.", ("2020", "2010")),
-    ({"p1": "2010-2005"}, "p1", "L'année de début est après l'année de fin. Affichées à la place : 2010–2012.",
+    ({"p1": "2010-2005"}, "p1", "L'année de début est après l'année de fin. Affichées à la place\u00a0: 2010–2012.",
      ("2010", "2005")),
     ({"debut": "1900"}, "years", "Année hors de la plage 1945–{this}.", ("1900", None)),
     ({"fin": "2030"}, "years", "Année hors de la plage 1945–{this}.", (None, "2030")),
@@ -274,7 +274,7 @@ def test_monitor_callback(client, app):
     assert r.status_code == 200
     out = r.json["response"]
     assert out["permalink"]["data"] == "zone=afrique&fin=2024&p1=2012-2016&p2=2019-2023&tri=nom"
-    assert out["mon-share-summary"]["children"].startswith("Afrique : ")
+    assert out["mon-share-summary"]["children"].startswith("Afrique\u00a0: ")
     assert out["mon-regions"]["children"][0]["props"]["children"]
     assert out["m-years-problem"]["children"] == ""
     values.update({"m-p2a": "2023", "m-p2b": "2019"})  # typed the wrong way round

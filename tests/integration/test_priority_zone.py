@@ -68,10 +68,10 @@ def test_in_the_monitor_zone_list_series_and_periods(client, app, snap, sql):
     fig, _summary = monitor_page.CHARTS[3].build(monitor_page._Data(
         years.reset_index(), periods.reset_index(), "x", monitor_page.Monitor.default()))
     assert "Pays prioritaires<br>(CICID 2018)" in fig["data"][0]["y"]  # its name on two lines beside its bar
-    assert any(h.startswith("Pays prioritaires (CICID 2018) : ") for h in fig["data"][0]["hovertext"])
+    assert any(h.startswith("Pays prioritaires (CICID 2018)\u00a0: ") for h in fig["data"][0]["hovertext"])
     values = {"m-zone": "prioritaires", "m-pays": [], "m-region": None, "m-debut": 2000, "m-fin": 2024,
               "m-p1a": 2012, "m-p1b": 2016, "m-p2a": 2019, "m-p2b": 2023}
     body = payload(app, "mon-share", {f"{i}.value": values[i] for i in monitor_page.INPUTS}, {"lang-store.data": "fr"})
     out = client.post("/_dash-update-component", json=body).json["response"]
     assert out["permalink"]["data"] == "zone=prioritaires&fin=2024&p1=2012-2016&p2=2019-2023"
-    assert out["mon-share-summary"]["children"].startswith("Pays prioritaires (CICID 2018) : ")
+    assert out["mon-share-summary"]["children"].startswith("Pays prioritaires (CICID 2018)\u00a0: ")

@@ -158,8 +158,8 @@ def test_france_map_and_region_ranking_per_inhabitant():
     bar = fig["data"][0]
     assert bar["customdata"] == ["53", "84"] and bar["text"] == ["1,5", "1,0"]
     assert bar["marker"]["color"] == [charts.BAR, charts.ACCENT]  # the selected region stands out
-    assert text == ("Bretagne arrive en tête (Partenariats pour 100\u202f000 habitants : 1,5). Seuls ceux qui comptent "
-                    "au moins 5 partenariats sont classés.")
+    assert text == ("Bretagne arrive en tête (Partenariats pour 100\u202f000 habitants\u00a0: 1,5). Seuls ceux "
+                    "qui comptent au moins 5 partenariats sont classés.")
     _, text = charts.regions_ranking(stats, regions, 130, "fr")
     assert text == "Auvergne-Rhône-Alpes arrive en tête avec 80 partenariats (62\u00a0%)."
     few = stats.assign(partnerships=[3, 4])

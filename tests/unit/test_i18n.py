@@ -47,7 +47,7 @@ def test_percent_signed_dates_and_plurals():
     assert timestamp(when, "fr") == "5 mars 2026 14:03 UTC"
     assert tn("n_partnerships", 0, "fr") == "0 partenariat" and tn("n_partnerships", 1, "en") == "1 partnership"
     assert tn("n_partnerships", 1200, "fr") == "1\u202f200 partenariats"
-    assert tn("search_count", 1, "fr", q="x") == "1 résultat pour « x »"
+    assert tn("search_count", 1, "fr", q="x") == "1 résultat pour «\u00a0x\u00a0»"
     assert t("kpi_budget_note", "fr", share="62 %") == "connu pour 62 % des partenariats"
 
 
@@ -112,6 +112,30 @@ def test_no_words_are_chosen_by_language_in_the_code():
     assert not offenders
 
 
+def test_french_punctuation_never_starts_a_line():
+    """French sets a no-break space before ":" and "%" and inside « », a narrow one before ";", "?" and "!": with
+    the catalogue's plain spaces, "Qui d'autre travaille avec ses partenaires ?" left "?" alone on a phone's line.
+    The catalogue is written with plain spaces; English keeps its own ("Source: Atlas", "40%")."""
+    plain = {key: text for key, text in catalogue("fr").items()
+             for text in ([text] if isinstance(text, str) else text.values()) if re.search(r" [;:?!%»]|« ", text)}
+    assert plain == {}
+    assert t("who_else", "fr").endswith("partenaires\u202f?")
+    assert t("pair", "fr", label="Culture", value="2\u202f048") == "Culture\u00a0: 2\u202f048"
+    assert t("pct", "fr", value="18,4") == "18,4\u00a0%" and t("pct", "en", value="18.4") == "18.4%"
+    assert tn("search_count", 2, "fr", q="x") == "2 résultats pour «\u00a0x\u00a0»"
+    assert t("pair", "en", label="Culture", value="2,048") == "Culture: 2,048" and t("list_sep", "en") == "; "
+
+
+def test_figures_and_pages_write_a_name_and_its_value_in_the_language():
+    """"Culture : 2,048" on an English page: the figures and pages write "name: value" with the catalogue's
+    ``pair`` (French "Culture : 2 048"), not with a " : " of their own."""
+    own = re.compile(r"""\} : |</b> : |["'] : ["']""")  # f"{name} : {value}", f"<b>…</b> : …", x + " : " + y
+    offenders = [f"{path.name}:{n}: {line.strip()}"
+                 for path in [*DASHBOARD.joinpath("figures").glob("*.py"), *DASHBOARD.joinpath("pages").glob("*.py")]
+                 for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1) if own.search(line)]
+    assert offenders == []
+
+
 def test_no_number_of_the_catalogue_can_break_across_lines():
     """"100 000 habitants" with a plain space wrapped as "100 / 000" in a key figure's card: the thousands of the
     catalogue's numbers are separated as Babel separates them in French (a narrow no-break space)."""
@@ -127,4 +151,4 @@ def test_the_tables_pager_writes_numbers_and_words_as_the_page_does():
     fr, en = grid_words("fr"), grid_words("en")
     assert (fr["thousandSeparator"], fr["decimalSeparator"]) == ("\u202f", ",")
     assert (en["thousandSeparator"], en["decimalSeparator"]) == (",", ".")
-    assert fr["of"] == "sur" and fr["pageSizeSelectorLabel"] == "Taille de la page :" and fr["to"] == "à"
+    assert fr["of"] == "sur" and fr["pageSizeSelectorLabel"] == "Taille de la page\u00a0:" and fr["to"] == "à"

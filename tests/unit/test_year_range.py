@@ -57,4 +57,5 @@ def test_a_view_summary_names_a_departement_not_its_code():
     vocab = Vocabulary({"region": (("53", "Bretagne — Réseau Bretagne Solidaire", "Bretagne — RBS", None),),
                         "departement": (("29", "29 — Finistère", "29 — Finistère", "53"),)}, 1960, 2023)
     f = Filters(region="53", departement="29", debut=2012)
-    assert filter_summary(f, vocab, "fr") == "Région : Bretagne · Département : Finistère · commencés en 2012 ou après"
+    assert filter_summary(f, vocab, "fr") == ("Région\u00a0: Bretagne · Département\u00a0: Finistère · "
+                                              "commencés en 2012 ou après")
