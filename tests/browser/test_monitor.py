@@ -110,7 +110,8 @@ def test_the_monitored_zone_cannot_be_emptied(browser, live_server):
     zone = browser.find_element(By.ID, "m-zone")
     assert not browser.execute_script("return arguments[0].parentElement.querySelector('.dash-dropdown-clear')", zone)
     zone.click()
-    wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "[role=option]"))
+    # the options show before the focus moves to the chosen one: Enter on the box itself would reopen it
+    wait_for(lambda: browser.execute_script("return document.activeElement.closest('[role=option]') !== null"))
     browser.switch_to.active_element.send_keys(Keys.ENTER)
     wait_for(lambda: not browser.find_elements(By.CSS_SELECTOR, "[role=option]"))
     assert browser.find_element(By.ID, "m-zone").text == "Sahel"
