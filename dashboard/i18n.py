@@ -50,12 +50,13 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, str | dict[str, str]]:
 # French sets a no-break space before a colon and a percent sign and inside « », a narrow one before ; ? and !
 # (the Imprimerie nationale's rule; Babel's French numbers are spaced so too: "12 016", "40 %"). The French
 # catalogue is written with plain spaces, which a line may break at: "?" stood alone on a phone's line.
-FRENCH_SPACES = re.compile(r" ([;?!])| ([:%])|(«) | (»)")
+FRENCH_SPACES = ((re.compile(r" (?=[;?!])"), "\u202f"), (re.compile(r" (?=[:%»])|(?<=«) "), "\u00a0"))
 
 
 def _french_spaced(text: str) -> str:
-    return FRENCH_SPACES.sub(lambda m: ("\u202f" + m[1]) if m[1] else ("\u00a0" + m[2]) if m[2]
-                             else (m[3] + "\u00a0") if m[3] else ("\u00a0" + m[4]), text)
+    for plain, space in FRENCH_SPACES:
+        text = plain.sub(space, text)
+    return text
 
 
 @cache

@@ -41,7 +41,7 @@ def _hovers(names, rows: list[dict], lang: str) -> list[str]:
                      f"{number(r['authorities'], lang)} {auth}",
                      t("pair", lang, label=known, value=f"{euros(r['budget'], lang) if r['budget_known'] else '—'} "
                                                         f"({number(r['budget_known'], lang)})"),
-                     _rate(r.get('partnerships_per_100k'), lang)))
+                     _rate(r.get("partnerships_per_100k"), lang)))
         for name, r in zip(names, rows)
     ]
 
